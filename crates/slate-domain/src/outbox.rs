@@ -1,0 +1,126 @@
+//! Outgoing messages, queued in the same commit as the change that caused them.
+
+use chrono::{DateTime, Utc};
+
+use crate::{EmailAddress, InvitationId, Language, MessageId, OrganizationId};
+
+/// Which automatic reminder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ReminderKind {
+    /// Sent some days after the invitation if the candidate has not started.
+    NotStarted,
+    /// Sent some days before the deadline if the candidate has not completed.
+    DeadlineApproaching,
+}
+
+impl ReminderKind {
+    /// `"not_started"` or `"deadline_approaching"`.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::NotStarted => "not_started",
+            Self::DeadlineApproaching => "deadline_approaching",
+        }
+    }
+}
+
+/// What a message is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum MessageKind {
+    /// The invitation, to the candidate.
+    Invitation,
+    /// The copy of the invitation to the inviting recruiter ("BCC myself").
+    BccCopy,
+    /// The invitation sent again, same link.
+    Resend,
+    /// An automatic reminder to the candidate.
+    Reminder(ReminderKind),
+    /// The notice to the recruiter that the candidate completed ("Notify me").
+    CompletionNotice,
+}
+
+impl MessageKind {
+    /// A stable snake-case name, e.g. `"reminder_not_started"`.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Invitation => "invitation",
+            Self::BccCopy => "bcc_copy",
+            Self::Resend => "resend",
+            Self::Reminder(ReminderKind::NotStarted) => "reminder_not_started",
+            Self::Reminder(ReminderKind::DeadlineApproaching) => "reminder_deadline_approaching",
+            Self::CompletionNotice => "completion_notice",
+        }
+    }
+
+    /// Whether it goes to the candidate (so its delivery or bounce concerns the invitation's
+    /// status) rather than to the recruiter.
+    #[must_use]
+    pub const fn is_for_candidate(self) -> bool {
+        matches!(self, Self::Invitation | Self::Resend | Self::Reminder(_))
+    }
+}
+
+/// Where a message stands in the outbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeliveryState {
+    /// Waiting for a worker, not before `not_before`.
+    Pending {
+        /// The earliest time to try (later after a temporary failure).
+        not_before: DateTime<Utc>,
+        /// Attempts made so far.
+        attempts: u32,
+    },
+    /// Claimed by a worker until `until`; another worker may take it over after that.
+    Claimed {
+        /// When the claim lapses.
+        until: DateTime<Utc>,
+        /// Attempts made so far, this one included.
+        attempts: u32,
+    },
+    /// Accepted by the mail server.
+    Delivered {
+        /// When.
+        at: DateTime<Utc>,
+    },
+    /// Refused for good, or given up after too many temporary failures.
+    Failed {
+        /// When.
+        at: DateTime<Utc>,
+        /// Why (safe to show; never holds the link).
+        reason: String,
+    },
+}
+
+/// A message waiting to be sent (or sent). It holds no rendered text and no link: the mail
+/// adapter renders it at sending time from the invitation, re-deriving the same link.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxMessage {
+    /// Its id.
+    pub id: MessageId,
+    /// The organization.
+    pub organization_id: OrganizationId,
+    /// The invitation it is about.
+    pub invitation_id: InvitationId,
+    /// What it is.
+    pub kind: MessageKind,
+    /// With `invitation_id` and `kind`, the idempotency key: storing a second message with
+    /// the same three MUST fail, so one event never queues two messages.
+    pub sequence: u32,
+    /// The recipient.
+    pub to: EmailAddress,
+    /// The language to render it in.
+    pub language: Language,
+    /// When it was queued.
+    pub created_at: DateTime<Utc>,
+    /// Where it stands.
+    pub state: DeliveryState,
+}
+
+impl OutboxMessage {
+    /// The idempotency key `(invitation, kind, sequence)`.
+    #[must_use]
+    pub fn key(&self) -> (InvitationId, MessageKind, u32) {
+        (self.invitation_id, self.kind, self.sequence)
+    }
+}

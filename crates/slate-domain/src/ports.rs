@@ -1,0 +1,420 @@
+//! Ports: the traits through which the domain reaches time, randomness, secrets, storage,
+//! mail and video. Adapters implement them; [`crate::Slate`] uses them as `Arc<dyn Port>`.
+//!
+//! With the `mocks` feature every port has a mockall mock (`MockClock`, `MockUnitOfWork` …).
+
+use std::error::Error as StdError;
+use std::fmt;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use crate::{
+    Answer, Candidate, CandidateId, InterviewId, InterviewStatus, Invitation, InvitationId, InvitationQuery, Job, JobId, LinkToken,
+    LinkVersion, MediaKey, MessageId, NamePrefix, Organization, OrganizationId, OutboxMessage, Page, Recruiter, RecruiterId,
+    TimelineEvent, VideoInterview, EmailAddress,
+};
+
+/// The current time. The domain never reads the system clock itself.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+pub trait Clock: Send + Sync {
+    /// Now.
+    fn now(&self) -> DateTime<Utc>;
+}
+
+/// Fresh identifiers. Implementations MUST NOT return the same UUID twice; time-ordered
+/// UUIDs (v7) keep database indexes compact.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+pub trait IdGenerator: Send + Sync {
+    /// A new, never-seen UUID.
+    fn new_uuid(&self) -> Uuid;
+}
+
+/// The scheme that turns an invitation into the secret part of its link and checks links
+/// presented by browsers. [`crate::HmacLinkTokens`] is the default.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+pub trait LinkTokens: Send + Sync {
+    /// The token for `invitation` at `version`. MUST be deterministic (a resend reproduces
+    /// the link), MUST carry at least 128 bits that cannot be computed without a secret the
+    /// database does not hold, and MUST differ between versions.
+    fn issue(&self, invitation: InvitationId, version: LinkVersion) -> LinkToken;
+
+    /// The invitation a presented token claims to be for, or `None` when it is malformed.
+    /// Nothing is verified: the caller loads that invitation and calls [`Self::verify`].
+    fn claimed_invitation(&self, token: &LinkToken) -> Option<InvitationId>;
+
+    /// Whether `token` is the token of `invitation` at `version`. MUST run in time
+    /// independent of how much of the token is right.
+    fn verify(&self, token: &LinkToken, invitation: InvitationId, version: LinkVersion) -> bool;
+}
+
+/// An opaque storage failure (connection lost, corrupt row …). Adapters wrap their driver's
+/// error; the domain only passes it on.
+#[derive(Debug)]
+pub struct RepoError(Box<dyn StdError + Send + Sync>);
+
+impl RepoError {
+    /// Wraps a driver error.
+    pub fn new(e: impl Into<Box<dyn StdError + Send + Sync>>) -> Self {
+        Self(e.into())
+    }
+
+    /// The underlying error.
+    #[must_use]
+    pub fn inner(&self) -> &(dyn StdError + Send + Sync + 'static) {
+        &*self.0
+    }
+}
+
+impl fmt::Display for RepoError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "storage error: {}", self.0)
+    }
+}
+
+impl StdError for RepoError {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        Some(&*self.0)
+    }
+}
+
+/// Organizations.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait OrganizationRepository: Send + Sync {
+    /// The organization, or `None`.
+    ///
+    /// # Errors
+    /// [`RepoError`] on a storage failure.
+    async fn get(&self, id: OrganizationId) -> Result<Option<Organization>, RepoError>;
+}
+
+/// Recruiters.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait RecruiterRepository: Send + Sync {
+    /// The recruiter if it belongs to `org`; MUST return `None` for another organization's.
+    ///
+    /// # Errors
+    /// [`RepoError`] on a storage failure.
+    async fn get(&self, org: OrganizationId, id: RecruiterId) -> Result<Option<Recruiter>, RepoError>;
+
+    /// The recruiter with this account email, in any organization (for logging in).
+    ///
+    /// # Errors
+    /// [`RepoError`] on a storage failure.
+    async fn find_by_email(&self, email: &EmailAddress) -> Result<Option<Recruiter>, RepoError>;
+}
+
+/// Jobs.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait JobRepository: Send + Sync {
+    /// The job if it belongs to `org`; MUST return `None` for another organization's.
+    ///
+    /// # Errors
+    /// [`RepoError`] on a storage failure.
+    async fn get(&self, org: OrganizationId, id: JobId) -> Result<Option<Job>, RepoError>;
+
+    /// Every job of `org`, by title.
+    ///
+    /// # Errors
+    /// [`RepoError`] on a storage failure.
+    async fn list(&self, org: OrganizationId) -> Result<Vec<Job>, RepoError>;
+}
+
+/// Candidates.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait CandidateRepository: Send + Sync {
+    /// The candidate if it belongs to `org`; MUST return `None` for another organization's.
+    ///
+    /// # Errors
+    /// [`RepoError`] on a storage failure.
+    async fn get(&self, org: OrganizationId, id: CandidateId) -> Result<Option<Candidate>, RepoError>;
+
+    /// Internal candidates of `org` whose first or last name starts with `prefix`
+    /// (case-insensitively), by last name then first name, at most `limit`.
+    ///
+    /// # Errors
+    /// [`RepoError`] on a storage failure.
+    async fn search_by_name_prefix(&self, org: OrganizationId, prefix: &NamePrefix, limit: usize) -> Result<Vec<Candidate>, RepoError>;
+}
+
+/// Video interviews.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait InterviewRepository: Send + Sync {
+    /// The interview if it belongs to `org`; MUST return `None` for another organization's.
+    ///
+    /// # Errors
+    /// [`RepoError`] on a storage failure.
+    async fn get(&self, org: OrganizationId, id: InterviewId) -> Result<Option<VideoInterview>, RepoError>;
+
+    /// The interviews of `org`, optionally of one status, newest first.
+    ///
+    /// # Errors
+    /// [`RepoError`] on a storage failure.
+    async fn list(&self, org: OrganizationId, status: Option<InterviewStatus>) -> Result<Vec<VideoInterview>, RepoError>;
+}
+
+/// Invitations.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait InvitationRepository: Send + Sync {
+    /// The invitation if it belongs to `org`; MUST return `None` for another organization's.
+    ///
+    /// # Errors
+    /// [`RepoError`] on a storage failure.
+    async fn get(&self, org: OrganizationId, id: InvitationId) -> Result<Option<Invitation>, RepoError>;
+
+    /// The invitation with this id in any organization: only for the candidate's link,
+    /// whose token is verified against it before anything is shown.
+    ///
+    /// # Errors
+    /// [`RepoError`] on a storage failure.
+    async fn get_for_link(&self, id: InvitationId) -> Result<Option<Invitation>, RepoError>;
+
+    /// An invitation of `org` to `interview` for `email` that is still open (status
+    /// Queued, Sent, Opened, Started, Bounced or Expired), if any.
+    ///
+    /// # Errors
+    /// [`RepoError`] on a storage failure.
+    async fn find_open(&self, org: OrganizationId, interview: InterviewId, email: &EmailAddress) -> Result<Option<Invitation>, RepoError>;
+
+    /// One page of `org`'s invitations: those for which [`Invitation::matches`] holds, in
+    /// `query.sort` order with ties broken by id, after `query.after`, at most
+    /// `query.limit`; `next` is set when the page is full.
+    ///
+    /// # Errors
+    /// [`RepoError`] on a storage failure.
+    async fn list(&self, org: OrganizationId, query: &InvitationQuery) -> Result<Page<Invitation>, RepoError>;
+
+    /// Up to `limit` invitations of any organization in an open status (Queued, Sent,
+    /// Opened, Started, Bounced) whose deadline closed at or before `now`.
+    ///
+    /// # Errors
+    /// [`RepoError`] on a storage failure.
+    async fn overdue(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<Invitation>, RepoError>;
+
+    /// Up to `limit` invitations of any organization, by id after `after`, in status Sent,
+    /// Opened or Started with at least one reminder not sent yet.
+    ///
+    /// # Errors
+    /// [`RepoError`] on a storage failure.
+    async fn awaiting_reminders(&self, after: Option<InvitationId>, limit: usize) -> Result<Vec<Invitation>, RepoError>;
+}
+
+/// Timelines.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait TimelineRepository: Send + Sync {
+    /// The events on `candidate`'s timeline in `org`, oldest first (ties in insertion order).
+    ///
+    /// # Errors
+    /// [`RepoError`] on a storage failure.
+    async fn for_candidate(&self, org: OrganizationId, candidate: CandidateId) -> Result<Vec<TimelineEvent>, RepoError>;
+}
+
+/// Recorded answers.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait AnswerRepository: Send + Sync {
+    /// Every take of `invitation` in `org`, by question order then take.
+    ///
+    /// # Errors
+    /// [`RepoError`] on a storage failure.
+    async fn for_invitation(&self, org: OrganizationId, invitation: InvitationId) -> Result<Vec<Answer>, RepoError>;
+}
+
+/// The outbox, as the mail worker and the API see it. Messages are added and updated only
+/// through [`UnitOfWork::commit`], together with the change that caused them.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait Outbox: Send + Sync {
+    /// Claims up to `limit` messages that are pending with `not_before <= now`, or claimed
+    /// with a lapsed claim, marking them claimed until `until`. Two callers at the same time
+    /// MUST NOT get the same message (row locks with `SKIP LOCKED`, or an equivalent).
+    ///
+    /// # Errors
+    /// [`RepoError`] on a storage failure.
+    async fn claim(&self, now: DateTime<Utc>, until: DateTime<Utc>, limit: usize) -> Result<Vec<OutboxMessage>, RepoError>;
+
+    /// One message.
+    ///
+    /// # Errors
+    /// [`RepoError`] on a storage failure.
+    async fn get(&self, id: MessageId) -> Result<Option<OutboxMessage>, RepoError>;
+
+    /// The messages about `invitation` in `org`, oldest first.
+    ///
+    /// # Errors
+    /// [`RepoError`] on a storage failure.
+    async fn for_invitation(&self, org: OrganizationId, invitation: InvitationId) -> Result<Vec<OutboxMessage>, RepoError>;
+}
+
+/// One write of a [`ChangeSet`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Write {
+    /// A new organization.
+    InsertOrganization(Organization),
+    /// A new recruiter; MUST fail with [`CommitError::Duplicate`] when the email is taken.
+    InsertRecruiter(Recruiter),
+    /// A new job.
+    InsertJob(Job),
+    /// A new candidate.
+    InsertCandidate(Candidate),
+    /// A new interview.
+    InsertInterview(VideoInterview),
+    /// A changed interview, read at [`VideoInterview::revision`].
+    UpdateInterview(VideoInterview),
+    /// A new invitation.
+    InsertInvitation(Invitation),
+    /// A changed invitation, read at [`Invitation::revision`].
+    UpdateInvitation(Invitation),
+    /// A timeline event.
+    AppendEvent(TimelineEvent),
+    /// A recorded answer.
+    InsertAnswer(Answer),
+    /// A new message; MUST fail with [`CommitError::Duplicate`] when a message with the
+    /// same [`OutboxMessage::key`] exists.
+    Enqueue(OutboxMessage),
+    /// A message's new delivery state.
+    UpdateMessage(OutboxMessage),
+}
+
+/// Everything one use case writes, committed at once by [`UnitOfWork::commit`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ChangeSet {
+    writes: Vec<Write>,
+}
+
+impl ChangeSet {
+    /// An empty change set.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a write.
+    pub fn push(&mut self, write: Write) -> &mut Self {
+        self.writes.push(write);
+        self
+    }
+
+    /// The writes, in order.
+    #[must_use]
+    pub fn writes(&self) -> &[Write] {
+        &self.writes
+    }
+
+    /// Consumes the set.
+    #[must_use]
+    pub fn into_writes(self) -> Vec<Write> {
+        self.writes
+    }
+
+    /// Whether nothing is to be written.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.writes.is_empty()
+    }
+}
+
+/// Why a commit failed. Nothing of the change set was written.
+#[derive(Debug, thiserror::Error)]
+pub enum CommitError {
+    /// A changed aggregate was modified by someone else since it was read.
+    #[error("the record was changed by someone else; reload and try again")]
+    Conflict,
+    /// A unique key is taken (named by the string).
+    #[error("duplicate {0}")]
+    Duplicate(&'static str),
+    /// A storage failure.
+    #[error(transparent)]
+    Internal(#[from] RepoError),
+}
+
+/// Commits what a use case decided, atomically.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait UnitOfWork: Send + Sync {
+    /// Applies every write of `changes` or none of them.
+    ///
+    /// Contract: `Update*` MUST fail with [`CommitError::Conflict`] unless the stored
+    /// revision equals the value's revision, and MUST store revision + 1; `Insert*` MUST fail
+    /// with [`CommitError::Duplicate`] when the id exists; see [`Write`] for the other keys.
+    ///
+    /// # Errors
+    /// [`CommitError`]; on any error nothing was written.
+    async fn commit(&self, changes: ChangeSet) -> Result<(), CommitError>;
+}
+
+/// How far an upload has got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VideoStat {
+    /// Bytes stored so far.
+    pub size: u64,
+    /// Whether the upload was finished (no more bytes will come).
+    pub complete: bool,
+}
+
+/// Why a video-store operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum VideoStoreError {
+    /// An append at the wrong offset (a retried or raced chunk): resume from `expected`.
+    #[error("upload offset mismatch: expected {expected}")]
+    OffsetMismatch {
+        /// Where the next chunk must start.
+        expected: u64,
+    },
+    /// Appending to a finished upload.
+    #[error("the upload is already complete")]
+    AlreadyComplete,
+    /// No such media.
+    #[error("no such media")]
+    NotFound,
+    /// A storage failure.
+    #[error(transparent)]
+    Internal(#[from] RepoError),
+}
+
+/// Video storage with resumable uploads: chunks are appended at a known offset, so an
+/// upload interrupted by a dropped connection resumes where it stopped. Implementations
+/// MUST NOT hold a whole video in memory.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait VideoStore: Send + Sync {
+    /// Appends `chunk` at `offset`, creating the media on offset 0. Returns the new size.
+    ///
+    /// # Errors
+    /// [`VideoStoreError::OffsetMismatch`] unless `offset` is the current size;
+    /// [`VideoStoreError::AlreadyComplete`] after [`Self::finish`].
+    async fn append(&self, key: &MediaKey, offset: u64, chunk: &[u8]) -> Result<u64, VideoStoreError>;
+
+    /// Marks the upload finished. Returns its final size.
+    ///
+    /// # Errors
+    /// [`VideoStoreError::NotFound`] when nothing was uploaded.
+    async fn finish(&self, key: &MediaKey) -> Result<u64, VideoStoreError>;
+
+    /// How far the upload has got, or `None` when nothing was uploaded.
+    ///
+    /// # Errors
+    /// [`VideoStoreError::Internal`] on a storage failure.
+    async fn stat(&self, key: &MediaKey) -> Result<Option<VideoStat>, VideoStoreError>;
+
+    /// Bytes `start..end` (end exclusive, clamped to the size) of finished media.
+    ///
+    /// # Errors
+    /// [`VideoStoreError::NotFound`].
+    async fn read(&self, key: &MediaKey, start: u64, end: u64) -> Result<Vec<u8>, VideoStoreError>;
+
+    /// Deletes the media; deleting missing media is not an error.
+    ///
+    /// # Errors
+    /// [`VideoStoreError::Internal`] on a storage failure.
+    async fn delete(&self, key: &MediaKey) -> Result<(), VideoStoreError>;
+}

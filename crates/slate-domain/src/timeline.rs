@@ -1,0 +1,110 @@
+//! The candidate's activity timeline.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::{CandidateId, EmailAddress, EventId, InvitationId, OrganizationId, RecruiterId, ReminderKind};
+
+/// Who caused an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Actor {
+    /// A recruiter, through the UI or the API.
+    Recruiter(RecruiterId),
+    /// An integration, through an API key of the organization.
+    Integration,
+    /// The candidate, through their link.
+    Candidate,
+    /// Slate itself (the mail worker, the expiry and reminder jobs).
+    System,
+}
+
+/// What happened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum EventKind {
+    /// An invitation was created and its email queued.
+    Invited {
+        /// Where it was sent.
+        email: EmailAddress,
+        /// The interview's name at that moment.
+        interview_name: String,
+        /// The inclusive deadline.
+        deadline: NaiveDate,
+    },
+    /// The mail server accepted a message for the candidate.
+    EmailDelivered,
+    /// The invitation email was sent again, with the same link.
+    Resent,
+    /// The candidate opened the link for the first time.
+    Opened,
+    /// The first answer was recorded.
+    Started,
+    /// The candidate submitted all answers.
+    Completed,
+    /// The deadline passed before completion.
+    Expired,
+    /// A recruiter cancelled the invitation; its link no longer works.
+    Cancelled,
+    /// The deadline was changed; `reopened` when that revived an expired invitation.
+    DeadlineChanged {
+        /// The previous date.
+        from: NaiveDate,
+        /// The new date.
+        to: NaiveDate,
+        /// Whether an expired invitation was reopened.
+        reopened: bool,
+    },
+    /// The mail server refused the address for good.
+    EmailBounced {
+        /// The server's reply, as far as it is safe to show.
+        reason: String,
+    },
+    /// The address of a bounced invitation was corrected and the email queued again.
+    EmailChanged {
+        /// The old address.
+        from: EmailAddress,
+        /// The new address.
+        to: EmailAddress,
+    },
+    /// An automatic reminder was queued.
+    ReminderQueued(ReminderKind),
+}
+
+impl EventKind {
+    /// A stable snake-case name (`"invited"`, `"deadline_changed"` …) for APIs and storage.
+    #[must_use]
+    pub const fn name(&self) -> &'static str {
+        match self {
+            Self::Invited { .. } => "invited",
+            Self::EmailDelivered => "email_delivered",
+            Self::Resent => "resent",
+            Self::Opened => "opened",
+            Self::Started => "started",
+            Self::Completed => "completed",
+            Self::Expired => "expired",
+            Self::Cancelled => "cancelled",
+            Self::DeadlineChanged { .. } => "deadline_changed",
+            Self::EmailBounced { .. } => "email_bounced",
+            Self::EmailChanged { .. } => "email_changed",
+            Self::ReminderQueued(_) => "reminder_queued",
+        }
+    }
+}
+
+/// One entry of a candidate's activity timeline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimelineEvent {
+    /// Its id.
+    pub id: EventId,
+    /// The organization.
+    pub organization_id: OrganizationId,
+    /// The candidate whose timeline it is on.
+    pub candidate_id: CandidateId,
+    /// The invitation it concerns.
+    pub invitation_id: Option<InvitationId>,
+    /// What happened.
+    pub kind: EventKind,
+    /// Who did it.
+    pub actor: Actor,
+    /// When.
+    pub at: DateTime<Utc>,
+}
