@@ -60,8 +60,7 @@ impl Candidate {
     #[must_use]
     pub fn name_starts_with(&self, prefix: &NamePrefix) -> bool {
         let p = prefix.as_str();
-        self.first_name.as_str().to_lowercase().starts_with(p)
-            || self.last_name.as_str().to_lowercase().starts_with(p)
+        self.first_name.as_str().to_lowercase().starts_with(p) || self.last_name.as_str().to_lowercase().starts_with(p)
     }
 }
 

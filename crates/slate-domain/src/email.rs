@@ -62,13 +62,9 @@ impl EmailAddress {
         if trimmed.contains(['"', '<', '>', '(', ')', ',', ';', '[', ']', '\\']) {
             return Err(invalid());
         }
-        let options = email_address::Options {
-            minimum_sub_domains: 2,
-            allow_domain_literal: false,
-            allow_display_text: false,
-        };
-        let parsed =
-            email_address::EmailAddress::parse_with_options(trimmed, options).map_err(|_| invalid())?;
+        let options =
+            email_address::Options { minimum_sub_domains: 2, allow_domain_literal: false, allow_display_text: false };
+        let parsed = email_address::EmailAddress::parse_with_options(trimmed, options).map_err(|_| invalid())?;
         let domain = parsed.domain();
         if domain.starts_with('.') || domain.ends_with('.') || domain.contains("..") {
             return Err(invalid());

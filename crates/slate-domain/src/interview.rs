@@ -4,7 +4,9 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use crate::{DisplayName, InterviewId, JobId, JobText, Label, LanguageTag, LongText, OrganizationId, Prompt, QuestionId};
+use crate::{
+    DisplayName, InterviewId, JobId, JobText, Label, LanguageTag, LongText, OrganizationId, Prompt, QuestionId,
+};
 
 /// A job opening an interview can be attached to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,7 +59,13 @@ impl Question {
     ///
     /// # Errors
     /// [`QuestionError`] naming the setting out of range.
-    pub fn new(id: QuestionId, prompt: Prompt, thinking_secs: u32, max_answer_secs: u32, retakes: u8) -> Result<Self, QuestionError> {
+    pub fn new(
+        id: QuestionId,
+        prompt: Prompt,
+        thinking_secs: u32,
+        max_answer_secs: u32,
+        retakes: u8,
+    ) -> Result<Self, QuestionError> {
         if thinking_secs > Self::MAX_THINKING_SECS {
             return Err(QuestionError::ThinkingTime(thinking_secs));
         }
@@ -281,6 +289,11 @@ impl VideoInterview {
         self.p.updated_at
     }
 
+    /// Records that a commit stored this value (its revision moved on by one).
+    pub(crate) const fn committed(&mut self) {
+        self.p.revision += 1;
+    }
+
     /// The number of questions.
     #[must_use]
     pub fn number_of_questions(&self) -> usize {
@@ -299,7 +312,12 @@ impl VideoInterview {
     /// # Errors
     /// [`InterviewError::NotAllowed`] when archived; [`InterviewError::NoQuestions`] when it
     /// would leave a published interview without questions; question-list errors.
-    pub fn edit(&mut self, details: InterviewDetails, questions: Vec<Question>, now: DateTime<Utc>) -> Result<(), InterviewError> {
+    pub fn edit(
+        &mut self,
+        details: InterviewDetails,
+        questions: Vec<Question>,
+        now: DateTime<Utc>,
+    ) -> Result<(), InterviewError> {
         if self.p.status == InterviewStatus::Archived {
             return Err(InterviewError::NotAllowed { status: self.p.status, action: "edited" });
         }

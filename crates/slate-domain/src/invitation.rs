@@ -15,8 +15,8 @@
 use chrono::{DateTime, Utc};
 
 use crate::{
-    CandidateId, Deadline, EmailAddress, EventKind, InterviewSnapshot, InvitationId, Language, LinkVersion, OrganizationId, PersonName,
-    QuestionId, RecruiterId, ReminderKind, ReminderPolicy,
+    CandidateId, Deadline, EmailAddress, EventKind, InterviewSnapshot, InvitationId, Language, LinkVersion,
+    OrganizationId, PersonName, QuestionId, RecruiterId, ReminderKind, ReminderPolicy,
 };
 
 /// Where an invitation stands.
@@ -42,8 +42,16 @@ pub enum InvitationStatus {
 
 impl InvitationStatus {
     /// Every status, in lifecycle order.
-    pub const ALL: [Self; 8] =
-        [Self::Queued, Self::Sent, Self::Opened, Self::Started, Self::Completed, Self::Expired, Self::Cancelled, Self::Bounced];
+    pub const ALL: [Self; 8] = [
+        Self::Queued,
+        Self::Sent,
+        Self::Opened,
+        Self::Started,
+        Self::Completed,
+        Self::Expired,
+        Self::Cancelled,
+        Self::Bounced,
+    ];
 
     /// A stable snake-case name, e.g. `"queued"`.
     #[must_use]
@@ -305,7 +313,10 @@ impl Invitation {
         if (parts.status == InvitationStatus::Expired) != parts.expired_from.is_some() {
             return Err("expired_from is set exactly when expired");
         }
-        if matches!(parts.expired_from, Some(InvitationStatus::Expired | InvitationStatus::Completed | InvitationStatus::Cancelled)) {
+        if matches!(
+            parts.expired_from,
+            Some(InvitationStatus::Expired | InvitationStatus::Completed | InvitationStatus::Cancelled)
+        ) {
             return Err("expired_from must be an open status");
         }
         Ok(Self { p: parts })
@@ -489,24 +500,19 @@ impl Invitation {
     ///
     /// # Errors
     /// [`AnswerRejected`]: status or deadline, unknown question, no takes left, too long, empty.
-    pub fn record_answer(&mut self, question: QuestionId, duration_ms: u32, now: DateTime<Utc>) -> Result<TakeRecorded, AnswerRejected> {
-        self.candidate_gate(now)?;
-        if !matches!(self.p.status, InvitationStatus::Opened | InvitationStatus::Started) {
-            return Err(TransitionError::NotOpened.into());
-        }
-        let (index, q) = self.p.interview.question(question).ok_or(AnswerRejected::UnknownQuestion)?;
-        let (allowed, max_secs) = (q.takes_allowed(), q.max_answer_secs());
-        let used = self.p.takes.get(index).copied().unwrap_or(0);
-        if used >= allowed {
-            return Err(AnswerRejected::NoTakesLeft { allowed });
-        }
+    pub fn record_answer(
+        &mut self,
+        question: QuestionId,
+        duration_ms: u32,
+        now: DateTime<Utc>,
+    ) -> Result<TakeRecorded, AnswerRejected> {
+        let (index, take, max_secs) = self.check_take(question, now)?;
         if duration_ms == 0 {
             return Err(AnswerRejected::Empty);
         }
         if u64::from(duration_ms) > u64::from(max_secs) * 1000 + ANSWER_GRACE_MS {
             return Err(AnswerRejected::TooLong { actual_ms: duration_ms, max_secs });
         }
-        let take = used + 1;
         if let Some(slot) = self.p.takes.get_mut(index) {
             *slot = take;
         }
@@ -519,6 +525,34 @@ impl Invitation {
         };
         self.touch(now);
         Ok(TakeRecorded { take, event })
+    }
+
+    /// The number the next take of `question` would get, if the candidate may record one now.
+    ///
+    /// # Errors
+    /// As [`Self::record_answer`], but for the recording's length.
+    pub fn next_take(&self, question: QuestionId, now: DateTime<Utc>) -> Result<u8, AnswerRejected> {
+        self.check_take(question, now).map(|(_, take, _)| take)
+    }
+
+    /// (question index, next take, the question's limit in seconds).
+    fn check_take(&self, question: QuestionId, now: DateTime<Utc>) -> Result<(usize, u8, u32), AnswerRejected> {
+        self.candidate_gate(now)?;
+        if !matches!(self.p.status, InvitationStatus::Opened | InvitationStatus::Started) {
+            return Err(TransitionError::NotOpened.into());
+        }
+        let (index, q) = self.p.interview.question(question).ok_or(AnswerRejected::UnknownQuestion)?;
+        let allowed = q.takes_allowed();
+        let used = self.p.takes.get(index).copied().unwrap_or(0);
+        if used >= allowed {
+            return Err(AnswerRejected::NoTakesLeft { allowed });
+        }
+        Ok((index, used + 1, q.max_answer_secs()))
+    }
+
+    /// Records that a commit stored this value (its revision moved on by one).
+    pub(crate) const fn committed(&mut self) {
+        self.p.revision += 1;
     }
 
     /// The candidate submitted: Started → Completed, once every question has an answer.
@@ -609,9 +643,15 @@ impl Invitation {
     /// # Errors
     /// [`TransitionError::NotAllowed`] unless bounced; [`TransitionError::DeadlinePassed`]
     /// when the deadline has passed (set a new one first).
-    pub fn change_email(&mut self, email: EmailAddress, now: DateTime<Utc>) -> Result<(u32, EventKind), TransitionError> {
+    pub fn change_email(
+        &mut self,
+        email: EmailAddress,
+        now: DateTime<Utc>,
+    ) -> Result<(u32, EventKind), TransitionError> {
         if self.p.status != InvitationStatus::Bounced {
-            return Err(self.final_state_error().unwrap_or(TransitionError::NotAllowed { from: self.p.status, action: Action::ChangeEmail }));
+            return Err(self
+                .final_state_error()
+                .unwrap_or(TransitionError::NotAllowed { from: self.p.status, action: Action::ChangeEmail }));
         }
         self.candidate_gate(now)?;
         let from = std::mem::replace(&mut self.p.email, email.clone());
@@ -660,7 +700,12 @@ impl Invitation {
     /// # Errors
     /// [`TransitionError::ReminderNotDue`] when not due, already sent, or the status does not
     /// call for it; the candidate-side refusals when the deadline passed.
-    pub fn remind(&mut self, kind: ReminderKind, policy: &ReminderPolicy, now: DateTime<Utc>) -> Result<EventKind, TransitionError> {
+    pub fn remind(
+        &mut self,
+        kind: ReminderKind,
+        policy: &ReminderPolicy,
+        now: DateTime<Utc>,
+    ) -> Result<EventKind, TransitionError> {
         self.candidate_gate(now)?;
         let status_ok = match kind {
             ReminderKind::NotStarted => matches!(self.p.status, InvitationStatus::Sent | InvitationStatus::Opened),
@@ -682,5 +727,430 @@ impl Invitation {
         }
         self.touch(now);
         Ok(EventKind::ReminderQueued(kind))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{NaiveDate, TimeZone as _};
+    use uuid::Uuid;
+
+    use super::*;
+    use crate::{DisplayName, InterviewId, LanguageTag, LongText, Prompt, Question, TimeZone};
+
+    fn t(h: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 22, h, 0, 0).single().unwrap_or_else(|| panic!("bad hour {h}"))
+    }
+    fn date(s: &str) -> NaiveDate {
+        s.parse().unwrap_or_else(|e| panic!("{s}: {e}"))
+    }
+    fn q(n: u128, retakes: u8) -> Question {
+        let prompt = Prompt::parse("Tell us about yourself").unwrap_or_else(|e| panic!("{e}"));
+        Question::new(QuestionId::from_uuid(Uuid::from_u128(n)), prompt, 30, 120, retakes)
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+    fn name(s: &str) -> PersonName {
+        PersonName::parse(s).unwrap_or_else(|e| panic!("{e}"))
+    }
+    fn email(s: &str) -> EmailAddress {
+        EmailAddress::parse(s).unwrap_or_else(|e| panic!("{e}"))
+    }
+    const Q1: u128 = 101;
+    const Q2: u128 = 102;
+
+    /// An invitation in `status`, deadline 2026-11-30 in UTC (2026-11-20 when expired), two
+    /// questions (the first allows one retake); a Started one has answered both once.
+    fn fixture(status: InvitationStatus) -> Invitation {
+        let deadline = if status == InvitationStatus::Expired { "2026-11-20" } else { "2026-11-30" };
+        let takes = if matches!(status, InvitationStatus::Started | InvitationStatus::Completed) {
+            vec![1, 1]
+        } else {
+            vec![0, 0]
+        };
+        let parts = InvitationParts {
+            id: InvitationId::from_uuid(Uuid::from_u128(1)),
+            organization_id: OrganizationId::from_uuid(Uuid::from_u128(2)),
+            candidate_id: CandidateId::from_uuid(Uuid::from_u128(3)),
+            candidate_first_name: name("Ada"),
+            candidate_last_name: name("Lovelace"),
+            invited_by: RecruiterId::from_uuid(Uuid::from_u128(4)),
+            interview: InterviewSnapshot {
+                interview_id: InterviewId::from_uuid(Uuid::from_u128(5)),
+                revision: 0,
+                job_id: None,
+                name: DisplayName::parse("Engineer").unwrap_or_else(|e| panic!("{e}")),
+                intro: LongText::default(),
+                question_language: LanguageTag::from(Language::English),
+                job_title: None,
+                company_name: None,
+                questions: vec![q(Q1, 1), q(Q2, 0)],
+            },
+            email: email("ada@example.com"),
+            language: Language::English,
+            deadline: Deadline::restore(date(deadline), TimeZone::UTC),
+            bcc_me: false,
+            notify_me: false,
+            status,
+            expired_from: (status == InvitationStatus::Expired).then_some(InvitationStatus::Sent),
+            link_version: LinkVersion::FIRST,
+            emails_queued: 1,
+            reminders_sent: RemindersSent::default(),
+            takes,
+            created_at: t(0),
+            updated_at: t(0),
+            opened_at: None,
+            started_at: None,
+            completed_at: None,
+            revision: 3,
+        };
+        Invitation::from_parts(parts).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[derive(Debug, Clone, Copy)]
+    enum Act {
+        Deliver,
+        Bounce,
+        Open,
+        Answer,
+        Complete,
+        Expire,
+        ChangeDeadline,
+        Resend,
+        ChangeEmail,
+        Cancel,
+    }
+
+    /// Runs `act` at 10:00 on 22 November (01:00 on 1 December for Expire) and returns the
+    /// new status and the event's name, or the refusal's label.
+    fn run(inv: &mut Invitation, act: Act) -> Result<(InvitationStatus, &'static str), &'static str> {
+        let now = t(10);
+        let event = match act {
+            Act::Deliver => inv.record_delivery(now).map(Some),
+            Act::Bounce => inv.record_bounce("550 no such user", now).map(Some),
+            Act::Open => inv.open(now),
+            Act::Answer => inv
+                .record_answer(QuestionId::from_uuid(Uuid::from_u128(Q1)), 5_000, now)
+                .map(|r| r.event)
+                .map_err(|e| match e {
+                    AnswerRejected::Transition(e) => e,
+                    other => panic!("unexpected {other:?}"),
+                }),
+            Act::Complete => inv.complete(now).map(Some),
+            Act::Expire => inv.expire(Utc.with_ymd_and_hms(2026, 12, 1, 1, 0, 0).single().unwrap_or(now)).map(Some),
+            Act::ChangeDeadline => {
+                inv.change_deadline(Deadline::restore(date("2026-12-15"), TimeZone::UTC), now).map(Some)
+            }
+            Act::Resend => inv.resend(now).map(|(_, e)| Some(e)),
+            Act::ChangeEmail => inv.change_email(email("ada@example.org"), now).map(|(_, e)| Some(e)),
+            Act::Cancel => inv.cancel(now).map(Some),
+        };
+        match event {
+            Ok(e) => Ok((inv.status(), e.as_ref().map_or("", EventKind::name))),
+            Err(e) => Err(match e {
+                TransitionError::AlreadyCompleted => "completed",
+                TransitionError::Cancelled => "cancelled",
+                TransitionError::DeadlinePassed { .. } => "deadline",
+                TransitionError::NeedsCorrectedEmail => "needs_email",
+                TransitionError::DeadlineNotPassed => "not_due",
+                TransitionError::Unanswered { .. } => "unanswered",
+                TransitionError::NotOpened => "not_opened",
+                TransitionError::ReminderNotDue => "reminder",
+                TransitionError::NotAllowed { .. } => "not_allowed",
+            }),
+        }
+    }
+
+    #[test]
+    fn every_state_and_action() {
+        use InvitationStatus as S;
+        type Row = [Result<(InvitationStatus, &'static str), &'static str>; 10];
+        let acts = [
+            Act::Deliver,
+            Act::Bounce,
+            Act::Open,
+            Act::Answer,
+            Act::Complete,
+            Act::Expire,
+            Act::ChangeDeadline,
+            Act::Resend,
+            Act::ChangeEmail,
+            Act::Cancel,
+        ];
+        let table: [(InvitationStatus, Row); 8] = [
+            (
+                S::Queued,
+                [
+                    Ok((S::Sent, "email_delivered")),
+                    Ok((S::Bounced, "email_bounced")),
+                    Ok((S::Opened, "opened")),
+                    Err("not_opened"),
+                    Err("not_opened"),
+                    Ok((S::Expired, "expired")),
+                    Ok((S::Queued, "deadline_changed")),
+                    Ok((S::Queued, "resent")),
+                    Err("not_allowed"),
+                    Ok((S::Cancelled, "cancelled")),
+                ],
+            ),
+            (
+                S::Sent,
+                [
+                    Ok((S::Sent, "email_delivered")),
+                    Ok((S::Bounced, "email_bounced")),
+                    Ok((S::Opened, "opened")),
+                    Err("not_opened"),
+                    Err("not_opened"),
+                    Ok((S::Expired, "expired")),
+                    Ok((S::Sent, "deadline_changed")),
+                    Ok((S::Sent, "resent")),
+                    Err("not_allowed"),
+                    Ok((S::Cancelled, "cancelled")),
+                ],
+            ),
+            (
+                S::Opened,
+                [
+                    Ok((S::Opened, "email_delivered")),
+                    Err("not_allowed"),
+                    Ok((S::Opened, "")),
+                    Ok((S::Started, "started")),
+                    Err("unanswered"),
+                    Ok((S::Expired, "expired")),
+                    Ok((S::Opened, "deadline_changed")),
+                    Ok((S::Opened, "resent")),
+                    Err("not_allowed"),
+                    Ok((S::Cancelled, "cancelled")),
+                ],
+            ),
+            (
+                S::Started,
+                [
+                    Ok((S::Started, "email_delivered")),
+                    Err("not_allowed"),
+                    Ok((S::Started, "")),
+                    Ok((S::Started, "")),
+                    Ok((S::Completed, "completed")),
+                    Ok((S::Expired, "expired")),
+                    Ok((S::Started, "deadline_changed")),
+                    Ok((S::Started, "resent")),
+                    Err("not_allowed"),
+                    Ok((S::Cancelled, "cancelled")),
+                ],
+            ),
+            (
+                S::Completed,
+                [
+                    Err("not_allowed"),
+                    Err("not_allowed"),
+                    Err("completed"),
+                    Err("completed"),
+                    Err("completed"),
+                    Err("not_allowed"),
+                    Err("completed"),
+                    Err("completed"),
+                    Err("completed"),
+                    Err("completed"),
+                ],
+            ),
+            (
+                S::Expired,
+                [
+                    Err("not_allowed"),
+                    Err("not_allowed"),
+                    Err("deadline"),
+                    Err("deadline"),
+                    Err("deadline"),
+                    Err("not_allowed"),
+                    Ok((S::Sent, "deadline_changed")),
+                    Err("deadline"),
+                    Err("not_allowed"),
+                    Ok((S::Cancelled, "cancelled")),
+                ],
+            ),
+            (
+                S::Cancelled,
+                [
+                    Err("not_allowed"),
+                    Err("not_allowed"),
+                    Err("cancelled"),
+                    Err("cancelled"),
+                    Err("cancelled"),
+                    Err("not_allowed"),
+                    Err("cancelled"),
+                    Err("cancelled"),
+                    Err("cancelled"),
+                    Err("cancelled"),
+                ],
+            ),
+            (
+                S::Bounced,
+                [
+                    Err("not_allowed"),
+                    Err("not_allowed"),
+                    Ok((S::Opened, "opened")),
+                    Err("not_opened"),
+                    Err("not_opened"),
+                    Ok((S::Expired, "expired")),
+                    Ok((S::Bounced, "deadline_changed")),
+                    Err("needs_email"),
+                    Ok((S::Queued, "email_changed")),
+                    Ok((S::Cancelled, "cancelled")),
+                ],
+            ),
+        ];
+        assert_eq!(table.len(), InvitationStatus::ALL.len(), "every status has a row");
+        for (from, row) in table {
+            for (act, want) in acts.iter().zip(row) {
+                let mut inv = fixture(from);
+                let before = inv.clone();
+                let got = run(&mut inv, *act);
+                assert_eq!(got, want, "{from:?} + {act:?}");
+                if got.is_err() {
+                    assert_eq!(inv, before, "{from:?} + {act:?}: a refused transition changes nothing");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn no_candidate_action_after_the_deadline_even_before_the_expiry_job() {
+        let closed = Utc.with_ymd_and_hms(2026, 12, 1, 0, 0, 0).single().unwrap_or_else(|| panic!());
+        let last_second = closed - TimeDelta::seconds(1);
+        let q1 = QuestionId::from_uuid(Uuid::from_u128(Q1));
+
+        let mut inv = fixture(InvitationStatus::Sent);
+        assert!(matches!(inv.open(closed), Err(TransitionError::DeadlinePassed { closed_at }) if closed_at == closed));
+        assert_eq!(inv.open(last_second), Ok(Some(EventKind::Opened)));
+
+        let mut inv = fixture(InvitationStatus::Opened);
+        assert!(matches!(
+            inv.record_answer(q1, 1_000, closed),
+            Err(AnswerRejected::Transition(TransitionError::DeadlinePassed { .. }))
+        ));
+        assert!(inv.record_answer(q1, 1_000, last_second).is_ok());
+
+        let mut inv = fixture(InvitationStatus::Started);
+        assert!(matches!(inv.complete(closed), Err(TransitionError::DeadlinePassed { .. })));
+        assert!(matches!(inv.resend(closed), Err(TransitionError::DeadlinePassed { .. })));
+        assert_eq!(inv.expire(last_second), Err(TransitionError::DeadlineNotPassed));
+        assert_eq!(inv.expire(closed), Ok(EventKind::Expired));
+    }
+
+    use chrono::TimeDelta;
+
+    #[test]
+    fn extending_an_expired_invitation_reopens_it_where_it_was() {
+        for was in
+            [InvitationStatus::Queued, InvitationStatus::Opened, InvitationStatus::Started, InvitationStatus::Bounced]
+        {
+            let mut inv = fixture(was);
+            let closed = Utc.with_ymd_and_hms(2026, 12, 1, 0, 0, 0).single().unwrap_or_else(|| panic!());
+            assert_eq!(inv.expire(closed), Ok(EventKind::Expired));
+            assert_eq!(inv.status(), InvitationStatus::Expired);
+            let new = Deadline::restore(date("2026-12-10"), TimeZone::UTC);
+            let event = inv.change_deadline(new, closed);
+            assert_eq!(
+                event,
+                Ok(EventKind::DeadlineChanged { from: date("2026-11-30"), to: date("2026-12-10"), reopened: true })
+            );
+            assert_eq!(inv.status(), was, "reopened where it was");
+            assert_eq!(inv.parts().expired_from, None);
+            assert_eq!(inv.takes_of(QuestionId::from_uuid(Uuid::from_u128(Q1))), inv.parts().takes[0], "progress kept");
+        }
+    }
+
+    #[test]
+    fn retakes_and_answer_length() {
+        let q1 = QuestionId::from_uuid(Uuid::from_u128(Q1));
+        let q2 = QuestionId::from_uuid(Uuid::from_u128(Q2));
+        let mut inv = fixture(InvitationStatus::Opened);
+        let now = t(10);
+        // 120 s limit, 2 s grace
+        assert_eq!(
+            inv.record_answer(q1, 122_001, now),
+            Err(AnswerRejected::TooLong { actual_ms: 122_001, max_secs: 120 })
+        );
+        assert_eq!(inv.record_answer(q1, 0, now), Err(AnswerRejected::Empty));
+        assert_eq!(inv.status(), InvitationStatus::Opened, "refused answers start nothing");
+        assert_eq!(inv.record_answer(q1, 122_000, now), Ok(TakeRecorded { take: 1, event: Some(EventKind::Started) }));
+        assert_eq!(inv.record_answer(q1, 1_000, now), Ok(TakeRecorded { take: 2, event: None }), "one retake allowed");
+        assert_eq!(inv.record_answer(q1, 1_000, now), Err(AnswerRejected::NoTakesLeft { allowed: 2 }));
+        assert_eq!(inv.next_unanswered(), Some(q2));
+        assert_eq!(inv.complete(now), Err(TransitionError::Unanswered { unanswered: 1 }));
+        assert_eq!(inv.record_answer(q2, 1_000, now), Ok(TakeRecorded { take: 1, event: None }));
+        assert_eq!(inv.record_answer(q2, 1_000, now), Err(AnswerRejected::NoTakesLeft { allowed: 1 }), "no retakes");
+        let unknown = QuestionId::from_uuid(Uuid::from_u128(999));
+        assert_eq!(inv.record_answer(unknown, 1_000, now), Err(AnswerRejected::UnknownQuestion));
+        assert_eq!(inv.next_unanswered(), None);
+        assert_eq!(inv.complete(now), Ok(EventKind::Completed));
+    }
+
+    #[test]
+    fn cancelling_revokes_the_link_version_and_resend_keeps_it() {
+        let mut inv = fixture(InvitationStatus::Opened);
+        let v = inv.link_version();
+        assert_eq!(inv.resend(t(10)).map(|(seq, _)| seq), Ok(1));
+        assert_eq!(inv.resend(t(11)).map(|(seq, _)| seq), Ok(2), "each resend has its own message sequence");
+        assert_eq!(inv.link_version(), v, "resend keeps the link");
+        assert!(inv.cancel(t(12)).is_ok());
+        assert_eq!(inv.link_version(), v.next());
+    }
+
+    #[test]
+    fn reminders_fall_due_once_each() {
+        let policy = ReminderPolicy::default(); // 2 days after sending; 1 day before the deadline
+        let mut inv = fixture(InvitationStatus::Sent); // created 2026-11-22 00:00Z, deadline 2026-11-30 UTC
+        let not_started_due = t(0) + TimeDelta::days(2);
+        assert_eq!(inv.reminder_due_at(ReminderKind::NotStarted, &policy), Some(not_started_due));
+        let deadline_due = Utc.with_ymd_and_hms(2026, 11, 29, 0, 0, 0).single().unwrap_or_else(|| panic!());
+        assert_eq!(inv.reminder_due_at(ReminderKind::DeadlineApproaching, &policy), Some(deadline_due));
+
+        let early = not_started_due - TimeDelta::seconds(1);
+        assert_eq!(inv.remind(ReminderKind::NotStarted, &policy, early), Err(TransitionError::ReminderNotDue));
+        assert_eq!(
+            inv.remind(ReminderKind::NotStarted, &policy, not_started_due),
+            Ok(EventKind::ReminderQueued(ReminderKind::NotStarted))
+        );
+        assert_eq!(
+            inv.remind(ReminderKind::NotStarted, &policy, deadline_due),
+            Err(TransitionError::ReminderNotDue),
+            "once only"
+        );
+        assert_eq!(
+            inv.remind(ReminderKind::DeadlineApproaching, &policy, deadline_due),
+            Ok(EventKind::ReminderQueued(ReminderKind::DeadlineApproaching))
+        );
+        assert_eq!(
+            inv.remind(ReminderKind::DeadlineApproaching, &policy, deadline_due),
+            Err(TransitionError::ReminderNotDue)
+        );
+
+        // started candidates get no not-started reminder; queued (undelivered) ones get none
+        let mut started = fixture(InvitationStatus::Started);
+        assert_eq!(
+            started.remind(ReminderKind::NotStarted, &policy, deadline_due),
+            Err(TransitionError::ReminderNotDue)
+        );
+        assert!(started.remind(ReminderKind::DeadlineApproaching, &policy, deadline_due).is_ok());
+        let mut queued = fixture(InvitationStatus::Queued);
+        assert_eq!(
+            queued.remind(ReminderKind::NotStarted, &policy, deadline_due),
+            Err(TransitionError::ReminderNotDue)
+        );
+        assert_eq!(ReminderPolicy::OFF.days_before_deadline(), None);
+        assert_eq!(inv.reminder_due_at(ReminderKind::NotStarted, &ReminderPolicy::OFF), None);
+    }
+
+    #[test]
+    fn stored_parts_are_checked() {
+        let mut parts = fixture(InvitationStatus::Sent).parts().clone();
+        parts.takes = vec![0];
+        assert!(Invitation::from_parts(parts).is_err());
+        let mut parts = fixture(InvitationStatus::Sent).parts().clone();
+        parts.expired_from = Some(InvitationStatus::Queued);
+        assert!(Invitation::from_parts(parts).is_err());
+        let mut parts = fixture(InvitationStatus::Expired).parts().clone();
+        parts.expired_from = Some(InvitationStatus::Completed);
+        assert!(Invitation::from_parts(parts).is_err());
     }
 }

@@ -43,7 +43,10 @@ impl ReminderPolicy {
     ///
     /// # Errors
     /// [`ReminderPolicyError`] for a delay of 0 or more than 60 days.
-    pub fn new(not_started_after_days: Option<u16>, days_before_deadline: Option<u16>) -> Result<Self, ReminderPolicyError> {
+    pub fn new(
+        not_started_after_days: Option<u16>,
+        days_before_deadline: Option<u16>,
+    ) -> Result<Self, ReminderPolicyError> {
         let ok = |d: Option<u16>| d.is_none_or(|d| (1..=60).contains(&d));
         if ok(not_started_after_days) && ok(days_before_deadline) {
             Ok(Self { not_started_after_days, days_before_deadline })

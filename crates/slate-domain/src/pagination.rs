@@ -78,7 +78,11 @@ impl Invitation {
     #[must_use]
     pub fn sort_name(&self) -> String {
         let p = self.parts();
-        format!("{}\u{1f}{}", p.candidate_last_name.as_str().to_lowercase(), p.candidate_first_name.as_str().to_lowercase())
+        format!(
+            "{}\u{1f}{}",
+            p.candidate_last_name.as_str().to_lowercase(),
+            p.candidate_first_name.as_str().to_lowercase()
+        )
     }
 
     /// This invitation's key for `field`.

@@ -11,9 +11,9 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use crate::{
-    Answer, Candidate, CandidateId, InterviewId, InterviewStatus, Invitation, InvitationId, InvitationQuery, Job, JobId, LinkToken,
-    LinkVersion, MediaKey, MessageId, NamePrefix, Organization, OrganizationId, OutboxMessage, Page, Recruiter, RecruiterId,
-    TimelineEvent, VideoInterview, EmailAddress,
+    Answer, Candidate, CandidateId, EmailAddress, InterviewId, InterviewStatus, Invitation, InvitationId,
+    InvitationQuery, Job, JobId, LinkToken, LinkVersion, MediaKey, MessageId, NamePrefix, Organization, OrganizationId,
+    OutboxMessage, Page, Recruiter, RecruiterId, TimelineEvent, VideoInterview,
 };
 
 /// The current time. The domain never reads the system clock itself.
@@ -139,7 +139,12 @@ pub trait CandidateRepository: Send + Sync {
     ///
     /// # Errors
     /// [`RepoError`] on a storage failure.
-    async fn search_by_name_prefix(&self, org: OrganizationId, prefix: &NamePrefix, limit: usize) -> Result<Vec<Candidate>, RepoError>;
+    async fn search_by_name_prefix(
+        &self,
+        org: OrganizationId,
+        prefix: &NamePrefix,
+        limit: usize,
+    ) -> Result<Vec<Candidate>, RepoError>;
 }
 
 /// Video interviews.
@@ -156,7 +161,11 @@ pub trait InterviewRepository: Send + Sync {
     ///
     /// # Errors
     /// [`RepoError`] on a storage failure.
-    async fn list(&self, org: OrganizationId, status: Option<InterviewStatus>) -> Result<Vec<VideoInterview>, RepoError>;
+    async fn list(
+        &self,
+        org: OrganizationId,
+        status: Option<InterviewStatus>,
+    ) -> Result<Vec<VideoInterview>, RepoError>;
 }
 
 /// Invitations.
@@ -181,7 +190,12 @@ pub trait InvitationRepository: Send + Sync {
     ///
     /// # Errors
     /// [`RepoError`] on a storage failure.
-    async fn find_open(&self, org: OrganizationId, interview: InterviewId, email: &EmailAddress) -> Result<Option<Invitation>, RepoError>;
+    async fn find_open(
+        &self,
+        org: OrganizationId,
+        interview: InterviewId,
+        email: &EmailAddress,
+    ) -> Result<Option<Invitation>, RepoError>;
 
     /// One page of `org`'s invitations: those for which [`Invitation::matches`] holds, in
     /// `query.sort` order with ties broken by id, after `query.after`, at most
@@ -203,7 +217,8 @@ pub trait InvitationRepository: Send + Sync {
     ///
     /// # Errors
     /// [`RepoError`] on a storage failure.
-    async fn awaiting_reminders(&self, after: Option<InvitationId>, limit: usize) -> Result<Vec<Invitation>, RepoError>;
+    async fn awaiting_reminders(&self, after: Option<InvitationId>, limit: usize)
+    -> Result<Vec<Invitation>, RepoError>;
 }
 
 /// Timelines.
@@ -214,7 +229,8 @@ pub trait TimelineRepository: Send + Sync {
     ///
     /// # Errors
     /// [`RepoError`] on a storage failure.
-    async fn for_candidate(&self, org: OrganizationId, candidate: CandidateId) -> Result<Vec<TimelineEvent>, RepoError>;
+    async fn for_candidate(&self, org: OrganizationId, candidate: CandidateId)
+    -> Result<Vec<TimelineEvent>, RepoError>;
 }
 
 /// Recorded answers.
@@ -239,7 +255,12 @@ pub trait Outbox: Send + Sync {
     ///
     /// # Errors
     /// [`RepoError`] on a storage failure.
-    async fn claim(&self, now: DateTime<Utc>, until: DateTime<Utc>, limit: usize) -> Result<Vec<OutboxMessage>, RepoError>;
+    async fn claim(
+        &self,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<Vec<OutboxMessage>, RepoError>;
 
     /// One message.
     ///
@@ -251,7 +272,11 @@ pub trait Outbox: Send + Sync {
     ///
     /// # Errors
     /// [`RepoError`] on a storage failure.
-    async fn for_invitation(&self, org: OrganizationId, invitation: InvitationId) -> Result<Vec<OutboxMessage>, RepoError>;
+    async fn for_invitation(
+        &self,
+        org: OrganizationId,
+        invitation: InvitationId,
+    ) -> Result<Vec<OutboxMessage>, RepoError>;
 }
 
 /// One write of a [`ChangeSet`].

@@ -33,11 +33,7 @@ fn check(raw: &str, max: usize, multiline: bool, allow_empty: bool) -> Result<St
         return Err(TextError::Empty);
     }
     let bad = |c: char| {
-        if multiline {
-            c.is_control() && c != '\n' && c != '\t' && c != '\r'
-        } else {
-            c.is_control()
-        }
+        if multiline { c.is_control() && c != '\n' && c != '\t' && c != '\r' } else { c.is_control() }
     };
     if trimmed.chars().any(bad) || trimmed.contains(['\u{2028}', '\u{2029}']) && !multiline {
         return Err(TextError::ControlCharacter { multiline });
@@ -166,6 +162,13 @@ impl fmt::Display for PhoneNumber {
     }
 }
 
+impl Default for LongText {
+    /// Empty text.
+    fn default() -> Self {
+        Self(String::new())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -174,30 +177,20 @@ mod tests {
     fn text_is_trimmed_and_bounded() {
         assert_eq!(PersonName::parse("  Ada ").map(|n| n.to_string()), Ok("Ada".into()));
         assert_eq!(PersonName::parse("   "), Err(TextError::Empty));
-        assert_eq!(
-            PersonName::parse(&"é".repeat(101)),
-            Err(TextError::TooLong { max: 100, actual: 101 })
-        );
+        assert_eq!(PersonName::parse(&"é".repeat(101)), Err(TextError::TooLong { max: 100, actual: 101 }));
         assert!(PersonName::parse(&"é".repeat(100)).is_ok(), "limit counts characters, not bytes");
     }
 
     #[test]
     fn single_line_text_refuses_line_breaks_and_controls() {
         for bad in ["Ada\nBcc: x@y.z", "Ada\rBcc: x", "A\u{0}da", "A\u{1b}[31mda", "A\u{2028}da"] {
-            assert_eq!(
-                PersonName::parse(bad),
-                Err(TextError::ControlCharacter { multiline: false }),
-                "{bad:?}"
-            );
+            assert_eq!(PersonName::parse(bad), Err(TextError::ControlCharacter { multiline: false }), "{bad:?}");
         }
     }
 
     #[test]
     fn multiline_text_keeps_line_breaks_but_not_other_controls() {
-        assert_eq!(
-            Prompt::parse("Tell us\r\nabout you").map(|p| p.to_string()),
-            Ok("Tell us\nabout you".into())
-        );
+        assert_eq!(Prompt::parse("Tell us\r\nabout you").map(|p| p.to_string()), Ok("Tell us\nabout you".into()));
         assert!(Prompt::parse("bell\u{7}").is_err());
         assert_eq!(LongText::parse("").map(|t| t.to_string()), Ok(String::new()));
     }

@@ -1,0 +1,248 @@
+//! What the candidate does through their link: open it, upload and record answers, submit.
+
+use super::{Failed, Slate};
+use crate::ports::{ChangeSet, RepoError, VideoStoreError, Write};
+use crate::{
+    Actor, Answer, AnswerId, AnswerRejected, Invitation, LinkToken, MediaKey, MessageKind, QuestionId, TransitionError,
+    VideoFormat,
+};
+
+/// Why a link could not be opened.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    /// Malformed, unknown, tampered with or revoked (cancelled): one answer for all, so the
+    /// error tells a guesser nothing.
+    #[error("this link is not valid")]
+    InvalidLink,
+    /// The link is genuine but the invitation is closed: completed or past its deadline.
+    #[error(transparent)]
+    Closed(TransitionError),
+    /// A storage failure.
+    #[error(transparent)]
+    Internal(#[from] RepoError),
+}
+
+/// A recorded take, as the candidate's page reports it after uploading the video to the
+/// key [`Slate::answer_upload_key`] gave.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RecordAnswer {
+    /// The question answered.
+    pub question_id: QuestionId,
+    /// The recording's length in milliseconds.
+    pub duration_ms: u32,
+    /// Its format.
+    pub format: VideoFormat,
+}
+
+/// Why an answer could not be recorded.
+#[derive(Debug, thiserror::Error)]
+pub enum RecordAnswerError {
+    /// See [`OpenError::InvalidLink`].
+    #[error("this link is not valid")]
+    InvalidLink,
+    /// The invitation's rules refuse the answer.
+    #[error(transparent)]
+    Rejected(#[from] AnswerRejected),
+    /// The video was not uploaded, or not finished.
+    #[error("the video upload is missing or unfinished")]
+    MediaMissing,
+    /// The video is larger than allowed.
+    #[error("the video is {actual} bytes; the limit is {max}")]
+    TooLarge {
+        /// Its size.
+        actual: u64,
+        /// The limit.
+        max: u64,
+    },
+    /// Recorded twice at once (two tabs); reload.
+    #[error("the interview was changed meanwhile; reload the page")]
+    Conflict,
+    /// A storage failure.
+    #[error(transparent)]
+    Internal(#[from] RepoError),
+}
+
+/// Why the interview could not be submitted.
+#[derive(Debug, thiserror::Error)]
+pub enum CompleteError {
+    /// See [`OpenError::InvalidLink`].
+    #[error("this link is not valid")]
+    InvalidLink,
+    /// The invitation's rules refuse it (unanswered questions, deadline passed …).
+    #[error(transparent)]
+    Refused(#[from] TransitionError),
+    /// Submitted twice at once; reload.
+    #[error("the interview was changed meanwhile; reload the page")]
+    Conflict,
+    /// A storage failure.
+    #[error(transparent)]
+    Internal(#[from] RepoError),
+}
+
+impl Slate {
+    /// The invitation a presented link belongs to, verified, or `None`.
+    async fn invitation_for_link(&self, token: &LinkToken) -> Result<Option<Invitation>, RepoError> {
+        let Some(id) = self.ports.links.claimed_invitation(token) else { return Ok(None) };
+        let Some(invitation) = self.ports.invitations.get_for_link(id).await? else { return Ok(None) };
+        Ok(self.ports.links.verify(token, id, invitation.link_version()).then_some(invitation))
+    }
+
+    /// The secret link token of an invitation, for emails and for recruiters to copy.
+    #[must_use]
+    pub fn link_token(&self, invitation: &Invitation) -> LinkToken {
+        self.ports.links.issue(invitation.id(), invitation.link_version())
+    }
+
+    /// Marks an invitation whose deadline passed as expired; a failure here is only logged by
+    /// the caller's error path, since the expiry job will catch it later.
+    async fn expire_now(&self, mut invitation: Invitation) -> Result<(), RepoError> {
+        let now = self.now();
+        if let Ok(event) = invitation.expire(now) {
+            let mut changes = ChangeSet::new();
+            changes.push(Write::UpdateInvitation(invitation.clone()));
+            changes.push(Write::AppendEvent(self.event(&invitation, event, Actor::System, now)));
+            match self.commit(changes).await.map_err(Failed::from) {
+                Ok(()) | Err(Failed::Conflict | Failed::Duplicate(_)) => {}
+                Err(Failed::Internal(e)) => return Err(e),
+            }
+        }
+        Ok(())
+    }
+
+    /// The candidate opens their link. The first time, the invitation becomes Opened and the
+    /// timeline says so. Returns the invitation, with the questions as they were sent and
+    /// [`Invitation::next_unanswered`] telling where to continue.
+    ///
+    /// # Errors
+    /// [`OpenError::InvalidLink`] for anything but the current link of an invitation;
+    /// [`OpenError::Closed`] when completed or past the deadline (the invitation is then
+    /// marked expired).
+    pub async fn open_link(&self, token: &LinkToken) -> Result<Invitation, OpenError> {
+        let mut invitation = self.invitation_for_link(token).await?.ok_or(OpenError::InvalidLink)?;
+        let now = self.now();
+        match invitation.open(now) {
+            Ok(None) => Ok(invitation),
+            Ok(Some(event)) => {
+                let mut changes = ChangeSet::new();
+                changes.push(Write::UpdateInvitation(invitation.clone()));
+                changes.push(Write::AppendEvent(self.event(&invitation, event, Actor::Candidate, now)));
+                match self.commit(changes).await.map_err(Failed::from) {
+                    Ok(()) => {
+                        invitation.committed();
+                        Ok(invitation)
+                    }
+                    // Opened in two tabs at once: the other one recorded it.
+                    Err(Failed::Conflict | Failed::Duplicate(_)) => {
+                        self.invitation_for_link(token).await?.ok_or(OpenError::InvalidLink)
+                    }
+                    Err(Failed::Internal(e)) => Err(e.into()),
+                }
+            }
+            Err(e @ TransitionError::DeadlinePassed { .. }) => {
+                self.expire_now(invitation).await?;
+                Err(OpenError::Closed(e))
+            }
+            Err(e) => Err(OpenError::Closed(e)),
+        }
+    }
+
+    /// Where the video of the next take of `question` must be uploaded (with
+    /// [`crate::ports::VideoStore::append`]) before [`Self::record_answer`] is called.
+    ///
+    /// # Errors
+    /// [`RecordAnswerError::InvalidLink`]; [`RecordAnswerError::Rejected`] when no take may be
+    /// recorded now (not opened, deadline passed, no retakes left, unknown question).
+    pub async fn answer_upload_key(
+        &self,
+        token: &LinkToken,
+        question: QuestionId,
+    ) -> Result<MediaKey, RecordAnswerError> {
+        let invitation = self.invitation_for_link(token).await?.ok_or(RecordAnswerError::InvalidLink)?;
+        let take = invitation.next_take(question, self.now())?;
+        Ok(MediaKey::for_answer(invitation.organization_id(), invitation.id(), question, take))
+    }
+
+    /// Records the take just uploaded: checks the invitation's rules (status, deadline,
+    /// retakes, length) and the stored video (finished, within the size limit), then stores
+    /// the answer; the first answer moves the invitation to Started.
+    ///
+    /// # Errors
+    /// [`RecordAnswerError`].
+    pub async fn record_answer(&self, token: &LinkToken, input: RecordAnswer) -> Result<Answer, RecordAnswerError> {
+        let mut invitation = self.invitation_for_link(token).await?.ok_or(RecordAnswerError::InvalidLink)?;
+        let now = self.now();
+        let take = invitation.next_take(input.question_id, now)?;
+        let media = MediaKey::for_answer(invitation.organization_id(), invitation.id(), input.question_id, take);
+        let stat = match self.ports.videos.stat(&media).await {
+            Ok(Some(stat)) if stat.complete => stat,
+            Ok(_) | Err(VideoStoreError::NotFound) => return Err(RecordAnswerError::MediaMissing),
+            Err(VideoStoreError::Internal(e)) => return Err(e.into()),
+            Err(e) => return Err(RepoError::new(e).into()),
+        };
+        let max = self.settings.max_answer_bytes;
+        if stat.size > max {
+            return Err(RecordAnswerError::TooLarge { actual: stat.size, max });
+        }
+        if stat.size == 0 {
+            return Err(AnswerRejected::Empty.into());
+        }
+        let recorded = invitation.record_answer(input.question_id, input.duration_ms, now)?;
+        let answer = Answer {
+            id: AnswerId::from_uuid(self.ports.ids.new_uuid()),
+            organization_id: invitation.organization_id(),
+            invitation_id: invitation.id(),
+            question_id: input.question_id,
+            take: recorded.take,
+            media,
+            duration_ms: input.duration_ms,
+            size_bytes: stat.size,
+            format: input.format,
+            recorded_at: now,
+        };
+        let mut changes = ChangeSet::new();
+        changes.push(Write::UpdateInvitation(invitation.clone()));
+        changes.push(Write::InsertAnswer(answer.clone()));
+        if let Some(event) = recorded.event {
+            changes.push(Write::AppendEvent(self.event(&invitation, event, Actor::Candidate, now)));
+        }
+        match self.commit(changes).await.map_err(Failed::from) {
+            Ok(()) => Ok(answer),
+            Err(Failed::Conflict | Failed::Duplicate(_)) => Err(RecordAnswerError::Conflict),
+            Err(Failed::Internal(e)) => Err(e.into()),
+        }
+    }
+
+    /// The candidate submits: the invitation becomes Completed, and the inviting recruiter is
+    /// notified when they asked to be.
+    ///
+    /// # Errors
+    /// [`CompleteError`].
+    pub async fn complete(&self, token: &LinkToken) -> Result<Invitation, CompleteError> {
+        let mut invitation = self.invitation_for_link(token).await?.ok_or(CompleteError::InvalidLink)?;
+        let now = self.now();
+        let event = invitation.complete(now)?;
+        let mut changes = ChangeSet::new();
+        changes.push(Write::UpdateInvitation(invitation.clone()));
+        changes.push(Write::AppendEvent(self.event(&invitation, event, Actor::Candidate, now)));
+        if invitation.notify_me()
+            && let Some(recruiter) =
+                self.ports.recruiters.get(invitation.organization_id(), invitation.invited_by()).await?
+        {
+            changes.push(Write::Enqueue(self.message(
+                &invitation,
+                MessageKind::CompletionNotice,
+                0,
+                recruiter.email,
+                now,
+            )));
+        }
+        match self.commit(changes).await.map_err(Failed::from) {
+            Ok(()) => {
+                invitation.committed();
+                Ok(invitation)
+            }
+            Err(Failed::Conflict | Failed::Duplicate(_)) => Err(CompleteError::Conflict),
+            Err(Failed::Internal(e)) => Err(e.into()),
+        }
+    }
+}

@@ -1,0 +1,216 @@
+//! The use cases: the inbound API of the domain. [`Slate`] holds the ports and offers one
+//! method per use case, each with its own error enum.
+//!
+//! Every use case that changes something builds one [`ChangeSet`] and commits it through
+//! [`UnitOfWork::commit`]: the invitation, its timeline event and its outgoing messages are
+//! stored together or not at all (see `docs/decisions/0004-atomic-use-cases.md`).
+
+mod candidate_side;
+mod delivery;
+mod interviews;
+mod invitations;
+mod jobs;
+mod queries;
+mod setup;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, TimeDelta, Utc};
+
+pub use candidate_side::{CompleteError, OpenError, RecordAnswer, RecordAnswerError};
+pub use delivery::{DeliveryError, DeliveryOutcome};
+pub use interviews::{InterviewInput, InterviewUseCaseError, QuestionInput};
+pub use invitations::{
+    CancelError, ChangeDeadlineError, ChangeEmailError, InviteError, InviteExternal, InviteInternal, ResendError,
+};
+pub use queries::{NotFoundError, TimelineError};
+pub use setup::{
+    AddRecruiterError, CreateCandidateError, CreateJobError, NewCandidate, NewJob, NewOrganization, NewRecruiter,
+};
+
+use crate::ports::{
+    AnswerRepository, CandidateRepository, ChangeSet, Clock, CommitError, IdGenerator, InterviewRepository,
+    InvitationRepository, JobRepository, LinkTokens, OrganizationRepository, Outbox, RecruiterRepository, RepoError,
+    TimelineRepository, UnitOfWork, VideoStore,
+};
+use crate::{
+    Actor, DeliveryState, EmailAddress, EventId, EventKind, Invitation, MessageId, MessageKind, OrganizationId,
+    OutboxMessage, RecruiterId, TimelineEvent,
+};
+
+/// Every port Slate needs, as shared trait objects chosen at run time.
+#[derive(Clone)]
+pub struct Ports {
+    /// The time.
+    pub clock: Arc<dyn Clock>,
+    /// Fresh ids.
+    pub ids: Arc<dyn IdGenerator>,
+    /// The link scheme.
+    pub links: Arc<dyn LinkTokens>,
+    /// Organizations.
+    pub organizations: Arc<dyn OrganizationRepository>,
+    /// Recruiters.
+    pub recruiters: Arc<dyn RecruiterRepository>,
+    /// Jobs.
+    pub jobs: Arc<dyn JobRepository>,
+    /// Candidates.
+    pub candidates: Arc<dyn CandidateRepository>,
+    /// Video interviews.
+    pub interviews: Arc<dyn InterviewRepository>,
+    /// Invitations.
+    pub invitations: Arc<dyn InvitationRepository>,
+    /// Timelines.
+    pub timeline: Arc<dyn TimelineRepository>,
+    /// Answers.
+    pub answers: Arc<dyn AnswerRepository>,
+    /// The outbox.
+    pub outbox: Arc<dyn Outbox>,
+    /// Video storage.
+    pub videos: Arc<dyn VideoStore>,
+    /// Atomic commits.
+    pub unit_of_work: Arc<dyn UnitOfWork>,
+}
+
+/// Limits and policies that are configuration rather than rules.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    /// The largest accepted answer video, in bytes.
+    pub max_answer_bytes: u64,
+    /// How long a mail worker's claim on a message lasts before another may take it over.
+    pub outbox_claim: Duration,
+    /// Attempts before a message that keeps failing temporarily is given up.
+    pub outbox_max_attempts: u32,
+    /// The delay after the first temporary failure; doubled after each further one.
+    pub outbox_first_retry: Duration,
+    /// The longest delay between attempts.
+    pub outbox_max_retry: Duration,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            max_answer_bytes: 512 * 1024 * 1024,
+            outbox_claim: Duration::from_secs(300),
+            outbox_max_attempts: 10,
+            outbox_first_retry: Duration::from_secs(30),
+            outbox_max_retry: Duration::from_secs(6 * 3600),
+        }
+    }
+}
+
+impl Settings {
+    /// The delay before attempt `attempts + 1`, after `attempts` temporary failures.
+    #[must_use]
+    pub fn retry_delay(&self, attempts: u32) -> Duration {
+        let factor = 2_u32.saturating_pow(attempts.saturating_sub(1));
+        self.outbox_first_retry.saturating_mul(factor).min(self.outbox_max_retry)
+    }
+}
+
+/// Who is calling a recruiter-side use case: a recruiter of an organization. Everything the
+/// use case reads or writes is scoped to that organization.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Caller {
+    /// The caller's organization.
+    pub organization_id: OrganizationId,
+    /// The recruiter (for API keys, the recruiter the key acts for).
+    pub recruiter_id: RecruiterId,
+}
+
+impl Caller {
+    const fn actor(self) -> Actor {
+        Actor::Recruiter(self.recruiter_id)
+    }
+}
+
+/// Slate's domain service: one method per use case.
+///
+/// See the crate documentation for an example.
+#[derive(Clone)]
+pub struct Slate {
+    ports: Ports,
+    settings: Settings,
+}
+
+impl Slate {
+    /// A service over `ports`.
+    #[must_use]
+    pub const fn new(ports: Ports, settings: Settings) -> Self {
+        Self { ports, settings }
+    }
+
+    /// The ports, for adapters that share them.
+    #[must_use]
+    pub const fn ports(&self) -> &Ports {
+        &self.ports
+    }
+
+    /// The settings.
+    #[must_use]
+    pub const fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    fn now(&self) -> DateTime<Utc> {
+        self.ports.clock.now()
+    }
+
+    fn event(&self, invitation: &Invitation, kind: EventKind, actor: Actor, at: DateTime<Utc>) -> TimelineEvent {
+        TimelineEvent {
+            id: EventId::from_uuid(self.ports.ids.new_uuid()),
+            organization_id: invitation.organization_id(),
+            candidate_id: invitation.candidate_id(),
+            invitation_id: Some(invitation.id()),
+            kind,
+            actor,
+            at,
+        }
+    }
+
+    fn message(
+        &self,
+        invitation: &Invitation,
+        kind: MessageKind,
+        sequence: u32,
+        to: EmailAddress,
+        at: DateTime<Utc>,
+    ) -> OutboxMessage {
+        OutboxMessage {
+            id: MessageId::from_uuid(self.ports.ids.new_uuid()),
+            organization_id: invitation.organization_id(),
+            invitation_id: invitation.id(),
+            kind,
+            sequence,
+            to,
+            language: invitation.language(),
+            created_at: at,
+            state: DeliveryState::Pending { not_before: at, attempts: 0 },
+        }
+    }
+
+    async fn commit(&self, changes: ChangeSet) -> Result<(), CommitError> {
+        self.ports.unit_of_work.commit(changes).await
+    }
+}
+
+/// The parts of a [`CommitError`] every use case maps the same way.
+enum Failed {
+    Conflict,
+    Duplicate(&'static str),
+    Internal(RepoError),
+}
+
+impl From<CommitError> for Failed {
+    fn from(e: CommitError) -> Self {
+        match e {
+            CommitError::Conflict => Self::Conflict,
+            CommitError::Duplicate(what) => Self::Duplicate(what),
+            CommitError::Internal(e) => Self::Internal(e),
+        }
+    }
+}
+
+fn delay(d: Duration) -> TimeDelta {
+    TimeDelta::from_std(d).unwrap_or(TimeDelta::MAX)
+}

@@ -1,0 +1,139 @@
+//! Read-only use cases, all scoped to the caller's organization.
+
+use super::{Caller, Slate};
+use crate::ports::RepoError;
+use crate::{
+    Answer, Candidate, CandidateId, InterviewId, InterviewStatus, Invitation, InvitationId, InvitationQuery, Job,
+    NamePrefix, OutboxMessage, Page, TimelineEvent, VideoInterview,
+};
+
+/// Why a single record could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum NotFoundError {
+    /// No such record in the caller's organization.
+    #[error("not found")]
+    NotFound,
+    /// A storage failure.
+    #[error(transparent)]
+    Internal(#[from] RepoError),
+}
+
+/// Why a timeline could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum TimelineError {
+    /// No such candidate in the caller's organization.
+    #[error("no such candidate")]
+    CandidateNotFound,
+    /// A storage failure.
+    #[error(transparent)]
+    Internal(#[from] RepoError),
+}
+
+impl Slate {
+    /// One invitation.
+    ///
+    /// # Errors
+    /// [`NotFoundError`].
+    pub async fn get_invitation(&self, caller: Caller, id: InvitationId) -> Result<Invitation, NotFoundError> {
+        self.ports.invitations.get(caller.organization_id, id).await?.ok_or(NotFoundError::NotFound)
+    }
+
+    /// A page of invitations: filters, text search, sort, keyset pagination.
+    ///
+    /// # Errors
+    /// [`RepoError`] on a storage failure.
+    pub async fn list_invitations(
+        &self,
+        caller: Caller,
+        query: &InvitationQuery,
+    ) -> Result<Page<Invitation>, RepoError> {
+        self.ports.invitations.list(caller.organization_id, query).await
+    }
+
+    /// A candidate's activity timeline, oldest first.
+    ///
+    /// # Errors
+    /// [`TimelineError`].
+    pub async fn candidate_timeline(
+        &self,
+        caller: Caller,
+        candidate: CandidateId,
+    ) -> Result<Vec<TimelineEvent>, TimelineError> {
+        if self.ports.candidates.get(caller.organization_id, candidate).await?.is_none() {
+            return Err(TimelineError::CandidateNotFound);
+        }
+        Ok(self.ports.timeline.for_candidate(caller.organization_id, candidate).await?)
+    }
+
+    /// Type-ahead: internal candidates whose first or last name starts with `prefix`, at
+    /// most `limit` (capped at 50).
+    ///
+    /// # Errors
+    /// [`RepoError`] on a storage failure.
+    pub async fn search_candidates(
+        &self,
+        caller: Caller,
+        prefix: &NamePrefix,
+        limit: usize,
+    ) -> Result<Vec<Candidate>, RepoError> {
+        self.ports.candidates.search_by_name_prefix(caller.organization_id, prefix, limit.clamp(1, 50)).await
+    }
+
+    /// One candidate.
+    ///
+    /// # Errors
+    /// [`NotFoundError`].
+    pub async fn get_candidate(&self, caller: Caller, id: CandidateId) -> Result<Candidate, NotFoundError> {
+        self.ports.candidates.get(caller.organization_id, id).await?.ok_or(NotFoundError::NotFound)
+    }
+
+    /// One interview.
+    ///
+    /// # Errors
+    /// [`NotFoundError`].
+    pub async fn get_interview(&self, caller: Caller, id: InterviewId) -> Result<VideoInterview, NotFoundError> {
+        self.ports.interviews.get(caller.organization_id, id).await?.ok_or(NotFoundError::NotFound)
+    }
+
+    /// The organization's interviews, optionally of one status.
+    ///
+    /// # Errors
+    /// [`RepoError`] on a storage failure.
+    pub async fn list_interviews(
+        &self,
+        caller: Caller,
+        status: Option<InterviewStatus>,
+    ) -> Result<Vec<VideoInterview>, RepoError> {
+        self.ports.interviews.list(caller.organization_id, status).await
+    }
+
+    /// The organization's jobs.
+    ///
+    /// # Errors
+    /// [`RepoError`] on a storage failure.
+    pub async fn list_jobs(&self, caller: Caller) -> Result<Vec<Job>, RepoError> {
+        self.ports.jobs.list(caller.organization_id).await
+    }
+
+    /// Every recorded take of an invitation.
+    ///
+    /// # Errors
+    /// [`NotFoundError`].
+    pub async fn answers(&self, caller: Caller, invitation: InvitationId) -> Result<Vec<Answer>, NotFoundError> {
+        self.get_invitation(caller, invitation).await?;
+        Ok(self.ports.answers.for_invitation(caller.organization_id, invitation).await?)
+    }
+
+    /// The messages queued (or sent) about an invitation.
+    ///
+    /// # Errors
+    /// [`NotFoundError`].
+    pub async fn messages(
+        &self,
+        caller: Caller,
+        invitation: InvitationId,
+    ) -> Result<Vec<OutboxMessage>, NotFoundError> {
+        self.get_invitation(caller, invitation).await?;
+        Ok(self.ports.outbox.for_invitation(caller.organization_id, invitation).await?)
+    }
+}
