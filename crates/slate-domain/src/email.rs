@@ -78,6 +78,14 @@ impl EmailAddress {
         &self.0
     }
 
+    /// The whole address lower-cased: the key under which two addresses count as the same
+    /// mailbox (practically every mail provider ignores case in the local part too), used to
+    /// find duplicate invitations. The address itself keeps its case for sending.
+    #[must_use]
+    pub fn match_key(&self) -> String {
+        self.0.to_lowercase()
+    }
+
     /// The part after the `@`, lower-cased.
     #[must_use]
     pub fn domain(&self) -> &str {

@@ -321,7 +321,7 @@ impl InvitationRepository for InMemoryStore {
             .find(|i| {
                 i.organization_id() == org
                     && i.interview().interview_id == interview
-                    && i.email() == email
+                    && i.email().match_key() == email.match_key()
                     && !matches!(i.status(), InvitationStatus::Completed | InvitationStatus::Cancelled)
             })
             .cloned())

@@ -185,7 +185,8 @@ pub trait InvitationRepository: Send + Sync {
     /// [`RepoError`] on a storage failure.
     async fn get_for_link(&self, id: InvitationId) -> Result<Option<Invitation>, RepoError>;
 
-    /// An invitation of `org` to `interview` for `email` that is still open (status
+    /// An invitation of `org` to `interview` for `email` (compared by
+    /// [`EmailAddress::match_key`]) that is still open (status
     /// Queued, Sent, Opened, Started, Bounced or Expired), if any.
     ///
     /// # Errors
