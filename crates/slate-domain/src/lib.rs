@@ -1,6 +1,95 @@
 //! # slate-domain
 //!
-//! The centre of Slate's hexagon. CRATE_DOCS_PLACEHOLDER
+//! The centre of Slate's hexagon: the types, rules and use cases of video-interview
+//! invitations, with no I/O. Time, randomness, secrets, storage, mail and video reach it
+//! only through the traits in [`ports`]; adapters (SQL, SMTP, S3, HTTP) live in other crates.
+//! Embed it in your own applicant-tracking system, or use it through a running Slate.
+//!
+//! ## What is here
+//! - **Value types** that cannot hold a bad value: [`EmailAddress`] (no header injection),
+//!   [`Language`], [`TimeZone`], the inclusive [`Deadline`] (closing at the first instant of
+//!   the next day in the organization's zone, DST-safe), names and texts ([`PersonName`],
+//!   [`Prompt`] …), [`LinkToken`] (redacted in `Debug`).
+//! - **Aggregates with their rules**: [`VideoInterview`] (Draft → Published → Archived) and
+//!   [`Invitation`], whose lifecycle (Queued → Sent → Opened → Started → Completed, with
+//!   Expired, Cancelled and Bounced) is a state machine of methods returning
+//!   `Result<_, TransitionError>`.
+//! - **Use cases** on [`Slate`]: invite, resend, change the deadline or email, cancel, open a
+//!   link, record answers, submit, expire, remind, deliver, list and search — each with its
+//!   own error enum, each committing its changes atomically through
+//!   [`ports::UnitOfWork`].
+//! - **Ports** ([`ports`]) with mockall mocks behind the `mocks` feature, and **in-memory
+//!   adapters** behind the `in-memory` feature (the `memory` module).
+//!
+//! ## Example: an application inviting a candidate
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use slate_domain::memory::InMemory;
+//! use slate_domain::*;
+//!
+//! // In-memory adapters; a real application passes its own `Ports` to `Slate::new`.
+//! let memory = InMemory::new("2026-11-22T09:00:00Z".parse()?);
+//! let slate = memory.slate();
+//!
+//! let org = slate
+//!     .create_organization(NewOrganization {
+//!         name: DisplayName::parse("Acme")?,
+//!         time_zone: TimeZone::parse("Europe/Athens")?,
+//!         default_language: Language::English,
+//!         reminders: ReminderPolicy::default(),
+//!     })
+//!     .await?;
+//! let rita = slate
+//!     .add_recruiter(org.id, NewRecruiter { name: PersonName::parse("Rita")?, email: EmailAddress::parse("rita@acme.example")? })
+//!     .await?;
+//! let caller = Caller { organization_id: org.id, recruiter_id: rita.id };
+//!
+//! let question = QuestionInput { id: None, prompt: Prompt::parse("Tell us about yourself.")?, thinking_secs: 30, max_answer_secs: 120, retakes: 1 };
+//! let details = InterviewDetails {
+//!     name: DisplayName::parse("First round")?,
+//!     job_id: None,
+//!     intro: LongText::default(),
+//!     question_language: LanguageTag::parse("en")?,
+//!     difficulty: None,
+//!     focus_area: None,
+//! };
+//! let draft = slate.create_interview(caller, InterviewInput { details, questions: vec![question] }).await?;
+//! let interview = slate.publish_interview(caller, draft.id()).await?;
+//!
+//! let invitation = slate
+//!     .invite_external(caller, InviteExternal {
+//!         first_name: PersonName::parse("Ada")?,
+//!         last_name: PersonName::parse("Lovelace")?,
+//!         email: EmailAddress::parse("ada@example.com")?,
+//!         interview_id: interview.id(),
+//!         language: None,
+//!         deadline: "2026-11-30".parse()?,
+//!         bcc_me: false,
+//!         notify_me: true,
+//!     })
+//!     .await?;
+//! assert_eq!(invitation.status(), InvitationStatus::Queued);
+//! // Inclusive: open during all of 30 November in Athens (UTC+2 in winter).
+//! assert_eq!(invitation.deadline().closes_at().to_rfc3339(), "2026-11-30T22:00:00+00:00");
+//!
+//! // The candidate opens the secret link.
+//! let link = slate.link_token(&invitation);
+//! let opened = slate.open_link(&link).await?;
+//! assert_eq!(opened.status(), InvitationStatus::Opened);
+//!
+//! // Their timeline already shows both events.
+//! let timeline = slate.candidate_timeline(caller, invitation.candidate_id()).await?;
+//! let names: Vec<_> = timeline.iter().map(|e| e.kind.name()).collect();
+//! assert_eq!(names, ["invited", "opened"]);
+//! # Ok(())
+//! # }
+//! ```
+//! `examples/embed.rs` carries on from there: answers, submission, mail delivery.
+//!
+//! ## Features
+//! - `in-memory`: the `memory` module — in-memory adapters for every port.
+//! - `mocks`: `Mock*` types for every port trait (mockall).
 #![warn(missing_docs)]
 
 mod answer;
@@ -49,4 +138,5 @@ mod usecases;
 pub use usecases::*;
 
 #[cfg(feature = "in-memory")]
+#[cfg_attr(docsrs, doc(cfg(feature = "in-memory")))]
 pub mod memory;

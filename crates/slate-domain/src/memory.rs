@@ -247,7 +247,7 @@ impl JobRepository for InMemoryStore {
     async fn list(&self, org: OrganizationId) -> Result<Vec<Job>, RepoError> {
         let mut jobs: Vec<Job> =
             lock(&self.state).jobs.values().filter(|j| j.organization_id == org).cloned().collect();
-        jobs.sort_by(|a, b| a.title.as_str().to_lowercase().cmp(&b.title.as_str().to_lowercase()));
+        jobs.sort_by_key(|j| (j.title.as_str().to_lowercase(), j.id));
         Ok(jobs)
     }
 }

@@ -7,10 +7,8 @@ use crate::{CandidateId, EmailAddress, EventId, InvitationId, OrganizationId, Re
 /// Who caused an event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Actor {
-    /// A recruiter, through the UI or the API.
+    /// A recruiter, through the UI, or an integration through an API key acting for them.
     Recruiter(RecruiterId),
-    /// An integration, through an API key of the organization.
-    Integration,
     /// The candidate, through their link.
     Candidate,
     /// Slate itself (the mail worker, the expiry and reminder jobs).

@@ -1,6 +1,8 @@
 //! Shared set-up for the use-case tests: an organization in Athens with one recruiter and
 //! one published two-question interview, over the in-memory adapters.
 
+#![expect(clippy::unwrap_used, reason = "fixtures built from literals; a panic is a test failure")]
+
 use chrono::{DateTime, NaiveDate, Utc};
 use slate_domain::memory::InMemory;
 use slate_domain::*;
