@@ -3,7 +3,7 @@
 //!
 //! Every use case that changes something builds one [`ChangeSet`] and commits it through
 //! [`UnitOfWork::commit`]: the invitation, its timeline event and its outgoing messages are
-//! stored together or not at all (see `docs/decisions/0004-atomic-use-cases.md`).
+//! stored together or not at all (see `docs/decisions/0003-atomic-use-cases.md`).
 
 mod candidate_side;
 mod delivery;
