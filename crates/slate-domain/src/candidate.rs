@@ -15,6 +15,12 @@ pub enum CandidateKind {
 }
 
 impl CandidateKind {
+    /// Parses [`Self::as_str`]'s names.
+    #[must_use]
+    pub fn from_name(name: &str) -> Option<Self> {
+        [Self::Internal, Self::External].into_iter().find(|k| k.as_str() == name)
+    }
+
     /// `"internal"` or `"external"`.
     #[must_use]
     pub const fn as_str(self) -> &'static str {

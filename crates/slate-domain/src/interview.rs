@@ -122,6 +122,12 @@ pub enum InterviewStatus {
 }
 
 impl InterviewStatus {
+    /// Parses [`Self::as_str`]'s names.
+    #[must_use]
+    pub fn from_name(name: &str) -> Option<Self> {
+        [Self::Draft, Self::Published, Self::Archived].into_iter().find(|s| s.as_str() == name)
+    }
+
     /// `"draft"`, `"published"` or `"archived"`.
     #[must_use]
     pub const fn as_str(self) -> &'static str {

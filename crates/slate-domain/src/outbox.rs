@@ -14,6 +14,12 @@ pub enum ReminderKind {
 }
 
 impl ReminderKind {
+    /// Parses [`Self::as_str`]'s names.
+    #[must_use]
+    pub fn from_name(name: &str) -> Option<Self> {
+        [Self::NotStarted, Self::DeadlineApproaching].into_iter().find(|k| k.as_str() == name)
+    }
+
     /// `"not_started"` or `"deadline_approaching"`.
     #[must_use]
     pub const fn as_str(self) -> &'static str {
@@ -51,6 +57,22 @@ impl MessageKind {
             Self::Reminder(ReminderKind::DeadlineApproaching) => "reminder_deadline_approaching",
             Self::CompletionNotice => "completion_notice",
         }
+    }
+
+    /// Every kind.
+    pub const ALL: [Self; 6] = [
+        Self::Invitation,
+        Self::BccCopy,
+        Self::Resend,
+        Self::Reminder(ReminderKind::NotStarted),
+        Self::Reminder(ReminderKind::DeadlineApproaching),
+        Self::CompletionNotice,
+    ];
+
+    /// Parses [`Self::as_str`]'s names.
+    #[must_use]
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == name)
     }
 
     /// Whether it goes to the candidate (so its delivery or bounce concerns the invitation's

@@ -1,0 +1,614 @@
+//! [`SqlStore`]: the connection pool and every port implementation.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use migrations::{Migrator, MigratorTrait};
+use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, LockBehavior, LockType, OnConflict, Query};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue, ColumnTrait, ConnectOptions, Database, DatabaseConnection,
+    DatabaseTransaction, DbErr, EntityTrait, IntoActiveModel, Order, QueryFilter, QueryOrder, QuerySelect, SqlErr,
+    StatementBuilder, TransactionTrait,
+};
+use slate_domain::ports::{
+    AnswerRepository, CandidateRepository, ChangeSet, CommitError, InterviewRepository, InvitationRepository, JobRepository,
+    OrganizationRepository, Outbox, RecruiterRepository, RepoError, TimelineRepository, UnitOfWork, Write,
+};
+use slate_domain::{
+    Answer, Candidate, CandidateId, CandidateKind, EmailAddress, InterviewId, InterviewStatus, Invitation, InvitationId,
+    InvitationQuery, InvitationStatus, Job, JobId, MessageId, NamePrefix, Organization, OrganizationId, OutboxMessage, Page,
+    Recruiter, RecruiterId, SortField, SortKey, SortOrder, TimelineEvent, VideoInterview,
+};
+
+use crate::convert;
+use crate::entities::{
+    answer, candidate, interview, interview_snapshot, invitation, job, organization, outbox, recruiter, timeline_event,
+};
+
+/// Which database a store runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DatabaseKind {
+    /// An embedded SQLite file.
+    Sqlite,
+    /// A PostgreSQL server.
+    Postgres,
+}
+
+/// Pool settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoreOptions {
+    /// The most connections the pool opens. SQLite serialises writes whatever the number;
+    /// extra connections serve concurrent reads.
+    pub max_connections: u32,
+    /// How long to wait for a connection, or for SQLite's write lock.
+    pub timeout: Duration,
+}
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        Self { max_connections: 8, timeout: Duration::from_secs(5) }
+    }
+}
+
+/// Why the database could not be opened or migrated.
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    /// The URL is neither `sqlite:` nor `postgres:`/`postgresql:`.
+    #[error("unsupported database URL scheme (expected sqlite: or postgres:)")]
+    UnsupportedUrl,
+    /// The database refused or failed.
+    #[error("database error: {0}")]
+    Database(#[from] DbErr),
+}
+
+/// Slate's storage over sea-orm. Cheap to clone (the pool is shared).
+#[derive(Debug, Clone)]
+pub struct SqlStore {
+    db: DatabaseConnection,
+    kind: DatabaseKind,
+}
+
+fn internal(e: DbErr) -> RepoError {
+    RepoError::new(e)
+}
+
+fn commit_error(e: DbErr, what: &'static str) -> CommitError {
+    match e.sql_err() {
+        Some(SqlErr::UniqueConstraintViolation(_)) => CommitError::Duplicate(what),
+        _ => CommitError::Internal(internal(e)),
+    }
+}
+
+/// Escapes `%`, `_` and `\` for a `LIKE … ESCAPE '\'` pattern.
+fn like_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+const OPEN_STATUSES: [InvitationStatus; 5] = [
+    InvitationStatus::Queued,
+    InvitationStatus::Sent,
+    InvitationStatus::Opened,
+    InvitationStatus::Started,
+    InvitationStatus::Bounced,
+];
+
+fn names(statuses: &[InvitationStatus]) -> Vec<&'static str> {
+    statuses.iter().map(|s| s.as_str()).collect()
+}
+
+impl SqlStore {
+    /// Opens a pool on `url` (`sqlite://path/to/slate.db?mode=rwc` or
+    /// `postgres://user:pass@host:port/db`). SQLite gets WAL journaling, `synchronous =
+    /// NORMAL`, foreign keys on and a busy timeout. Nothing is migrated here.
+    ///
+    /// # Errors
+    /// [`ConnectError`].
+    pub async fn connect(url: &str, options: &StoreOptions) -> Result<Self, ConnectError> {
+        let kind = if url.starts_with("sqlite:") {
+            DatabaseKind::Sqlite
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            DatabaseKind::Postgres
+        } else {
+            return Err(ConnectError::UnsupportedUrl);
+        };
+        let mut opts = ConnectOptions::new(url.to_owned());
+        opts.max_connections(options.max_connections)
+            .min_connections(1)
+            .connect_timeout(options.timeout)
+            .acquire_timeout(options.timeout)
+            .sqlx_logging(false);
+        let busy = options.timeout;
+        opts.map_sqlx_sqlite_opts(move |o| {
+            o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(busy)
+                .create_if_missing(true)
+        });
+        let db = Database::connect(opts).await?;
+        Ok(Self { db, kind })
+    }
+
+    /// Applies every pending migration.
+    ///
+    /// # Errors
+    /// [`ConnectError::Database`].
+    pub async fn migrate(&self) -> Result<(), ConnectError> {
+        Migrator::up(&self.db, None).await?;
+        Ok(())
+    }
+
+    /// The database kind.
+    #[must_use]
+    pub const fn kind(&self) -> DatabaseKind {
+        self.kind
+    }
+
+    /// The sea-orm connection, for the app's health checks and for benchmarks.
+    #[must_use]
+    pub const fn connection(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    async fn snapshots(&self, hashes: impl IntoIterator<Item = String>) -> Result<HashMap<String, String>, RepoError> {
+        let mut wanted: Vec<String> = hashes.into_iter().collect();
+        wanted.sort_unstable();
+        wanted.dedup();
+        if wanted.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let rows = interview_snapshot::Entity::find()
+            .filter(interview_snapshot::Column::Hash.is_in(wanted))
+            .all(&self.db)
+            .await
+            .map_err(internal)?;
+        Ok(rows.into_iter().map(|r| (r.hash, r.body)).collect())
+    }
+
+    async fn invitations_from(&self, rows: Vec<invitation::Model>) -> Result<Vec<Invitation>, RepoError> {
+        let bodies = self.snapshots(rows.iter().map(|r| r.snapshot_hash.clone())).await?;
+        rows.into_iter()
+            .map(|r| {
+                let body = bodies.get(&r.snapshot_hash).ok_or_else(|| convert::bad("invitations", "snapshot_hash", &r.snapshot_hash))?;
+                convert::invitation(r.clone(), body)
+            })
+            .collect()
+    }
+
+    async fn one_invitation(&self, row: Option<invitation::Model>) -> Result<Option<Invitation>, RepoError> {
+        match row {
+            Some(r) => Ok(self.invitations_from(vec![r]).await?.pop()),
+            None => Ok(None),
+        }
+    }
+}
+
+// ---------------------------------------------------------------- the unit of work
+
+async fn apply(txn: &DatabaseTransaction, write: Write) -> Result<(), CommitError> {
+    match write {
+        Write::InsertOrganization(o) => {
+            let am = convert::organization_row(&o).into_active_model().reset_all();
+            organization::Entity::insert(am).exec_without_returning(txn).await.map_err(|e| commit_error(e, "organization"))?;
+        }
+        Write::InsertRecruiter(r) => {
+            let am = convert::recruiter_row(&r).into_active_model().reset_all();
+            recruiter::Entity::insert(am).exec_without_returning(txn).await.map_err(|e| commit_error(e, "recruiter email"))?;
+        }
+        Write::InsertJob(j) => {
+            let am = convert::job_row(&j).into_active_model().reset_all();
+            job::Entity::insert(am).exec_without_returning(txn).await.map_err(|e| commit_error(e, "job"))?;
+        }
+        Write::InsertCandidate(c) => {
+            let am = convert::candidate_row(&c).into_active_model().reset_all();
+            candidate::Entity::insert(am).exec_without_returning(txn).await.map_err(|e| commit_error(e, "candidate"))?;
+        }
+        Write::InsertInterview(i) => {
+            let am = convert::interview_row(&i, i.revision())?.into_active_model().reset_all();
+            interview::Entity::insert(am).exec_without_returning(txn).await.map_err(|e| commit_error(e, "interview"))?;
+        }
+        Write::UpdateInterview(i) => {
+            let am = convert::interview_row(&i, i.revision() + 1)?.into_active_model().reset_all();
+            let result = interview::Entity::update_many()
+                .set(am)
+                .filter(interview::Column::Id.eq(i.id().as_uuid()))
+                .filter(interview::Column::OrganizationId.eq(i.organization_id().as_uuid()))
+                .filter(interview::Column::Revision.eq(i64::try_from(i.revision()).unwrap_or(i64::MAX)))
+                .exec(txn)
+                .await
+                .map_err(|e| commit_error(e, "interview"))?;
+            if result.rows_affected != 1 {
+                return Err(CommitError::Conflict);
+            }
+        }
+        Write::InsertInvitation(i) => {
+            let (hash, body) = convert::snapshot_body(i.interview());
+            let snap = interview_snapshot::Model { hash: hash.clone(), body }.into_active_model().reset_all();
+            interview_snapshot::Entity::insert(snap)
+                .on_conflict(OnConflict::column(interview_snapshot::Column::Hash).do_nothing().to_owned())
+                .exec_without_returning(txn)
+                .await
+                .map_err(|e| commit_error(e, "snapshot"))?;
+            let am = convert::invitation_row(&i, i.revision(), hash).into_active_model().reset_all();
+            invitation::Entity::insert(am).exec_without_returning(txn).await.map_err(|e| commit_error(e, "invitation"))?;
+        }
+        Write::UpdateInvitation(i) => {
+            let mut am = convert::invitation_row(&i, i.revision() + 1, String::new()).into_active_model().reset_all();
+            // The snapshot never changes after sending.
+            am.snapshot_hash = ActiveValue::NotSet;
+            am.created_at = ActiveValue::NotSet;
+            let result = invitation::Entity::update_many()
+                .set(am)
+                .filter(invitation::Column::Id.eq(i.id().as_uuid()))
+                .filter(invitation::Column::OrganizationId.eq(i.organization_id().as_uuid()))
+                .filter(invitation::Column::Revision.eq(i64::try_from(i.revision()).unwrap_or(i64::MAX)))
+                .exec(txn)
+                .await
+                .map_err(|e| commit_error(e, "invitation"))?;
+            if result.rows_affected != 1 {
+                return Err(CommitError::Conflict);
+            }
+        }
+        Write::AppendEvent(e) => {
+            let mut am = convert::event_row(&e).into_active_model().reset_all();
+            am.seq = ActiveValue::NotSet;
+            timeline_event::Entity::insert(am).exec_without_returning(txn).await.map_err(|e| commit_error(e, "timeline event"))?;
+        }
+        Write::InsertAnswer(a) => {
+            let am = convert::answer_row(&a).into_active_model().reset_all();
+            answer::Entity::insert(am).exec_without_returning(txn).await.map_err(|e| commit_error(e, "answer"))?;
+        }
+        Write::Enqueue(m) => {
+            let am = convert::message_row(&m).into_active_model().reset_all();
+            outbox::Entity::insert(am).exec_without_returning(txn).await.map_err(|e| commit_error(e, "outbox message"))?;
+        }
+        Write::UpdateMessage(m) => {
+            let am = convert::message_row(&m).into_active_model().reset_all();
+            let result = outbox::Entity::update_many()
+                .set(am)
+                .filter(outbox::Column::Id.eq(m.id.as_uuid()))
+                .exec(txn)
+                .await
+                .map_err(|e| commit_error(e, "outbox message"))?;
+            if result.rows_affected != 1 {
+                return Err(CommitError::Conflict);
+            }
+        }
+        _ => return Err(CommitError::Internal(RepoError::new("a write this adapter does not know"))),
+    }
+    Ok(())
+}
+
+#[async_trait]
+impl UnitOfWork for SqlStore {
+    async fn commit(&self, changes: ChangeSet) -> Result<(), CommitError> {
+        let txn = self.db.begin().await.map_err(|e| CommitError::Internal(internal(e)))?;
+        for write in changes.into_writes() {
+            // Dropping the transaction on error rolls it back.
+            apply(&txn, write).await?;
+        }
+        txn.commit().await.map_err(|e| CommitError::Internal(internal(e)))
+    }
+}
+
+// ---------------------------------------------------------------- repositories
+
+#[async_trait]
+impl OrganizationRepository for SqlStore {
+    async fn get(&self, id: OrganizationId) -> Result<Option<Organization>, RepoError> {
+        organization::Entity::find_by_id(id.as_uuid()).one(&self.db).await.map_err(internal)?.map(convert::organization).transpose()
+    }
+}
+
+#[async_trait]
+impl RecruiterRepository for SqlStore {
+    async fn get(&self, org: OrganizationId, id: RecruiterId) -> Result<Option<Recruiter>, RepoError> {
+        recruiter::Entity::find_by_id(id.as_uuid())
+            .filter(recruiter::Column::OrganizationId.eq(org.as_uuid()))
+            .one(&self.db)
+            .await
+            .map_err(internal)?
+            .map(convert::recruiter)
+            .transpose()
+    }
+
+    async fn find_by_email(&self, email: &EmailAddress) -> Result<Option<Recruiter>, RepoError> {
+        recruiter::Entity::find()
+            .filter(recruiter::Column::EmailKey.eq(email.match_key()))
+            .one(&self.db)
+            .await
+            .map_err(internal)?
+            .map(convert::recruiter)
+            .transpose()
+    }
+}
+
+#[async_trait]
+impl JobRepository for SqlStore {
+    async fn get(&self, org: OrganizationId, id: JobId) -> Result<Option<Job>, RepoError> {
+        job::Entity::find_by_id(id.as_uuid())
+            .filter(job::Column::OrganizationId.eq(org.as_uuid()))
+            .one(&self.db)
+            .await
+            .map_err(internal)?
+            .map(convert::job)
+            .transpose()
+    }
+
+    async fn list(&self, org: OrganizationId) -> Result<Vec<Job>, RepoError> {
+        let rows = job::Entity::find().filter(job::Column::OrganizationId.eq(org.as_uuid())).all(&self.db).await.map_err(internal)?;
+        let mut jobs = rows.into_iter().map(convert::job).collect::<Result<Vec<_>, _>>()?;
+        jobs.sort_by_key(|j| (j.title.as_str().to_lowercase(), j.id));
+        Ok(jobs)
+    }
+}
+
+#[async_trait]
+impl CandidateRepository for SqlStore {
+    async fn get(&self, org: OrganizationId, id: CandidateId) -> Result<Option<Candidate>, RepoError> {
+        candidate::Entity::find_by_id(id.as_uuid())
+            .filter(candidate::Column::OrganizationId.eq(org.as_uuid()))
+            .one(&self.db)
+            .await
+            .map_err(internal)?
+            .map(convert::candidate)
+            .transpose()
+    }
+
+    async fn search_by_name_prefix(&self, org: OrganizationId, prefix: &NamePrefix, limit: usize) -> Result<Vec<Candidate>, RepoError> {
+        let pattern = format!("{}%", like_escape(prefix.as_str()));
+        let like = || LikeExpr::new(pattern.clone()).escape('\\');
+        let rows = candidate::Entity::find()
+            .filter(candidate::Column::OrganizationId.eq(org.as_uuid()))
+            .filter(candidate::Column::Kind.eq(CandidateKind::Internal.as_str()))
+            .filter(
+                Expr::col(candidate::Column::FirstNameKey)
+                    .like(like())
+                    .or(Expr::col(candidate::Column::LastNameKey).like(like())),
+            )
+            .order_by_asc(candidate::Column::LastNameKey)
+            .order_by_asc(candidate::Column::FirstNameKey)
+            .order_by_asc(candidate::Column::Id)
+            .limit(u64::try_from(limit).unwrap_or(u64::MAX))
+            .all(&self.db)
+            .await
+            .map_err(internal)?;
+        rows.into_iter().map(convert::candidate).collect()
+    }
+}
+
+#[async_trait]
+impl InterviewRepository for SqlStore {
+    async fn get(&self, org: OrganizationId, id: InterviewId) -> Result<Option<VideoInterview>, RepoError> {
+        interview::Entity::find_by_id(id.as_uuid())
+            .filter(interview::Column::OrganizationId.eq(org.as_uuid()))
+            .one(&self.db)
+            .await
+            .map_err(internal)?
+            .map(convert::interview)
+            .transpose()
+    }
+
+    async fn list(&self, org: OrganizationId, status: Option<InterviewStatus>) -> Result<Vec<VideoInterview>, RepoError> {
+        let mut q = interview::Entity::find().filter(interview::Column::OrganizationId.eq(org.as_uuid()));
+        if let Some(s) = status {
+            q = q.filter(interview::Column::Status.eq(s.as_str()));
+        }
+        let rows = q
+            .order_by_desc(interview::Column::CreatedAt)
+            .order_by_desc(interview::Column::Id)
+            .all(&self.db)
+            .await
+            .map_err(internal)?;
+        rows.into_iter().map(convert::interview).collect()
+    }
+}
+
+#[async_trait]
+impl InvitationRepository for SqlStore {
+    async fn get(&self, org: OrganizationId, id: InvitationId) -> Result<Option<Invitation>, RepoError> {
+        let row = invitation::Entity::find_by_id(id.as_uuid())
+            .filter(invitation::Column::OrganizationId.eq(org.as_uuid()))
+            .one(&self.db)
+            .await
+            .map_err(internal)?;
+        self.one_invitation(row).await
+    }
+
+    async fn get_for_link(&self, id: InvitationId) -> Result<Option<Invitation>, RepoError> {
+        let row = invitation::Entity::find_by_id(id.as_uuid()).one(&self.db).await.map_err(internal)?;
+        self.one_invitation(row).await
+    }
+
+    async fn find_open(&self, org: OrganizationId, interview: InterviewId, email: &EmailAddress) -> Result<Option<Invitation>, RepoError> {
+        let row = invitation::Entity::find()
+            .filter(invitation::Column::OrganizationId.eq(org.as_uuid()))
+            .filter(invitation::Column::InterviewId.eq(interview.as_uuid()))
+            .filter(invitation::Column::EmailKey.eq(email.match_key()))
+            .filter(invitation::Column::Status.is_not_in(names(&[InvitationStatus::Completed, InvitationStatus::Cancelled])))
+            .one(&self.db)
+            .await
+            .map_err(internal)?;
+        self.one_invitation(row).await
+    }
+
+    async fn list(&self, org: OrganizationId, query: &InvitationQuery) -> Result<Page<Invitation>, RepoError> {
+        use invitation::Column as C;
+        let mut q = invitation::Entity::find().filter(C::OrganizationId.eq(org.as_uuid()));
+        if !query.statuses.is_empty() {
+            q = q.filter(C::Status.is_in(names(&query.statuses)));
+        }
+        if let Some(i) = query.interview_id {
+            q = q.filter(C::InterviewId.eq(i.as_uuid()));
+        }
+        if let Some(j) = query.job_id {
+            q = q.filter(C::JobId.eq(j.as_uuid()));
+        }
+        if let Some(d) = query.deadline_from {
+            q = q.filter(C::DeadlineDate.gte(d.to_string()));
+        }
+        if let Some(d) = query.deadline_to {
+            q = q.filter(C::DeadlineDate.lte(d.to_string()));
+        }
+        if let Some(s) = &query.search {
+            let pattern = format!("%{}%", like_escape(s.as_str()));
+            q = q.filter(Expr::col(C::SearchText).like(LikeExpr::new(pattern).escape('\\')));
+        }
+        let key_col = match query.sort.field {
+            SortField::CreatedAt => C::CreatedAt,
+            SortField::Deadline => C::DeadlineDate,
+            SortField::CandidateName => C::SortName,
+        };
+        let asc = query.sort.order == SortOrder::Asc;
+        if let Some(cursor) = &query.after {
+            let value: sea_orm::Value = match cursor.key() {
+                SortKey::CreatedAt(t) => convert::micros(*t).into(),
+                SortKey::Deadline(d) => d.to_string().into(),
+                SortKey::CandidateName(n) => n.clone().into(),
+            };
+            let id = cursor.id().as_uuid();
+            let (key_past, id_past) = if asc {
+                (Expr::col(key_col).gt(value.clone()), Expr::col(C::Id).gt(id))
+            } else {
+                (Expr::col(key_col).lt(value.clone()), Expr::col(C::Id).lt(id))
+            };
+            q = q.filter(key_past.or(Expr::col(key_col).eq(value).and(id_past)));
+        }
+        let order = if asc { Order::Asc } else { Order::Desc };
+        let limit = query.limit.get();
+        let rows = q
+            .order_by(key_col, order.clone())
+            .order_by(C::Id, order)
+            .limit(u64::try_from(limit + 1).unwrap_or(u64::MAX))
+            .all(&self.db)
+            .await
+            .map_err(internal)?;
+        let more = rows.len() > limit;
+        let items = self.invitations_from(rows.into_iter().take(limit).collect()).await?;
+        let next = if more { items.last().map(|last| slate_domain::Cursor::after(last, query.sort)) } else { None };
+        Ok(Page { items, next })
+    }
+
+    async fn overdue(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<Invitation>, RepoError> {
+        let rows = invitation::Entity::find()
+            .filter(invitation::Column::Status.is_in(names(&OPEN_STATUSES)))
+            .filter(invitation::Column::ClosesAt.lte(convert::micros(now)))
+            .order_by_asc(invitation::Column::ClosesAt)
+            .limit(u64::try_from(limit).unwrap_or(u64::MAX))
+            .all(&self.db)
+            .await
+            .map_err(internal)?;
+        self.invitations_from(rows).await
+    }
+
+    async fn awaiting_reminders(&self, after: Option<InvitationId>, limit: usize) -> Result<Vec<Invitation>, RepoError> {
+        use invitation::Column as C;
+        let mut q = invitation::Entity::find()
+            .filter(C::Status.is_in(names(&[InvitationStatus::Sent, InvitationStatus::Opened, InvitationStatus::Started])))
+            .filter(Expr::col(C::RemindedNotStarted).eq(false).or(Expr::col(C::RemindedDeadline).eq(false)));
+        if let Some(a) = after {
+            q = q.filter(C::Id.gt(a.as_uuid()));
+        }
+        let rows =
+            q.order_by_asc(C::Id).limit(u64::try_from(limit).unwrap_or(u64::MAX)).all(&self.db).await.map_err(internal)?;
+        self.invitations_from(rows).await
+    }
+}
+
+#[async_trait]
+impl TimelineRepository for SqlStore {
+    async fn for_candidate(&self, org: OrganizationId, candidate: CandidateId) -> Result<Vec<TimelineEvent>, RepoError> {
+        let rows = timeline_event::Entity::find()
+            .filter(timeline_event::Column::OrganizationId.eq(org.as_uuid()))
+            .filter(timeline_event::Column::CandidateId.eq(candidate.as_uuid()))
+            .order_by_asc(timeline_event::Column::At)
+            .order_by_asc(timeline_event::Column::Seq)
+            .all(&self.db)
+            .await
+            .map_err(internal)?;
+        rows.into_iter().map(convert::event).collect()
+    }
+}
+
+#[async_trait]
+impl AnswerRepository for SqlStore {
+    async fn for_invitation(&self, org: OrganizationId, invitation_id: InvitationId) -> Result<Vec<Answer>, RepoError> {
+        let Some(inv) = InvitationRepository::get(self, org, invitation_id).await? else { return Ok(Vec::new()) };
+        let order: HashMap<_, _> = inv.interview().questions.iter().enumerate().map(|(n, q)| (q.id(), n)).collect();
+        let rows = answer::Entity::find()
+            .filter(answer::Column::OrganizationId.eq(org.as_uuid()))
+            .filter(answer::Column::InvitationId.eq(invitation_id.as_uuid()))
+            .all(&self.db)
+            .await
+            .map_err(internal)?;
+        let mut answers = rows.into_iter().map(convert::answer).collect::<Result<Vec<_>, _>>()?;
+        answers.sort_by_key(|a| (order.get(&a.question_id).copied().unwrap_or(usize::MAX), a.take));
+        Ok(answers)
+    }
+}
+
+#[async_trait]
+impl Outbox for SqlStore {
+    async fn claim(&self, now: DateTime<Utc>, until: DateTime<Utc>, limit: usize) -> Result<Vec<OutboxMessage>, RepoError> {
+        use outbox::Column as C;
+        let now = convert::micros(now);
+        let due = Query::select()
+            .column(C::Id)
+            .from(outbox::Entity)
+            .cond_where(
+                Expr::col(C::State)
+                    .eq("pending")
+                    .and(Expr::col(C::NotBefore).lte(now))
+                    .or(Expr::col(C::State).eq("claimed").and(Expr::col(C::ClaimUntil).lte(now))),
+            )
+            .order_by(C::CreatedAt, Order::Asc)
+            .order_by(C::Id, Order::Asc)
+            .limit(u64::try_from(limit).unwrap_or(u64::MAX))
+            .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
+            .take();
+        let update = Query::update()
+            .table(outbox::Entity)
+            .value(C::State, "claimed")
+            .value(C::ClaimUntil, convert::micros(until))
+            .value(C::NotBefore, Option::<i64>::None)
+            .value(C::Attempts, Expr::col(C::Attempts).add(1))
+            .and_where(Expr::col(C::Id).in_subquery(due))
+            .returning_all()
+            .take();
+        let backend = self.db.get_database_backend();
+        let rows = outbox::Entity::find()
+            .from_raw_sql(StatementBuilder::build(&update, &backend))
+            .all(&self.db)
+            .await
+            .map_err(internal)?;
+        let mut messages = rows.into_iter().map(convert::message).collect::<Result<Vec<_>, _>>()?;
+        messages.sort_by_key(|m| (m.created_at, m.id));
+        Ok(messages)
+    }
+
+    async fn get(&self, id: MessageId) -> Result<Option<OutboxMessage>, RepoError> {
+        outbox::Entity::find_by_id(id.as_uuid()).one(&self.db).await.map_err(internal)?.map(convert::message).transpose()
+    }
+
+    async fn for_invitation(&self, org: OrganizationId, invitation_id: InvitationId) -> Result<Vec<OutboxMessage>, RepoError> {
+        let rows = outbox::Entity::find()
+            .filter(outbox::Column::OrganizationId.eq(org.as_uuid()))
+            .filter(outbox::Column::InvitationId.eq(invitation_id.as_uuid()))
+            .order_by_asc(outbox::Column::CreatedAt)
+            .order_by_asc(outbox::Column::Kind)
+            .order_by_asc(outbox::Column::Sequence)
+            .all(&self.db)
+            .await
+            .map_err(internal)?;
+        rows.into_iter().map(convert::message).collect()
+    }
+}

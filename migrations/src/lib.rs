@@ -1,0 +1,23 @@
+//! Slate's database schema, outside the hexagon's core: one set of sea-orm migrations,
+//! written in sea-query's schema DSL, that serves SQLite and PostgreSQL alike. Only
+//! `slate-persistence` (and the app, to run them) use this crate.
+//!
+//! Storage conventions (see `docs/persistence.md`): ids are UUIDs; instants are `BIGINT`
+//! microseconds since the Unix epoch (UTC), which sort and compare the same on both
+//! databases; calendar dates are `YYYY-MM-DD` text; structured values (questions, snapshots,
+//! event details) are JSON text.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261122_000001_initial;
+
+/// Applies and reverts Slate's migrations.
+#[derive(Debug)]
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261122_000001_initial::Migration)]
+    }
+}
