@@ -194,7 +194,23 @@ fn boolean(col: impl IntoIden) -> ColumnDef {
     ColumnDef::new(col).boolean().not_null().take()
 }
 
-fn fk(from_table: impl IntoIden, from: impl IntoIden, to_table: impl IntoIden, to: impl IntoIden) -> ForeignKeyCreateStatement {
+/// Text compared byte-wise on every backend: keys that are sorted, range-compared or
+/// prefix-searched must order the same on PostgreSQL (whatever the cluster's locale) as on
+/// SQLite and in the domain.
+fn key_text(col: impl IntoIden, backend: sea_orm_migration::sea_orm::DbBackend) -> ColumnDef {
+    let mut def = ColumnDef::new(col).text().not_null().take();
+    if backend == sea_orm_migration::sea_orm::DbBackend::Postgres {
+        def.extra("COLLATE \"C\"");
+    }
+    def
+}
+
+fn fk(
+    from_table: impl IntoIden,
+    from: impl IntoIden,
+    to_table: impl IntoIden,
+    to: impl IntoIden,
+) -> ForeignKeyCreateStatement {
     ForeignKey::create().from(from_table, from).to(to_table, to).on_delete(ForeignKeyAction::Cascade).take()
 }
 
@@ -214,6 +230,7 @@ fn index(name: &str, table: impl IntoIden, cols: &[&str], unique: bool) -> Index
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        let backend = manager.get_database_backend();
         manager
             .create_table(
                 Table::create()
@@ -236,8 +253,13 @@ impl MigrationTrait for Migration {
                     .col(uuid(Recruiters::OrganizationId))
                     .col(text(Recruiters::Name))
                     .col(text(Recruiters::Email))
-                    .col(text(Recruiters::EmailKey))
-                    .foreign_key(&mut fk(Recruiters::Table, Recruiters::OrganizationId, Organizations::Table, Organizations::Id))
+                    .col(key_text(Recruiters::EmailKey, backend))
+                    .foreign_key(&mut fk(
+                        Recruiters::Table,
+                        Recruiters::OrganizationId,
+                        Organizations::Table,
+                        Organizations::Id,
+                    ))
                     .take(),
             )
             .await?;
@@ -267,21 +289,36 @@ impl MigrationTrait for Migration {
                     .col(text(Candidates::Kind))
                     .col(text(Candidates::FirstName))
                     .col(text(Candidates::LastName))
-                    .col(text(Candidates::FirstNameKey))
-                    .col(text(Candidates::LastNameKey))
+                    .col(key_text(Candidates::FirstNameKey, backend))
+                    .col(key_text(Candidates::LastNameKey, backend))
                     .col(text_null(Candidates::Email))
                     .col(text_null(Candidates::Phone))
                     .col(text(Candidates::Notes))
                     .col(big(Candidates::CreatedAt))
-                    .foreign_key(&mut fk(Candidates::Table, Candidates::OrganizationId, Organizations::Table, Organizations::Id))
+                    .foreign_key(&mut fk(
+                        Candidates::Table,
+                        Candidates::OrganizationId,
+                        Organizations::Table,
+                        Organizations::Id,
+                    ))
                     .take(),
             )
             .await?;
         manager
-            .create_index(index("candidates_first_name", Candidates::Table, &["organization_id", "kind", "first_name_key"], false))
+            .create_index(index(
+                "candidates_first_name",
+                Candidates::Table,
+                &["organization_id", "kind", "first_name_key"],
+                false,
+            ))
             .await?;
         manager
-            .create_index(index("candidates_last_name", Candidates::Table, &["organization_id", "kind", "last_name_key"], false))
+            .create_index(index(
+                "candidates_last_name",
+                Candidates::Table,
+                &["organization_id", "kind", "last_name_key"],
+                false,
+            ))
             .await?;
 
         manager
@@ -301,11 +338,18 @@ impl MigrationTrait for Migration {
                     .col(big(Interviews::Revision))
                     .col(big(Interviews::CreatedAt))
                     .col(big(Interviews::UpdatedAt))
-                    .foreign_key(&mut fk(Interviews::Table, Interviews::OrganizationId, Organizations::Table, Organizations::Id))
+                    .foreign_key(&mut fk(
+                        Interviews::Table,
+                        Interviews::OrganizationId,
+                        Organizations::Table,
+                        Organizations::Id,
+                    ))
                     .take(),
             )
             .await?;
-        manager.create_index(index("interviews_org", Interviews::Table, &["organization_id", "created_at"], false)).await?;
+        manager
+            .create_index(index("interviews_org", Interviews::Table, &["organization_id", "created_at"], false))
+            .await?;
 
         manager
             .create_table(
@@ -326,16 +370,16 @@ impl MigrationTrait for Migration {
                     .col(uuid(Invitations::CandidateId))
                     .col(text(Invitations::FirstName))
                     .col(text(Invitations::LastName))
-                    .col(text(Invitations::SortName))
-                    .col(text(Invitations::SearchText))
+                    .col(key_text(Invitations::SortName, backend))
+                    .col(key_text(Invitations::SearchText, backend))
                     .col(uuid(Invitations::InvitedBy))
                     .col(uuid(Invitations::InterviewId))
                     .col(uuid_null(Invitations::JobId))
                     .col(ColumnDef::new(Invitations::SnapshotHash).string_len(64).not_null())
                     .col(text(Invitations::Email))
-                    .col(text(Invitations::EmailKey))
+                    .col(key_text(Invitations::EmailKey, backend))
                     .col(text(Invitations::Language))
-                    .col(ColumnDef::new(Invitations::DeadlineDate).string_len(10).not_null())
+                    .col(key_text(Invitations::DeadlineDate, backend))
                     .col(text(Invitations::DeadlineZone))
                     .col(big(Invitations::ClosesAt))
                     .col(boolean(Invitations::BccMe))
@@ -353,8 +397,18 @@ impl MigrationTrait for Migration {
                     .col(big_null(Invitations::StartedAt))
                     .col(big_null(Invitations::CompletedAt))
                     .col(big(Invitations::Revision))
-                    .foreign_key(&mut fk(Invitations::Table, Invitations::OrganizationId, Organizations::Table, Organizations::Id))
-                    .foreign_key(&mut fk(Invitations::Table, Invitations::CandidateId, Candidates::Table, Candidates::Id))
+                    .foreign_key(&mut fk(
+                        Invitations::Table,
+                        Invitations::OrganizationId,
+                        Organizations::Table,
+                        Organizations::Id,
+                    ))
+                    .foreign_key(&mut fk(
+                        Invitations::Table,
+                        Invitations::CandidateId,
+                        Candidates::Table,
+                        Candidates::Id,
+                    ))
                     .foreign_key(
                         &mut ForeignKey::create()
                             .from(Invitations::Table, Invitations::SnapshotHash)
@@ -394,13 +448,23 @@ impl MigrationTrait for Migration {
                     .col(text(TimelineEvents::ActorKind))
                     .col(uuid_null(TimelineEvents::ActorId))
                     .col(big(TimelineEvents::At))
-                    .foreign_key(&mut fk(TimelineEvents::Table, TimelineEvents::CandidateId, Candidates::Table, Candidates::Id))
+                    .foreign_key(&mut fk(
+                        TimelineEvents::Table,
+                        TimelineEvents::CandidateId,
+                        Candidates::Table,
+                        Candidates::Id,
+                    ))
                     .take(),
             )
             .await?;
         manager.create_index(index("timeline_events_id", TimelineEvents::Table, &["id"], true)).await?;
         manager
-            .create_index(index("timeline_events_candidate", TimelineEvents::Table, &["organization_id", "candidate_id", "seq"], false))
+            .create_index(index(
+                "timeline_events_candidate",
+                TimelineEvents::Table,
+                &["organization_id", "candidate_id", "seq"],
+                false,
+            ))
             .await?;
 
         manager
@@ -421,7 +485,9 @@ impl MigrationTrait for Migration {
                     .take(),
             )
             .await?;
-        manager.create_index(index("answers_take", Answers::Table, &["invitation_id", "question_id", "take"], true)).await?;
+        manager
+            .create_index(index("answers_take", Answers::Table, &["invitation_id", "question_id", "take"], true))
+            .await?;
 
         manager
             .create_table(

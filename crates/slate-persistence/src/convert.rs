@@ -60,7 +60,8 @@ pub(crate) fn organization_row(o: &Organization) -> organization::Model {
 }
 
 pub(crate) fn organization(r: organization::Model) -> Result<Organization, RepoError> {
-    let days = |v: Option<i32>| v.map(|d| u16::try_from(d).map_err(|_| bad("organizations", "remind_*", d))).transpose();
+    let days =
+        |v: Option<i32>| v.map(|d| u16::try_from(d).map_err(|_| bad("organizations", "remind_*", d))).transpose();
     Ok(Organization {
         id: OrganizationId::from_uuid(r.id),
         name: parse!("organizations", "name", DisplayName::parse(&r.name)),
@@ -508,7 +509,9 @@ pub(crate) fn answer(r: answer::Model) -> Result<Answer, RepoError> {
 
 pub(crate) fn message_row(m: &OutboxMessage) -> outbox::Model {
     let (state, not_before, claim_until, attempts, done_at, failure) = match &m.state {
-        DeliveryState::Pending { not_before, attempts } => ("pending", Some(micros(*not_before)), None, *attempts, None, None),
+        DeliveryState::Pending { not_before, attempts } => {
+            ("pending", Some(micros(*not_before)), None, *attempts, None, None)
+        }
         DeliveryState::Claimed { until, attempts } => ("claimed", None, Some(micros(*until)), *attempts, None, None),
         DeliveryState::Delivered { at } => ("delivered", None, None, 0, Some(micros(*at)), None),
         DeliveryState::Failed { at, reason } => ("failed", None, None, 0, Some(micros(*at)), Some(reason.clone())),
@@ -536,8 +539,13 @@ pub(crate) fn message(r: outbox::Model) -> Result<OutboxMessage, RepoError> {
     let attempts = count(T, "attempts", i64::from(r.attempts))?;
     let need = |v: Option<i64>, column: &str| v.ok_or_else(|| bad(T, column, "missing"));
     let state = match r.state.as_str() {
-        "pending" => DeliveryState::Pending { not_before: instant(T, "not_before", need(r.not_before, "not_before")?)?, attempts },
-        "claimed" => DeliveryState::Claimed { until: instant(T, "claim_until", need(r.claim_until, "claim_until")?)?, attempts },
+        "pending" => DeliveryState::Pending {
+            not_before: instant(T, "not_before", need(r.not_before, "not_before")?)?,
+            attempts,
+        },
+        "claimed" => {
+            DeliveryState::Claimed { until: instant(T, "claim_until", need(r.claim_until, "claim_until")?)?, attempts }
+        }
         "delivered" => DeliveryState::Delivered { at: instant(T, "done_at", need(r.done_at, "done_at")?)? },
         "failed" => DeliveryState::Failed {
             at: instant(T, "done_at", need(r.done_at, "done_at")?)?,

@@ -8,18 +8,19 @@ use chrono::{DateTime, Utc};
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, LockBehavior, LockType, OnConflict, Query};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue, ColumnTrait, ConnectOptions, Database, DatabaseConnection,
-    DatabaseTransaction, DbErr, EntityTrait, IntoActiveModel, Order, QueryFilter, QueryOrder, QuerySelect, SqlErr,
-    StatementBuilder, TransactionTrait,
+    ActiveModelTrait, ActiveValue, ColumnTrait, ConnectOptions, Database, DatabaseConnection, DatabaseTransaction,
+    DbErr, EntityTrait, IntoActiveModel, Order, QueryFilter, QueryOrder, QuerySelect, SqlErr, StatementBuilder,
+    TransactionTrait,
 };
 use slate_domain::ports::{
-    AnswerRepository, CandidateRepository, ChangeSet, CommitError, InterviewRepository, InvitationRepository, JobRepository,
-    OrganizationRepository, Outbox, RecruiterRepository, RepoError, TimelineRepository, UnitOfWork, Write,
+    AnswerRepository, CandidateRepository, ChangeSet, CommitError, InterviewRepository, InvitationRepository,
+    JobRepository, OrganizationRepository, Outbox, RecruiterRepository, RepoError, TimelineRepository, UnitOfWork,
+    Write,
 };
 use slate_domain::{
-    Answer, Candidate, CandidateId, CandidateKind, EmailAddress, InterviewId, InterviewStatus, Invitation, InvitationId,
-    InvitationQuery, InvitationStatus, Job, JobId, MessageId, NamePrefix, Organization, OrganizationId, OutboxMessage, Page,
-    Recruiter, RecruiterId, SortField, SortKey, SortOrder, TimelineEvent, VideoInterview,
+    Answer, Candidate, CandidateId, CandidateKind, EmailAddress, InterviewId, InterviewStatus, Invitation,
+    InvitationId, InvitationQuery, InvitationStatus, Job, JobId, MessageId, NamePrefix, Organization, OrganizationId,
+    OutboxMessage, Page, Recruiter, RecruiterId, SortField, SortKey, SortOrder, TimelineEvent, VideoInterview,
 };
 
 use crate::convert;
@@ -178,7 +179,9 @@ impl SqlStore {
         let bodies = self.snapshots(rows.iter().map(|r| r.snapshot_hash.clone())).await?;
         rows.into_iter()
             .map(|r| {
-                let body = bodies.get(&r.snapshot_hash).ok_or_else(|| convert::bad("invitations", "snapshot_hash", &r.snapshot_hash))?;
+                let body = bodies
+                    .get(&r.snapshot_hash)
+                    .ok_or_else(|| convert::bad("invitations", "snapshot_hash", &r.snapshot_hash))?;
                 convert::invitation(r.clone(), body)
             })
             .collect()
@@ -198,11 +201,17 @@ async fn apply(txn: &DatabaseTransaction, write: Write) -> Result<(), CommitErro
     match write {
         Write::InsertOrganization(o) => {
             let am = convert::organization_row(&o).into_active_model().reset_all();
-            organization::Entity::insert(am).exec_without_returning(txn).await.map_err(|e| commit_error(e, "organization"))?;
+            organization::Entity::insert(am)
+                .exec_without_returning(txn)
+                .await
+                .map_err(|e| commit_error(e, "organization"))?;
         }
         Write::InsertRecruiter(r) => {
             let am = convert::recruiter_row(&r).into_active_model().reset_all();
-            recruiter::Entity::insert(am).exec_without_returning(txn).await.map_err(|e| commit_error(e, "recruiter email"))?;
+            recruiter::Entity::insert(am)
+                .exec_without_returning(txn)
+                .await
+                .map_err(|e| commit_error(e, "recruiter email"))?;
         }
         Write::InsertJob(j) => {
             let am = convert::job_row(&j).into_active_model().reset_all();
@@ -210,11 +219,17 @@ async fn apply(txn: &DatabaseTransaction, write: Write) -> Result<(), CommitErro
         }
         Write::InsertCandidate(c) => {
             let am = convert::candidate_row(&c).into_active_model().reset_all();
-            candidate::Entity::insert(am).exec_without_returning(txn).await.map_err(|e| commit_error(e, "candidate"))?;
+            candidate::Entity::insert(am)
+                .exec_without_returning(txn)
+                .await
+                .map_err(|e| commit_error(e, "candidate"))?;
         }
         Write::InsertInterview(i) => {
             let am = convert::interview_row(&i, i.revision())?.into_active_model().reset_all();
-            interview::Entity::insert(am).exec_without_returning(txn).await.map_err(|e| commit_error(e, "interview"))?;
+            interview::Entity::insert(am)
+                .exec_without_returning(txn)
+                .await
+                .map_err(|e| commit_error(e, "interview"))?;
         }
         Write::UpdateInterview(i) => {
             let am = convert::interview_row(&i, i.revision() + 1)?.into_active_model().reset_all();
@@ -239,7 +254,10 @@ async fn apply(txn: &DatabaseTransaction, write: Write) -> Result<(), CommitErro
                 .await
                 .map_err(|e| commit_error(e, "snapshot"))?;
             let am = convert::invitation_row(&i, i.revision(), hash).into_active_model().reset_all();
-            invitation::Entity::insert(am).exec_without_returning(txn).await.map_err(|e| commit_error(e, "invitation"))?;
+            invitation::Entity::insert(am)
+                .exec_without_returning(txn)
+                .await
+                .map_err(|e| commit_error(e, "invitation"))?;
         }
         Write::UpdateInvitation(i) => {
             let mut am = convert::invitation_row(&i, i.revision() + 1, String::new()).into_active_model().reset_all();
@@ -261,7 +279,10 @@ async fn apply(txn: &DatabaseTransaction, write: Write) -> Result<(), CommitErro
         Write::AppendEvent(e) => {
             let mut am = convert::event_row(&e).into_active_model().reset_all();
             am.seq = ActiveValue::NotSet;
-            timeline_event::Entity::insert(am).exec_without_returning(txn).await.map_err(|e| commit_error(e, "timeline event"))?;
+            timeline_event::Entity::insert(am)
+                .exec_without_returning(txn)
+                .await
+                .map_err(|e| commit_error(e, "timeline event"))?;
         }
         Write::InsertAnswer(a) => {
             let am = convert::answer_row(&a).into_active_model().reset_all();
@@ -269,7 +290,10 @@ async fn apply(txn: &DatabaseTransaction, write: Write) -> Result<(), CommitErro
         }
         Write::Enqueue(m) => {
             let am = convert::message_row(&m).into_active_model().reset_all();
-            outbox::Entity::insert(am).exec_without_returning(txn).await.map_err(|e| commit_error(e, "outbox message"))?;
+            outbox::Entity::insert(am)
+                .exec_without_returning(txn)
+                .await
+                .map_err(|e| commit_error(e, "outbox message"))?;
         }
         Write::UpdateMessage(m) => {
             let am = convert::message_row(&m).into_active_model().reset_all();
@@ -305,7 +329,12 @@ impl UnitOfWork for SqlStore {
 #[async_trait]
 impl OrganizationRepository for SqlStore {
     async fn get(&self, id: OrganizationId) -> Result<Option<Organization>, RepoError> {
-        organization::Entity::find_by_id(id.as_uuid()).one(&self.db).await.map_err(internal)?.map(convert::organization).transpose()
+        organization::Entity::find_by_id(id.as_uuid())
+            .one(&self.db)
+            .await
+            .map_err(internal)?
+            .map(convert::organization)
+            .transpose()
     }
 }
 
@@ -345,7 +374,11 @@ impl JobRepository for SqlStore {
     }
 
     async fn list(&self, org: OrganizationId) -> Result<Vec<Job>, RepoError> {
-        let rows = job::Entity::find().filter(job::Column::OrganizationId.eq(org.as_uuid())).all(&self.db).await.map_err(internal)?;
+        let rows = job::Entity::find()
+            .filter(job::Column::OrganizationId.eq(org.as_uuid()))
+            .all(&self.db)
+            .await
+            .map_err(internal)?;
         let mut jobs = rows.into_iter().map(convert::job).collect::<Result<Vec<_>, _>>()?;
         jobs.sort_by_key(|j| (j.title.as_str().to_lowercase(), j.id));
         Ok(jobs)
@@ -364,7 +397,12 @@ impl CandidateRepository for SqlStore {
             .transpose()
     }
 
-    async fn search_by_name_prefix(&self, org: OrganizationId, prefix: &NamePrefix, limit: usize) -> Result<Vec<Candidate>, RepoError> {
+    async fn search_by_name_prefix(
+        &self,
+        org: OrganizationId,
+        prefix: &NamePrefix,
+        limit: usize,
+    ) -> Result<Vec<Candidate>, RepoError> {
         let pattern = format!("{}%", like_escape(prefix.as_str()));
         let like = || LikeExpr::new(pattern.clone()).escape('\\');
         let rows = candidate::Entity::find()
@@ -398,7 +436,11 @@ impl InterviewRepository for SqlStore {
             .transpose()
     }
 
-    async fn list(&self, org: OrganizationId, status: Option<InterviewStatus>) -> Result<Vec<VideoInterview>, RepoError> {
+    async fn list(
+        &self,
+        org: OrganizationId,
+        status: Option<InterviewStatus>,
+    ) -> Result<Vec<VideoInterview>, RepoError> {
         let mut q = interview::Entity::find().filter(interview::Column::OrganizationId.eq(org.as_uuid()));
         if let Some(s) = status {
             q = q.filter(interview::Column::Status.eq(s.as_str()));
@@ -429,12 +471,20 @@ impl InvitationRepository for SqlStore {
         self.one_invitation(row).await
     }
 
-    async fn find_open(&self, org: OrganizationId, interview: InterviewId, email: &EmailAddress) -> Result<Option<Invitation>, RepoError> {
+    async fn find_open(
+        &self,
+        org: OrganizationId,
+        interview: InterviewId,
+        email: &EmailAddress,
+    ) -> Result<Option<Invitation>, RepoError> {
         let row = invitation::Entity::find()
             .filter(invitation::Column::OrganizationId.eq(org.as_uuid()))
             .filter(invitation::Column::InterviewId.eq(interview.as_uuid()))
             .filter(invitation::Column::EmailKey.eq(email.match_key()))
-            .filter(invitation::Column::Status.is_not_in(names(&[InvitationStatus::Completed, InvitationStatus::Cancelled])))
+            .filter(
+                invitation::Column::Status
+                    .is_not_in(names(&[InvitationStatus::Completed, InvitationStatus::Cancelled])),
+            )
             .one(&self.db)
             .await
             .map_err(internal)?;
@@ -510,23 +560,39 @@ impl InvitationRepository for SqlStore {
         self.invitations_from(rows).await
     }
 
-    async fn awaiting_reminders(&self, after: Option<InvitationId>, limit: usize) -> Result<Vec<Invitation>, RepoError> {
+    async fn awaiting_reminders(
+        &self,
+        after: Option<InvitationId>,
+        limit: usize,
+    ) -> Result<Vec<Invitation>, RepoError> {
         use invitation::Column as C;
         let mut q = invitation::Entity::find()
-            .filter(C::Status.is_in(names(&[InvitationStatus::Sent, InvitationStatus::Opened, InvitationStatus::Started])))
+            .filter(C::Status.is_in(names(&[
+                InvitationStatus::Sent,
+                InvitationStatus::Opened,
+                InvitationStatus::Started,
+            ])))
             .filter(Expr::col(C::RemindedNotStarted).eq(false).or(Expr::col(C::RemindedDeadline).eq(false)));
         if let Some(a) = after {
             q = q.filter(C::Id.gt(a.as_uuid()));
         }
-        let rows =
-            q.order_by_asc(C::Id).limit(u64::try_from(limit).unwrap_or(u64::MAX)).all(&self.db).await.map_err(internal)?;
+        let rows = q
+            .order_by_asc(C::Id)
+            .limit(u64::try_from(limit).unwrap_or(u64::MAX))
+            .all(&self.db)
+            .await
+            .map_err(internal)?;
         self.invitations_from(rows).await
     }
 }
 
 #[async_trait]
 impl TimelineRepository for SqlStore {
-    async fn for_candidate(&self, org: OrganizationId, candidate: CandidateId) -> Result<Vec<TimelineEvent>, RepoError> {
+    async fn for_candidate(
+        &self,
+        org: OrganizationId,
+        candidate: CandidateId,
+    ) -> Result<Vec<TimelineEvent>, RepoError> {
         let rows = timeline_event::Entity::find()
             .filter(timeline_event::Column::OrganizationId.eq(org.as_uuid()))
             .filter(timeline_event::Column::CandidateId.eq(candidate.as_uuid()))
@@ -558,7 +624,12 @@ impl AnswerRepository for SqlStore {
 
 #[async_trait]
 impl Outbox for SqlStore {
-    async fn claim(&self, now: DateTime<Utc>, until: DateTime<Utc>, limit: usize) -> Result<Vec<OutboxMessage>, RepoError> {
+    async fn claim(
+        &self,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<Vec<OutboxMessage>, RepoError> {
         use outbox::Column as C;
         let now = convert::micros(now);
         let due = Query::select()
@@ -596,10 +667,19 @@ impl Outbox for SqlStore {
     }
 
     async fn get(&self, id: MessageId) -> Result<Option<OutboxMessage>, RepoError> {
-        outbox::Entity::find_by_id(id.as_uuid()).one(&self.db).await.map_err(internal)?.map(convert::message).transpose()
+        outbox::Entity::find_by_id(id.as_uuid())
+            .one(&self.db)
+            .await
+            .map_err(internal)?
+            .map(convert::message)
+            .transpose()
     }
 
-    async fn for_invitation(&self, org: OrganizationId, invitation_id: InvitationId) -> Result<Vec<OutboxMessage>, RepoError> {
+    async fn for_invitation(
+        &self,
+        org: OrganizationId,
+        invitation_id: InvitationId,
+    ) -> Result<Vec<OutboxMessage>, RepoError> {
         let rows = outbox::Entity::find()
             .filter(outbox::Column::OrganizationId.eq(org.as_uuid()))
             .filter(outbox::Column::InvitationId.eq(invitation_id.as_uuid()))

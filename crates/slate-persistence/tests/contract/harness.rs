@@ -1,0 +1,61 @@
+//! A fresh database per test: a new SQLite file, or a new PostgreSQL database on the server
+//! named by `SLATE_TEST_POSTGRES_URL` (which `./scripts/test` starts). Without that
+//! variable the PostgreSQL tests fail; they never skip.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ConnectionTrait, Database};
+use slate_domain::memory::{InMemory, SequentialIds};
+use slate_domain::{Ports, Settings, Slate};
+use slate_persistence::{SqlStore, StoreOptions};
+
+pub(crate) async fn sqlite() -> SqlStore {
+    let path = std::env::temp_dir().join(format!("slate-test-{}.db", uuid::Uuid::new_v4().simple()));
+    let url = format!("sqlite://{}?mode=rwc", path.display());
+    let store = SqlStore::connect(&url, &StoreOptions::default()).await.expect("open SQLite");
+    store.migrate().await.expect("migrate SQLite");
+    store
+}
+
+pub(crate) async fn postgres() -> SqlStore {
+    let admin = std::env::var("SLATE_TEST_POSTGRES_URL").expect(
+        "SLATE_TEST_POSTGRES_URL is not set: run ./scripts/test, which starts PostgreSQL, \
+         or point it at a server where the user may create databases",
+    );
+    let name = format!("slate_test_{}", uuid::Uuid::new_v4().simple());
+    let conn = Database::connect(admin.as_str()).await.expect("connect to PostgreSQL");
+    conn.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create the test database");
+    conn.close().await.expect("close the admin connection");
+    let base = admin.rsplit_once('/').map_or(admin.as_str(), |(base, _)| base);
+    let store = SqlStore::connect(&format!("{base}/{name}"), &StoreOptions::default()).await.expect("open PostgreSQL");
+    store.migrate().await.expect("migrate PostgreSQL");
+    store
+}
+
+/// A `Slate` over `store`, with the in-memory world's clock, link scheme and video store,
+/// and its own sequential ids.
+pub(crate) fn slate_over(store: &SqlStore, memory: &InMemory) -> Slate {
+    let store = Arc::new(store.clone());
+    let ports = Ports {
+        clock: memory.clock.clone(),
+        ids: Arc::new(SequentialIds::default()),
+        links: memory.links.clone(),
+        organizations: store.clone(),
+        recruiters: store.clone(),
+        jobs: store.clone(),
+        candidates: store.clone(),
+        interviews: store.clone(),
+        invitations: store.clone(),
+        timeline: store.clone(),
+        answers: store.clone(),
+        outbox: store.clone(),
+        videos: memory.videos.clone(),
+        unit_of_work: store,
+    };
+    Slate::new(ports, Settings::default())
+}
+
+pub(crate) fn at(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s).expect("an RFC 3339 instant").with_timezone(&Utc)
+}

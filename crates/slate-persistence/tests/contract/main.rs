@@ -1,0 +1,566 @@
+//! The repository contract suite: the same scenarios against SQLite and PostgreSQL, each on a
+//! fresh database. Most drive the domain's use cases over `SqlStore`, so what is checked is
+//! what the product does; the list test compares every page with the domain's in-memory
+//! reference implementation.
+
+#![expect(clippy::unwrap_used, clippy::expect_used, reason = "test scenarios: a panic is a failure")]
+
+mod harness;
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use chrono::TimeDelta;
+use harness::{at, slate_over};
+use sea_orm::ConnectionTrait;
+use slate_domain::memory::InMemory;
+use slate_domain::ports::*;
+use slate_domain::*;
+use slate_persistence::SqlStore;
+
+macro_rules! contract {
+    ($($name:ident),* $(,)?) => {
+        mod on_sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name(super::harness::sqlite().await).await;
+                }
+            )*
+        }
+        mod on_postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name(super::harness::postgres().await).await;
+                }
+            )*
+        }
+    };
+}
+
+contract!(
+    a_whole_journey_reads_back_exactly,
+    another_organizations_rows_are_not_found,
+    lists_match_the_reference_implementation,
+    a_use_case_failing_half_way_leaves_nothing,
+    stale_updates_conflict_and_concurrent_resends_stay_consistent,
+    concurrent_claimers_never_share_a_message,
+    outbox_keys_and_recruiter_emails_are_unique,
+    expiry_and_reminders_over_sql,
+    type_ahead_and_search_treat_wildcards_as_text,
+    bad_rows_fail_loudly,
+);
+
+struct Fixture {
+    memory: InMemory,
+    slate: Slate,
+    caller: Caller,
+    interview: VideoInterview,
+}
+
+fn question(prompt: &str, retakes: u8) -> QuestionInput {
+    QuestionInput { id: None, prompt: Prompt::parse(prompt).unwrap(), thinking_secs: 20, max_answer_secs: 90, retakes }
+}
+
+async fn organization(slate: &Slate, name: &str, email: &str) -> Caller {
+    let org = slate
+        .create_organization(NewOrganization {
+            name: DisplayName::parse(name).unwrap(),
+            time_zone: TimeZone::parse("Europe/Athens").unwrap(),
+            default_language: Language::German,
+            reminders: ReminderPolicy::default(),
+        })
+        .await
+        .unwrap();
+    let recruiter = slate
+        .add_recruiter(
+            org.id,
+            NewRecruiter { name: PersonName::parse("Rita").unwrap(), email: EmailAddress::parse(email).unwrap() },
+        )
+        .await
+        .unwrap();
+    Caller { organization_id: org.id, recruiter_id: recruiter.id }
+}
+
+async fn fixture_with(slate: Slate, memory: InMemory) -> Fixture {
+    let caller = organization(&slate, "Acme", "rita@acme.example").await;
+    let job = slate
+        .create_job(
+            caller,
+            NewJob { title: JobText::parse("Engineer").unwrap(), company_name: JobText::parse("Acme SA").unwrap() },
+        )
+        .await
+        .unwrap();
+    let details = InterviewDetails {
+        name: DisplayName::parse("Round one").unwrap(),
+        job_id: Some(job.id),
+        intro: LongText::parse("Hello,\nwelcome.").unwrap(),
+        question_language: LanguageTag::parse("de-AT").unwrap(),
+        difficulty: Some(Label::parse("hard").unwrap()),
+        focus_area: None,
+    };
+    let draft = slate
+        .create_interview(
+            caller,
+            InterviewInput { details, questions: vec![question("Who are you?", 1), question("Why us?", 0)] },
+        )
+        .await
+        .unwrap();
+    let interview = slate.publish_interview(caller, draft.id()).await.unwrap();
+    Fixture { memory, slate, caller, interview }
+}
+
+async fn fixture(store: &SqlStore) -> Fixture {
+    let memory = InMemory::new(at("2026-11-22T09:00:00Z"));
+    let slate = slate_over(store, &memory);
+    fixture_with(slate, memory).await
+}
+
+fn external(f: &Fixture, first: &str, last: &str, email: &str, deadline: &str) -> InviteExternal {
+    InviteExternal {
+        first_name: PersonName::parse(first).unwrap(),
+        last_name: PersonName::parse(last).unwrap(),
+        email: EmailAddress::parse(email).unwrap(),
+        interview_id: f.interview.id(),
+        language: None,
+        deadline: deadline.parse().unwrap(),
+        bcc_me: true,
+        notify_me: true,
+    }
+}
+
+async fn answer(f: &Fixture, token: &LinkToken, question: QuestionId) -> Answer {
+    let key = f.slate.answer_upload_key(token, question).await.unwrap();
+    f.memory.videos.append(&key, 0, b"fake webm").await.unwrap();
+    f.memory.videos.finish(&key).await.unwrap();
+    f.slate
+        .record_answer(token, RecordAnswer { question_id: question, duration_ms: 3_000, format: VideoFormat::WebM })
+        .await
+        .unwrap()
+}
+
+// ---------------------------------------------------------------- scenarios
+
+async fn a_whole_journey_reads_back_exactly(store: SqlStore) {
+    let f = fixture(&store).await;
+    let stored_interview = f.slate.get_interview(f.caller, f.interview.id()).await.unwrap();
+    assert_eq!(stored_interview, f.interview, "an interview reads back as written, revision included");
+
+    let inv = f
+        .slate
+        .invite_external(f.caller, external(&f, "Ada", "Lovelace", "Ada@Example.com", "2026-11-30"))
+        .await
+        .unwrap();
+    assert_eq!(f.slate.get_invitation(f.caller, inv.id()).await.unwrap(), inv, "an invitation reads back as written");
+    let candidate = f.slate.get_candidate(f.caller, inv.candidate_id()).await.unwrap();
+    assert_eq!(candidate.kind, CandidateKind::External);
+
+    for m in f.slate.claim_messages(10).await.unwrap() {
+        f.slate.record_delivery(m.id, DeliveryOutcome::Delivered).await.unwrap();
+    }
+    let token = f.slate.link_token(&inv);
+    f.memory.clock.advance(TimeDelta::hours(1));
+    let opened = f.slate.open_link(&token).await.unwrap();
+    assert_eq!(f.slate.get_invitation(f.caller, inv.id()).await.unwrap(), opened);
+    let q = |n: usize| f.interview.questions()[n].id();
+    answer(&f, &token, q(0)).await;
+    answer(&f, &token, q(0)).await;
+    answer(&f, &token, q(1)).await;
+    f.slate.resend(f.caller, inv.id()).await.unwrap();
+    f.slate.change_deadline(f.caller, inv.id(), "2026-12-24".parse().unwrap()).await.unwrap();
+    let done = f.slate.complete(&token).await.unwrap();
+    assert_eq!(f.slate.get_invitation(f.caller, inv.id()).await.unwrap(), done);
+    assert_eq!(done.deadline().closes_at(), at("2026-12-24T22:00:00Z"));
+
+    let timeline = f.slate.candidate_timeline(f.caller, inv.candidate_id()).await.unwrap();
+    let names: Vec<_> = timeline.iter().map(|e| e.kind.name()).collect();
+    assert_eq!(names, ["invited", "email_delivered", "opened", "started", "resent", "deadline_changed", "completed"]);
+    assert!(matches!(&timeline[0].kind, EventKind::Invited { email, .. } if email.as_str() == "Ada@example.com"));
+    assert!(matches!(&timeline[5].kind, EventKind::DeadlineChanged { reopened: false, .. }));
+    assert_eq!(timeline[0].actor, Actor::Recruiter(f.caller.recruiter_id));
+    assert_eq!(timeline[2].actor, Actor::Candidate);
+
+    let answers = f.slate.answers(f.caller, inv.id()).await.unwrap();
+    assert_eq!(answers.iter().map(|a| (a.question_id, a.take)).collect::<Vec<_>>(), [(q(0), 1), (q(0), 2), (q(1), 1)]);
+    let kinds: Vec<_> =
+        f.slate.messages(f.caller, inv.id()).await.unwrap().iter().map(|m| (m.kind, m.sequence)).collect();
+    assert_eq!(kinds.len(), 4);
+    for k in [
+        (MessageKind::Invitation, 0),
+        (MessageKind::BccCopy, 0),
+        (MessageKind::Resend, 1),
+        (MessageKind::CompletionNotice, 0),
+    ] {
+        assert!(kinds.contains(&k), "{k:?} in {kinds:?}");
+    }
+}
+
+async fn another_organizations_rows_are_not_found(store: SqlStore) {
+    let f = fixture(&store).await;
+    let inv = f
+        .slate
+        .invite_external(f.caller, external(&f, "Ada", "Lovelace", "ada@example.com", "2026-11-30"))
+        .await
+        .unwrap();
+    let other = organization(&f.slate, "Globex", "hank@globex.example").await.organization_id;
+    let org = f.caller.organization_id;
+    assert!(RecruiterRepository::get(&store, other, f.caller.recruiter_id).await.unwrap().is_none());
+    assert!(RecruiterRepository::get(&store, org, f.caller.recruiter_id).await.unwrap().is_some());
+    assert!(CandidateRepository::get(&store, other, inv.candidate_id()).await.unwrap().is_none());
+    assert!(InterviewRepository::get(&store, other, f.interview.id()).await.unwrap().is_none());
+    assert!(InterviewRepository::list(&store, other, None).await.unwrap().is_empty());
+    let job = f.interview.details().job_id.unwrap();
+    assert!(JobRepository::get(&store, other, job).await.unwrap().is_none());
+    assert!(JobRepository::list(&store, other).await.unwrap().is_empty());
+    assert!(InvitationRepository::get(&store, other, inv.id()).await.unwrap().is_none());
+    assert!(InvitationRepository::find_open(&store, other, f.interview.id(), inv.email()).await.unwrap().is_none());
+    assert!(InvitationRepository::list(&store, other, &InvitationQuery::default()).await.unwrap().items.is_empty());
+    assert!(TimelineRepository::for_candidate(&store, other, inv.candidate_id()).await.unwrap().is_empty());
+    assert!(AnswerRepository::for_invitation(&store, other, inv.id()).await.unwrap().is_empty());
+    assert!(Outbox::for_invitation(&store, other, inv.id()).await.unwrap().is_empty());
+    assert_eq!(Outbox::for_invitation(&store, org, inv.id()).await.unwrap().len(), 2);
+    let prefix = NamePrefix::parse("a").unwrap();
+    f.slate
+        .create_candidate(
+            f.caller,
+            NewCandidate {
+                first_name: PersonName::parse("Alan").unwrap(),
+                last_name: PersonName::parse("Turing").unwrap(),
+                email: None,
+                phone: None,
+                notes: LongText::default(),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(CandidateRepository::search_by_name_prefix(&store, org, &prefix, 10).await.unwrap().len(), 1);
+    assert!(CandidateRepository::search_by_name_prefix(&store, other, &prefix, 10).await.unwrap().is_empty());
+}
+
+/// Seeds the same invitations into the SQL store and an in-memory reference (identical use
+/// cases, clocks and id sequences give identical rows), then pages through many queries on
+/// both and compares.
+async fn lists_match_the_reference_implementation(store: SqlStore) {
+    let sql = fixture(&store).await;
+    let reference_memory = InMemory::new(at("2026-11-22T09:00:00Z"));
+    let reference = fixture_with(reference_memory.slate(), reference_memory.clone()).await;
+    let people = [
+        ("Zoë", "Adams"),
+        ("yann", "Brown"),
+        ("Xena", "adams"),
+        ("Will", "Davis"),
+        ("Vera", "Évans"),
+        ("Ugo", "Ford"),
+        ("Tina", "Green"),
+        ("Sam", "O'Neil"),
+        ("Rob", "de Vries"),
+        ("Quinn", "Green"),
+        ("Pia", "Hall"),
+        ("Omar", "Ito"),
+        ("Nina", "Jones"),
+        ("Max", "Kim"),
+        ("Lea", "Lopez"),
+        ("Kai", "Müller"),
+        ("Jo", "Nagy"),
+        ("Ida", "Olsen"),
+    ];
+    for f in [&sql, &reference] {
+        for (i, (first, last)) in people.iter().enumerate() {
+            f.memory.clock.advance(TimeDelta::seconds(i64::try_from(i % 3).unwrap()));
+            let deadline = format!("2026-12-{:02}", 1 + (i * 7) % 20);
+            let email = format!("{}.{}@example.com", first.to_lowercase(), i);
+            let inv = f.slate.invite_external(f.caller, external(f, first, last, &email, &deadline)).await.unwrap();
+            match i % 5 {
+                0 => drop(f.slate.cancel(f.caller, inv.id()).await.unwrap()),
+                1 => drop(f.slate.open_link(&f.slate.link_token(&inv)).await.unwrap()),
+                _ => {}
+            }
+        }
+    }
+    let mut queries = Vec::new();
+    for field in [SortField::CreatedAt, SortField::Deadline, SortField::CandidateName] {
+        for order in [SortOrder::Asc, SortOrder::Desc] {
+            queries.push(InvitationQuery { sort: Sort { field, order }, ..InvitationQuery::default() });
+        }
+    }
+    queries.push(InvitationQuery {
+        statuses: vec![InvitationStatus::Cancelled, InvitationStatus::Opened],
+        ..InvitationQuery::default()
+    });
+    queries.push(InvitationQuery {
+        deadline_from: Some("2026-12-05".parse().unwrap()),
+        deadline_to: Some("2026-12-15".parse().unwrap()),
+        sort: Sort { field: SortField::Deadline, order: SortOrder::Asc },
+        ..InvitationQuery::default()
+    });
+    for text in ["adams", "GREEN", "é", "o'n", "@example", "de v", "zzz"] {
+        queries.push(InvitationQuery { search: Some(SearchText::parse(text).unwrap()), ..InvitationQuery::default() });
+    }
+    queries.push(InvitationQuery { interview_id: Some(sql.interview.id()), ..InvitationQuery::default() });
+    queries.push(InvitationQuery { job_id: sql.interview.details().job_id, ..InvitationQuery::default() });
+
+    for mut query in queries {
+        query.limit = PageSize::new(4).unwrap();
+        let mut pages = [Vec::new(), Vec::new()];
+        for (n, f) in [&sql, &reference].into_iter().enumerate() {
+            let mut q = query.clone();
+            loop {
+                let page = f.slate.list_invitations(f.caller, &q).await.unwrap();
+                pages[n].extend(page.items.iter().map(Invitation::id));
+                match page.next {
+                    Some(next) => q.after = Some(Cursor::decode(&next.encode(), q.sort).unwrap()),
+                    None => break,
+                }
+            }
+        }
+        assert_eq!(pages[0], pages[1], "{query:?}");
+        let unique: HashSet<_> = pages[0].iter().collect();
+        assert_eq!(unique.len(), pages[0].len(), "no row twice: {query:?}");
+    }
+    let everything = InvitationQuery { limit: PageSize::new(200).unwrap(), ..InvitationQuery::default() };
+    assert_eq!(sql.slate.list_invitations(sql.caller, &everything).await.unwrap().items.len(), people.len());
+}
+
+/// A unit of work that adds, at the end of every change set, a write that violates a unique
+/// key: the database fails on the last statement of the transaction.
+struct PoisonedTail(SqlStore);
+
+#[async_trait::async_trait]
+impl UnitOfWork for PoisonedTail {
+    async fn commit(&self, changes: ChangeSet) -> Result<(), CommitError> {
+        let mut poisoned = changes.clone();
+        if let Some(Write::Enqueue(m)) = changes.writes().iter().find(|w| matches!(w, Write::Enqueue(_))) {
+            let mut twin = m.clone();
+            twin.id = MessageId::from_uuid(uuid::Uuid::new_v4());
+            poisoned.push(Write::Enqueue(twin));
+        }
+        self.0.commit(poisoned).await
+    }
+}
+
+async fn a_use_case_failing_half_way_leaves_nothing(store: SqlStore) {
+    let f = fixture(&store).await;
+    let mut ports = f.slate.ports().clone();
+    ports.unit_of_work = Arc::new(PoisonedTail(store.clone()));
+    let poisoned = Slate::new(ports, Settings::default());
+    let err =
+        poisoned.invite_external(f.caller, external(&f, "Ada", "Lovelace", "ada@example.com", "2026-11-30")).await;
+    assert!(matches!(err, Err(InviteError::AlreadyInvited(_)) | Err(InviteError::Internal(_))), "{err:?}");
+    let db = store.connection();
+    for table in ["invitations", "candidates", "timeline_events", "outbox", "interview_snapshots"] {
+        let row = db
+            .query_one_raw(sea_orm::Statement::from_string(
+                db.get_database_backend(),
+                format!("SELECT COUNT(*) AS n FROM {table}"),
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        let n: i64 = row.try_get("", "n").unwrap();
+        assert_eq!(n, 0, "{table} after a failed invite");
+    }
+    // the same use case through the healthy store works
+    let inv = f
+        .slate
+        .invite_external(f.caller, external(&f, "Ada", "Lovelace", "ada@example.com", "2026-11-30"))
+        .await
+        .unwrap();
+    let err = poisoned.resend(f.caller, inv.id()).await;
+    assert!(err.is_err(), "{err:?}");
+    assert_eq!(f.slate.get_invitation(f.caller, inv.id()).await.unwrap(), inv, "the failed resend changed nothing");
+    assert_eq!(f.slate.messages(f.caller, inv.id()).await.unwrap().len(), 2, "and queued nothing");
+}
+
+async fn stale_updates_conflict_and_concurrent_resends_stay_consistent(store: SqlStore) {
+    let f = fixture(&store).await;
+    let inv = f
+        .slate
+        .invite_external(f.caller, external(&f, "Ada", "Lovelace", "ada@example.com", "2026-11-30"))
+        .await
+        .unwrap();
+
+    // a write based on a stale read is refused
+    let mut stale = inv.clone();
+    stale.resend(at("2026-11-22T10:00:00Z")).unwrap();
+    f.slate.resend(f.caller, inv.id()).await.unwrap();
+    let mut changes = ChangeSet::new();
+    changes.push(Write::UpdateInvitation(stale));
+    assert!(matches!(store.commit(changes).await, Err(CommitError::Conflict)));
+
+    // eight concurrent resends: each success queues exactly one message with its own sequence
+    let id = inv.id();
+    let tasks: Vec<_> = (0..8)
+        .map(|_| {
+            let slate = f.slate.clone();
+            let caller = f.caller;
+            tokio::spawn(async move { slate.resend(caller, id).await })
+        })
+        .collect();
+    let mut ok = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            Ok(_) => ok += 1,
+            Err(ResendError::Conflict) => {}
+            Err(e) => panic!("{e:?}"),
+        }
+    }
+    assert!(ok >= 1);
+    let after = f.slate.get_invitation(f.caller, inv.id()).await.unwrap();
+    let resends: Vec<u32> = f
+        .slate
+        .messages(f.caller, inv.id())
+        .await
+        .unwrap()
+        .iter()
+        .filter(|m| m.kind == MessageKind::Resend)
+        .map(|m| m.sequence)
+        .collect();
+    assert_eq!(resends.len(), ok + 1, "one message per successful resend (plus the first)");
+    let mut sorted = resends.clone();
+    sorted.sort_unstable();
+    assert_eq!(sorted, (1..=u32::try_from(ok + 1).unwrap()).collect::<Vec<_>>());
+    assert_eq!(after.revision(), inv.revision() + 1 + u64::try_from(ok).unwrap());
+    assert_eq!(after.last_email_sequence(), u32::try_from(ok + 1).unwrap());
+}
+
+async fn concurrent_claimers_never_share_a_message(store: SqlStore) {
+    let f = fixture(&store).await;
+    for i in 0..30 {
+        let email = format!("c{i}@example.com");
+        f.slate.invite_external(f.caller, external(&f, "C", "Andidate", &email, "2026-11-30")).await.unwrap();
+    }
+    // 60 messages (invitation + BCC copy each), four workers claiming five at a time
+    let workers: Vec<_> = (0..4)
+        .map(|_| {
+            let slate = f.slate.clone();
+            tokio::spawn(async move {
+                let mut mine = Vec::new();
+                loop {
+                    let batch = slate.claim_messages(5).await.unwrap();
+                    if batch.is_empty() {
+                        break mine;
+                    }
+                    mine.extend(batch.into_iter().map(|m| m.id));
+                }
+            })
+        })
+        .collect();
+    let mut all = Vec::new();
+    for w in workers {
+        all.extend(w.await.unwrap());
+    }
+    let unique: HashSet<_> = all.iter().collect();
+    assert_eq!(all.len(), 60, "every message claimed");
+    assert_eq!(unique.len(), 60, "none claimed twice");
+    // claims lapse and are taken over, counting the attempt
+    f.memory.clock.advance(TimeDelta::minutes(6));
+    let again = f.slate.claim_messages(100).await.unwrap();
+    assert_eq!(again.len(), 60);
+    assert!(again.iter().all(|m| matches!(m.state, DeliveryState::Claimed { attempts: 2, .. })));
+}
+
+async fn outbox_keys_and_recruiter_emails_are_unique(store: SqlStore) {
+    let f = fixture(&store).await;
+    let inv = f
+        .slate
+        .invite_external(f.caller, external(&f, "Ada", "Lovelace", "ada@example.com", "2026-11-30"))
+        .await
+        .unwrap();
+    let mut twin = f.slate.messages(f.caller, inv.id()).await.unwrap().remove(0);
+    twin.id = MessageId::from_uuid(uuid::Uuid::new_v4());
+    let mut changes = ChangeSet::new();
+    changes.push(Write::Enqueue(twin));
+    assert!(matches!(store.commit(changes).await, Err(CommitError::Duplicate(_))));
+
+    let err = f
+        .slate
+        .add_recruiter(
+            f.caller.organization_id,
+            NewRecruiter {
+                name: PersonName::parse("Rita").unwrap(),
+                email: EmailAddress::parse("RITA@acme.example").unwrap(),
+            },
+        )
+        .await;
+    assert!(matches!(err, Err(AddRecruiterError::EmailTaken)), "{err:?}");
+    let found =
+        RecruiterRepository::find_by_email(&store, &EmailAddress::parse("Rita@ACME.example").unwrap()).await.unwrap();
+    assert_eq!(found.map(|r| r.id), Some(f.caller.recruiter_id));
+}
+
+async fn expiry_and_reminders_over_sql(store: SqlStore) {
+    let f = fixture(&store).await;
+    let a = f.slate.invite_external(f.caller, external(&f, "A", "One", "a@example.com", "2026-11-30")).await.unwrap();
+    let b = f.slate.invite_external(f.caller, external(&f, "B", "Two", "b@example.com", "2026-12-20")).await.unwrap();
+    for m in f.slate.claim_messages(10).await.unwrap() {
+        f.slate.record_delivery(m.id, DeliveryOutcome::Delivered).await.unwrap();
+    }
+    f.memory.clock.set(at("2026-11-24T09:00:00Z"));
+    assert_eq!(f.slate.queue_due_reminders(1).await.unwrap(), 2, "not-started reminders for both, one page at a time");
+    assert_eq!(f.slate.queue_due_reminders(1).await.unwrap(), 0);
+    f.memory.clock.set(at("2026-11-30T21:59:59Z"));
+    assert_eq!(f.slate.expire_overdue(10).await.unwrap(), 0);
+    f.memory.clock.set(at("2026-11-30T22:00:00Z"));
+    assert_eq!(f.slate.expire_overdue(10).await.unwrap(), 1);
+    assert_eq!(f.slate.get_invitation(f.caller, a.id()).await.unwrap().status(), InvitationStatus::Expired);
+    assert_eq!(f.slate.get_invitation(f.caller, b.id()).await.unwrap().status(), InvitationStatus::Sent);
+    let reopened = f.slate.change_deadline(f.caller, a.id(), "2026-12-10".parse().unwrap()).await.unwrap();
+    assert_eq!(reopened.status(), InvitationStatus::Sent);
+    assert_eq!(f.slate.get_invitation(f.caller, a.id()).await.unwrap(), reopened);
+}
+
+async fn type_ahead_and_search_treat_wildcards_as_text(store: SqlStore) {
+    let f = fixture(&store).await;
+    for (first, last) in [("Ab_c", "Smith"), ("Abxc", "Jones"), ("Zed", "100%"), ("Zed", "1000"), ("Ada", "Lovelace")] {
+        let new = NewCandidate {
+            first_name: PersonName::parse(first).unwrap(),
+            last_name: PersonName::parse(last).unwrap(),
+            email: None,
+            phone: None,
+            notes: LongText::default(),
+        };
+        f.slate.create_candidate(f.caller, new).await.unwrap();
+    }
+    let search = |p: &str| {
+        let slate = f.slate.clone();
+        let caller = f.caller;
+        let prefix = NamePrefix::parse(p).unwrap();
+        async move {
+            slate
+                .search_candidates(caller, &prefix, 10)
+                .await
+                .unwrap()
+                .iter()
+                .map(Candidate::full_name)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(search("ab_").await, ["Ab_c Smith"]);
+    assert_eq!(search("100%").await, ["Zed 100%"]);
+    assert_eq!(search("AB").await, ["Abxc Jones", "Ab_c Smith"], "by last name");
+    assert_eq!(search("l").await, ["Ada Lovelace"]);
+
+    f.slate.invite_external(f.caller, external(&f, "Per", "Cent", "per_cent@example.com", "2026-11-30")).await.unwrap();
+    f.slate.invite_external(f.caller, external(&f, "Per", "Cent", "perxcent@example.com", "2026-11-30")).await.unwrap();
+    let q = InvitationQuery { search: Some(SearchText::parse("per_c").unwrap()), ..InvitationQuery::default() };
+    assert_eq!(f.slate.list_invitations(f.caller, &q).await.unwrap().items.len(), 1);
+}
+
+async fn bad_rows_fail_loudly(store: SqlStore) {
+    let f = fixture(&store).await;
+    let inv = f
+        .slate
+        .invite_external(f.caller, external(&f, "Ada", "Lovelace", "ada@example.com", "2026-11-30"))
+        .await
+        .unwrap();
+    let db = store.connection();
+    db.execute_unprepared("UPDATE invitations SET status = 'teleported'").await.unwrap();
+    let err = f.slate.get_invitation(f.caller, inv.id()).await;
+    match err {
+        Err(NotFoundError::Internal(e)) => assert!(e.to_string().contains("invitations.status"), "{e}"),
+        other => panic!("{other:?}"),
+    }
+    db.execute_unprepared("UPDATE invitations SET status = 'queued', email = 'not an email'").await.unwrap();
+    assert!(matches!(f.slate.get_invitation(f.caller, inv.id()).await, Err(NotFoundError::Internal(_))));
+}
