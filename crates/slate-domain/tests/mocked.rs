@@ -164,7 +164,7 @@ async fn inviting_commits_candidate_invitation_event_and_messages_in_one_change_
 #[tokio::test]
 async fn an_unpublished_interview_is_refused_before_anything_is_written() {
     let mut m = Mocks::new().with_caller_and_interview(InterviewStatus::Draft);
-    m.invitations.expect_find_open().never();
+    m.invitations.expect_find_open().returning(|_, _, _| Ok(None));
     m.unit_of_work.expect_commit().never();
     let err = m.slate().invite_external(caller(), invite_input("2026-11-30")).await;
     assert!(matches!(err, Err(InviteError::InterviewNotPublished(InterviewStatus::Draft))), "{err:?}");
@@ -173,7 +173,7 @@ async fn an_unpublished_interview_is_refused_before_anything_is_written() {
 #[tokio::test]
 async fn a_past_deadline_is_refused_before_anything_is_written() {
     let mut m = Mocks::new().with_caller_and_interview(InterviewStatus::Published);
-    m.invitations.expect_find_open().never();
+    m.invitations.expect_find_open().returning(|_, _, _| Ok(None));
     m.unit_of_work.expect_commit().never();
     let err = m.slate().invite_external(caller(), invite_input("2026-11-21")).await;
     assert!(matches!(err, Err(InviteError::Deadline(DeadlineError::InPast { .. }))), "{err:?}");
@@ -181,8 +181,10 @@ async fn a_past_deadline_is_refused_before_anything_is_written() {
 
 #[tokio::test]
 async fn a_storage_failure_while_reading_is_reported_as_internal() {
-    let mut m = Mocks::new();
+    let mut m = Mocks::new().with_caller_and_interview(InterviewStatus::Published);
+    m.organizations = MockOrganizationRepository::new();
     m.organizations.expect_get().returning(|_| Err(RepoError::new("connection reset")));
+    m.invitations.expect_find_open().returning(|_, _, _| Ok(None));
     m.unit_of_work.expect_commit().never();
     let err = m.slate().invite_external(caller(), invite_input("2026-11-30")).await;
     match err {

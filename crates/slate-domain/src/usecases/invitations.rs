@@ -208,16 +208,21 @@ impl Slate {
     async fn invite(&self, caller: Caller, who: Invitee) -> Result<Invitation, InviteError> {
         let org_id = caller.organization_id;
         let now = self.now();
-        let org = self.ports.organizations.get(org_id).await?.ok_or(InviteError::CallerNotFound)?;
-        let recruiter =
-            self.ports.recruiters.get(org_id, caller.recruiter_id).await?.ok_or(InviteError::CallerNotFound)?;
-        let interview =
-            self.ports.interviews.get(org_id, who.interview_id).await?.ok_or(InviteError::InterviewNotFound)?;
+        // Independent reads, run concurrently; their results are judged in a fixed order.
+        let (org, recruiter, interview, existing) = futures_util::join!(
+            self.ports.organizations.get(org_id),
+            self.ports.recruiters.get(org_id, caller.recruiter_id),
+            self.ports.interviews.get(org_id, who.interview_id),
+            self.ports.invitations.find_open(org_id, who.interview_id, &who.email),
+        );
+        let org = org?.ok_or(InviteError::CallerNotFound)?;
+        let recruiter = recruiter?.ok_or(InviteError::CallerNotFound)?;
+        let interview = interview?.ok_or(InviteError::InterviewNotFound)?;
         if interview.status() != InterviewStatus::Published {
             return Err(InviteError::InterviewNotPublished(interview.status()));
         }
         let deadline = Deadline::new(who.deadline, org.time_zone, now)?;
-        if let Some(existing) = self.ports.invitations.find_open(org_id, interview.id(), &who.email).await? {
+        if let Some(existing) = existing? {
             return Err(InviteError::AlreadyInvited(existing.id()));
         }
         let job = match interview.details().job_id {
