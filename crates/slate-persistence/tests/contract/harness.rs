@@ -11,7 +11,9 @@ use slate_domain::{Ports, Settings, Slate};
 use slate_persistence::{SqlStore, StoreOptions};
 
 pub(crate) async fn sqlite() -> SqlStore {
-    let path = std::env::temp_dir().join(format!("slate-test-{}.db", uuid::Uuid::new_v4().simple()));
+    // Under target/tmp, so test databases go away with `cargo clean`.
+    let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("slate-test-{}.db", uuid::Uuid::new_v4().simple()));
     let url = format!("sqlite://{}?mode=rwc", path.display());
     let store = SqlStore::connect(&url, &StoreOptions::default()).await.expect("open SQLite");
     store.migrate().await.expect("migrate SQLite");

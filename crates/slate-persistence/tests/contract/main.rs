@@ -50,6 +50,7 @@ contract!(
     expiry_and_reminders_over_sql,
     type_ahead_and_search_treat_wildcards_as_text,
     bad_rows_fail_loudly,
+    migrations_go_down_and_up_again,
 );
 
 struct Fixture {
@@ -563,4 +564,23 @@ async fn bad_rows_fail_loudly(store: SqlStore) {
     }
     db.execute_unprepared("UPDATE invitations SET status = 'queued', email = 'not an email'").await.unwrap();
     assert!(matches!(f.slate.get_invitation(f.caller, inv.id()).await, Err(NotFoundError::Internal(_))));
+}
+
+async fn migrations_go_down_and_up_again(store: SqlStore) {
+    use migrations::MigratorTrait;
+    let f = fixture(&store).await;
+    f.slate.invite_external(f.caller, external(&f, "Ada", "Lovelace", "ada@example.com", "2026-11-30")).await.unwrap();
+    let db = store.connection();
+    let pending = migrations::Migrator::get_pending_migrations(db).await.unwrap();
+    assert!(pending.is_empty(), "everything applied");
+    migrations::Migrator::down(db, None).await.unwrap();
+    assert!(db.execute_unprepared("SELECT 1 FROM invitations").await.is_err(), "tables dropped");
+    assert_eq!(migrations::Migrator::get_pending_migrations(db).await.unwrap().len(), 1);
+    store.migrate().await.unwrap();
+    let fresh = fixture(&store).await;
+    let inv = fresh
+        .slate
+        .invite_external(fresh.caller, external(&fresh, "Ada", "Lovelace", "ada@example.com", "2026-11-30"))
+        .await;
+    assert!(inv.is_ok(), "the schema works again after down and up: {inv:?}");
 }
