@@ -8,7 +8,7 @@
 //!
 //! - [`SqlStore::connect`] opens a pool (SQLite in WAL mode with foreign keys on and a busy
 //!   timeout) and [`SqlStore::migrate`] applies pending migrations.
-//! - A use case's [`ChangeSet`] is applied in one database transaction; updates are
+//! - A use case's [`ChangeSet`](slate_domain::ports::ChangeSet) is applied in one database transaction; updates are
 //!   revision-checked (optimistic concurrency); the outbox's `(invitation, kind, sequence)`
 //!   key is unique, so nothing is queued twice.
 //! - Outbox claims are one `UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED)
