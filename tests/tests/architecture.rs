@@ -82,3 +82,17 @@ fn every_crate_uses_the_workspace_lints_and_says_where_it_sits() {
         assert!(src.trim_start().starts_with("//!"), "{} has no `//!` header", root.display());
     }
 }
+
+#[test]
+fn adapters_never_depend_on_each_other_and_http_never_on_the_database() {
+    let adapters = ["slate-persistence", "slate-http"];
+    for adapter in adapters {
+        let deps = normal_dependencies(adapter, &[]);
+        assert!(deps.iter().any(|d| d == adapter), "the tree of {adapter} was read: {deps:?}");
+        let others: Vec<_> = deps.iter().filter(|d| adapters.contains(&d.as_str()) && *d != adapter).collect();
+        assert!(others.is_empty(), "{adapter} depends on {others:?}");
+    }
+    let http = normal_dependencies("slate-http", &[]);
+    let db: Vec<_> = http.iter().filter(|d| ["sea-orm", "sqlx", "migrations"].contains(&d.as_str())).collect();
+    assert!(db.is_empty(), "slate-http talks to the database through {db:?}");
+}

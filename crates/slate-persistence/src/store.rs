@@ -148,6 +148,40 @@ impl SqlStore {
         Ok(())
     }
 
+    /// Reverts the last `steps` applied migrations.
+    ///
+    /// # Errors
+    /// [`ConnectError::Database`].
+    pub async fn migrate_down(&self, steps: u32) -> Result<(), ConnectError> {
+        Migrator::down(&self.db, Some(steps)).await?;
+        Ok(())
+    }
+
+    /// Every known migration by name, with whether it has been applied.
+    ///
+    /// # Errors
+    /// [`ConnectError::Database`].
+    pub async fn migration_status(&self) -> Result<Vec<(String, bool)>, ConnectError> {
+        let pending: Vec<String> =
+            Migrator::get_pending_migrations(&self.db).await?.iter().map(|m| m.name().to_owned()).collect();
+        Ok(Migrator::migrations()
+            .iter()
+            .map(|m| {
+                let name = m.name().to_owned();
+                let applied = !pending.contains(&name);
+                (name, applied)
+            })
+            .collect())
+    }
+
+    /// Whether the database answers.
+    ///
+    /// # Errors
+    /// [`RepoError`] when it does not.
+    pub async fn ping(&self) -> Result<(), RepoError> {
+        self.db.ping().await.map_err(internal)
+    }
+
     /// The database kind.
     #[must_use]
     pub const fn kind(&self) -> DatabaseKind {

@@ -1,0 +1,151 @@
+//! Layered configuration: the embedded defaults (`config/default.toml`), the same file from
+//! the working directory when present, an optional file (`--config` / `SLATE_CONFIG`), then
+//! `SLATE__SECTION__KEY` environment variables. Errors name the setting at fault.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::Path;
+
+use figment::Figment;
+use figment::providers::{Env, Format, Toml};
+use serde::Deserialize;
+
+const DEFAULTS: &str = include_str!("../../../config/default.toml");
+
+/// The whole configuration.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Config {
+    pub(crate) server: Server,
+    pub(crate) database: Database,
+    pub(crate) log: Log,
+}
+
+/// `[server]`.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Server {
+    pub(crate) listen: SocketAddr,
+    pub(crate) public_url: String,
+    pub(crate) shutdown_grace_secs: u64,
+}
+
+/// `[database]`.
+#[derive(Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Database {
+    pub(crate) url: String,
+    pub(crate) max_connections: u32,
+    pub(crate) migrate_on_start: bool,
+}
+
+impl fmt::Debug for Database {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Database")
+            .field("url", &mask_password(&self.url))
+            .field("max_connections", &self.max_connections)
+            .field("migrate_on_start", &self.migrate_on_start)
+            .finish()
+    }
+}
+
+/// `[log]`.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Log {
+    pub(crate) format: LogFormat,
+    pub(crate) level: String,
+}
+
+/// How logs are written.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum LogFormat {
+    Text,
+    Json,
+}
+
+/// Why the configuration is refused.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum ConfigError {
+    /// A file or variable could not be read or does not fit (figment names the key).
+    #[error("{0}")]
+    Load(Box<figment::Error>),
+    /// A value is out of range.
+    #[error("setting `{key}`: {problem}")]
+    Invalid { key: &'static str, problem: String },
+    /// The file given with --config does not exist.
+    #[error("configuration file {0} does not exist")]
+    MissingFile(String),
+}
+
+/// `postgres://user:secret@host/db` → `postgres://user:***@host/db`.
+pub(crate) fn mask_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else { return url.to_owned() };
+    let Some((userinfo, host)) = rest.split_once('@') else { return url.to_owned() };
+    match userinfo.split_once(':') {
+        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+        None => url.to_owned(),
+    }
+}
+
+impl Config {
+    /// Loads and checks the configuration.
+    pub(crate) fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
+        let mut figment = Figment::from(Toml::string(DEFAULTS));
+        let local = Path::new("config/default.toml");
+        if local.exists() {
+            figment = figment.merge(Toml::file(local));
+        }
+        if let Some(file) = file {
+            if !file.exists() {
+                return Err(ConfigError::MissingFile(file.display().to_string()));
+            }
+            figment = figment.merge(Toml::file(file));
+        }
+        figment = figment.merge(Env::prefixed("SLATE__").split("__"));
+        let config: Self = figment.extract().map_err(|e| ConfigError::Load(Box::new(e)))?;
+        config.check()?;
+        Ok(config)
+    }
+
+    fn check(&self) -> Result<(), ConfigError> {
+        let invalid = |key, problem: &str| Err(ConfigError::Invalid { key, problem: problem.to_owned() });
+        let url = &self.database.url;
+        if !(url.starts_with("sqlite:") || url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+            return invalid("database.url", "must start with sqlite: or postgres://");
+        }
+        if self.database.max_connections == 0 {
+            return invalid("database.max_connections", "must be at least 1");
+        }
+        let public = &self.server.public_url;
+        if !(public.starts_with("http://") || public.starts_with("https://")) || public.ends_with('/') {
+            return invalid("server.public_url", "must be an http:// or https:// URL without a trailing slash");
+        }
+        if tracing_subscriber::EnvFilter::try_new(&self.log.level).is_err() {
+            return invalid("log.level", "must be a tracing filter such as \"info\" or \"slate=debug,info\"");
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_embedded_defaults_load() {
+        let config: Config = Figment::from(Toml::string(DEFAULTS)).extract().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(config.server.listen.to_string(), "127.0.0.1:8080");
+        assert!(config.database.url.starts_with("sqlite:"));
+        assert!(config.check().is_ok());
+    }
+
+    #[test]
+    fn passwords_are_masked() {
+        assert_eq!(mask_password("postgres://slate:s3cret@db:5432/slate"), "postgres://slate:***@db:5432/slate");
+        assert_eq!(mask_password("sqlite://./data/slate.db?mode=rwc"), "sqlite://./data/slate.db?mode=rwc");
+        let db = Database { url: "postgres://u:hunter2@h/d".into(), max_connections: 1, migrate_on_start: true };
+        assert!(!format!("{db:?}").contains("hunter2"));
+    }
+}
