@@ -120,7 +120,18 @@ impl State {
                 self.interviews.insert(i.id(), i);
                 Ok(())
             }
-            Write::InsertInvitation(i) => insert(&mut self.invitations, i.id(), i, "invitation"),
+            Write::InsertInvitation(i) => {
+                let open_twin = self.invitations.values().any(|x| {
+                    x.organization_id() == i.organization_id()
+                        && x.interview().interview_id == i.interview().interview_id
+                        && x.email().match_key() == i.email().match_key()
+                        && !matches!(x.status(), InvitationStatus::Completed | InvitationStatus::Cancelled)
+                });
+                if open_twin {
+                    return Err(CommitError::Duplicate("open invitation"));
+                }
+                insert(&mut self.invitations, i.id(), i, "invitation")
+            }
             Write::UpdateInvitation(mut i) => {
                 let stored = self.invitations.get(&i.id()).ok_or(CommitError::Conflict)?;
                 if stored.revision() != i.revision() || stored.organization_id() != i.organization_id() {

@@ -296,7 +296,9 @@ pub enum Write {
     InsertInterview(VideoInterview),
     /// A changed interview, read at [`VideoInterview::revision`].
     UpdateInterview(VideoInterview),
-    /// A new invitation.
+    /// A new invitation; MUST fail with [`CommitError::Duplicate`] when another invitation
+    /// of the same organization to the same interview, for the same
+    /// [`EmailAddress::match_key`], is neither completed nor cancelled.
     InsertInvitation(Invitation),
     /// A changed invitation, read at [`Invitation::revision`].
     UpdateInvitation(Invitation),

@@ -51,6 +51,7 @@ contract!(
     type_ahead_and_search_treat_wildcards_as_text,
     bad_rows_fail_loudly,
     migrations_go_down_and_up_again,
+    simultaneous_identical_invitations_store_one,
 );
 
 struct Fixture {
@@ -575,7 +576,10 @@ async fn migrations_go_down_and_up_again(store: SqlStore) {
     assert!(pending.is_empty(), "everything applied");
     migrations::Migrator::down(db, None).await.unwrap();
     assert!(db.execute_unprepared("SELECT 1 FROM invitations").await.is_err(), "tables dropped");
-    assert_eq!(migrations::Migrator::get_pending_migrations(db).await.unwrap().len(), 1);
+    assert_eq!(
+        migrations::Migrator::get_pending_migrations(db).await.unwrap().len(),
+        migrations::Migrator::migrations().len()
+    );
     store.migrate().await.unwrap();
     let fresh = fixture(&store).await;
     let inv = fresh
@@ -583,4 +587,47 @@ async fn migrations_go_down_and_up_again(store: SqlStore) {
         .invite_external(fresh.caller, external(&fresh, "Ada", "Lovelace", "ada@example.com", "2026-11-30"))
         .await;
     assert!(inv.is_ok(), "the schema works again after down and up: {inv:?}");
+}
+
+async fn simultaneous_identical_invitations_store_one(store: SqlStore) {
+    let f = fixture(&store).await;
+    let tasks: Vec<_> = (0..6)
+        .map(|n| {
+            let slate = f.slate.clone();
+            let caller = f.caller;
+            // the same address, written differently
+            let input = external(
+                &f,
+                "Ada",
+                "Lovelace",
+                if n % 2 == 0 { "ada@example.com" } else { "ADA@Example.com" },
+                "2026-11-30",
+            );
+            tokio::spawn(async move { slate.invite_external(caller, input).await })
+        })
+        .collect();
+    let mut stored = Vec::new();
+    let mut refused = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            Ok(inv) => stored.push(inv.id()),
+            Err(InviteError::AlreadyInvited(existing)) => {
+                refused += 1;
+                assert!(existing.as_uuid() != uuid::Uuid::nil());
+            }
+            Err(e) => panic!("{e:?}"),
+        }
+    }
+    assert_eq!(stored.len(), 1, "exactly one invitation stored");
+    assert_eq!(refused, 5);
+    let all = f.slate.list_invitations(f.caller, &InvitationQuery::default()).await.unwrap();
+    assert_eq!(all.items.iter().map(Invitation::id).collect::<Vec<_>>(), stored);
+    // a cancelled invitation no longer counts
+    f.slate.cancel(f.caller, stored[0]).await.unwrap();
+    assert!(
+        f.slate
+            .invite_external(f.caller, external(&f, "Ada", "Lovelace", "ada@example.com", "2026-11-30"))
+            .await
+            .is_ok()
+    );
 }
