@@ -65,10 +65,19 @@ fn migrations_up_status_and_down() {
     assert!(ok, "{err}");
     let (_, out, _) = run(slate().args(["migrate", "status"]).env("SLATE__DATABASE__URL", &url));
     assert!(out.starts_with("applied m2026"), "{out}");
+    assert!(out.lines().all(|l| l.starts_with("applied ")), "{out}");
     let (ok, _, err) = run(slate().args(["migrate", "down"]).env("SLATE__DATABASE__URL", &url));
     assert!(ok, "{err}");
     let (_, out, _) = run(slate().args(["migrate", "status"]).env("SLATE__DATABASE__URL", &url));
-    assert!(out.starts_with("pending m2026"), "{out}");
+    let lines: Vec<_> = out.lines().collect();
+    assert!(lines.len() >= 2, "{out}");
+    assert!(lines[..lines.len() - 1].iter().all(|l| l.starts_with("applied ")), "one step down: {out}");
+    assert!(lines[lines.len() - 1].starts_with("pending "), "the last one reverted: {out}");
+    let steps = lines.len().to_string();
+    let (ok, _, err) = run(slate().args(["migrate", "down", "--steps", &steps]).env("SLATE__DATABASE__URL", &url));
+    assert!(ok, "{err}");
+    let (_, out, _) = run(slate().args(["migrate", "status"]).env("SLATE__DATABASE__URL", &url));
+    assert!(out.lines().all(|l| l.starts_with("pending ")), "{out}");
 }
 
 fn http_get(address: &str, path: &str) -> (u16, String) {
