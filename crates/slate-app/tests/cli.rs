@@ -129,4 +129,5 @@ fn serves_health_and_readiness_then_stops_gracefully() {
     child.stderr.take().unwrap().read_to_string(&mut logs).unwrap();
     assert!(logs.contains("\"shutting down") || logs.contains("shutting down"), "{logs}");
     assert!(logs.lines().all(|l| l.starts_with('{')), "JSON logs: {logs}");
+    assert!(!logs.contains('\u{1b}'), "no terminal colour codes when logs are not a terminal: {logs}");
 }
