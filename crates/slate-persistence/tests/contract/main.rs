@@ -132,6 +132,11 @@ fn external(f: &Fixture, first: &str, last: &str, email: &str, deadline: &str) -
     }
 }
 
+/// Ada Lovelace, invited externally with the default deadline.
+async fn invite_ada(f: &Fixture) -> Invitation {
+    f.slate.invite_external(f.caller, external(f, "Ada", "Lovelace", "ada@example.com", "2026-11-30")).await.unwrap()
+}
+
 async fn answer(f: &Fixture, token: &LinkToken, question: QuestionId) -> Answer {
     let key = f.slate.answer_upload_key(token, question).await.unwrap();
     f.memory.videos.append(&key, 0, b"fake webm").await.unwrap();
@@ -200,11 +205,7 @@ async fn a_whole_journey_reads_back_exactly(store: SqlStore) {
 
 async fn another_organizations_rows_are_not_found(store: SqlStore) {
     let f = fixture(&store).await;
-    let inv = f
-        .slate
-        .invite_external(f.caller, external(&f, "Ada", "Lovelace", "ada@example.com", "2026-11-30"))
-        .await
-        .unwrap();
+    let inv = invite_ada(&f).await;
     let other = organization(&f.slate, "Globex", "hank@globex.example").await.organization_id;
     let org = f.caller.organization_id;
     assert!(RecruiterRepository::get(&store, other, f.caller.recruiter_id).await.unwrap().is_none());
@@ -363,11 +364,7 @@ async fn a_use_case_failing_half_way_leaves_nothing(store: SqlStore) {
         assert_eq!(n, 0, "{table} after a failed invite");
     }
     // the same use case through the healthy store works
-    let inv = f
-        .slate
-        .invite_external(f.caller, external(&f, "Ada", "Lovelace", "ada@example.com", "2026-11-30"))
-        .await
-        .unwrap();
+    let inv = invite_ada(&f).await;
     let err = poisoned.resend(f.caller, inv.id()).await;
     assert!(err.is_err(), "{err:?}");
     assert_eq!(f.slate.get_invitation(f.caller, inv.id()).await.unwrap(), inv, "the failed resend changed nothing");
@@ -376,11 +373,7 @@ async fn a_use_case_failing_half_way_leaves_nothing(store: SqlStore) {
 
 async fn stale_updates_conflict_and_concurrent_resends_stay_consistent(store: SqlStore) {
     let f = fixture(&store).await;
-    let inv = f
-        .slate
-        .invite_external(f.caller, external(&f, "Ada", "Lovelace", "ada@example.com", "2026-11-30"))
-        .await
-        .unwrap();
+    let inv = invite_ada(&f).await;
 
     // a write based on a stale read is refused
     let mut stale = inv.clone();
@@ -464,11 +457,7 @@ async fn concurrent_claimers_never_share_a_message(store: SqlStore) {
 
 async fn outbox_keys_and_recruiter_emails_are_unique(store: SqlStore) {
     let f = fixture(&store).await;
-    let inv = f
-        .slate
-        .invite_external(f.caller, external(&f, "Ada", "Lovelace", "ada@example.com", "2026-11-30"))
-        .await
-        .unwrap();
+    let inv = invite_ada(&f).await;
     let mut twin = f.slate.messages(f.caller, inv.id()).await.unwrap().remove(0);
     twin.id = MessageId::from_uuid(uuid::Uuid::new_v4());
     let mut changes = ChangeSet::new();
@@ -551,11 +540,7 @@ async fn type_ahead_and_search_treat_wildcards_as_text(store: SqlStore) {
 
 async fn bad_rows_fail_loudly(store: SqlStore) {
     let f = fixture(&store).await;
-    let inv = f
-        .slate
-        .invite_external(f.caller, external(&f, "Ada", "Lovelace", "ada@example.com", "2026-11-30"))
-        .await
-        .unwrap();
+    let inv = invite_ada(&f).await;
     let db = store.connection();
     db.execute_unprepared("UPDATE invitations SET status = 'teleported'").await.unwrap();
     let err = f.slate.get_invitation(f.caller, inv.id()).await;
