@@ -95,3 +95,11 @@ id_type!(
     /// Identifies an [`OutboxMessage`](crate::OutboxMessage).
     MessageId
 );
+id_type!(
+    /// Identifies an [`ApiKey`](crate::ApiKey).
+    ApiKeyId
+);
+id_type!(
+    /// Identifies a [`Session`](crate::Session).
+    SessionId
+);

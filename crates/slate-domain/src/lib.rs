@@ -92,6 +92,7 @@
 //! - `mocks`: `Mock*` types for every port trait (mockall).
 #![warn(missing_docs)]
 
+mod account;
 mod answer;
 mod candidate;
 mod deadline;
@@ -108,13 +109,14 @@ pub mod ports;
 mod text;
 mod timeline;
 
+pub use account::{ApiKey, BearerSecret, Password, PasswordError, PasswordHash, SecretDigest, SecretKind, Session};
 pub use answer::{Answer, MediaKey, MediaKeyError, VideoFormat, VideoFormatError};
 pub use candidate::{Candidate, CandidateKind, NamePrefix, NamePrefixError};
 pub use deadline::{Deadline, DeadlineError, TimeZone, TimeZoneError};
 pub use email::{EmailAddress, EmailError};
 pub use ids::{
-    AnswerId, CandidateId, EventId, InterviewId, InvitationId, JobId, MessageId, OrganizationId, QuestionId,
-    RecruiterId,
+    AnswerId, ApiKeyId, CandidateId, EventId, InterviewId, InvitationId, JobId, MessageId, OrganizationId, QuestionId,
+    RecruiterId, SessionId,
 };
 pub use interview::{
     InterviewDetails, InterviewError, InterviewSnapshot, InterviewStatus, Job, Question, QuestionError, VideoInterview,

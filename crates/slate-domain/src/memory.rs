@@ -19,15 +19,16 @@ use chrono::{DateTime, TimeDelta, Utc};
 use uuid::Uuid;
 
 use crate::ports::{
-    AnswerRepository, CandidateRepository, ChangeSet, Clock, CommitError, IdGenerator, InterviewRepository,
-    InvitationRepository, JobRepository, OrganizationRepository, Outbox, RecruiterRepository, RepoError,
-    TimelineRepository, UnitOfWork, VideoStat, VideoStore, VideoStoreError, Write,
+    AccountRepository, AnswerRepository, CandidateRepository, ChangeSet, Clock, CommitError, IdGenerator,
+    InterviewRepository, InvitationRepository, JobRepository, OrganizationRepository, Outbox, PasswordHasher,
+    RecruiterRepository, RepoError, TimelineRepository, UnitOfWork, VideoStat, VideoStore, VideoStoreError, Write,
 };
 use crate::{
-    Answer, Candidate, CandidateId, CandidateKind, Cursor, DeliveryState, EmailAddress, HmacLinkTokens, InterviewId,
-    InterviewStatus, Invitation, InvitationId, InvitationQuery, InvitationStatus, Job, JobId, LinkSecret, MediaKey,
-    MessageId, NamePrefix, Organization, OrganizationId, OutboxMessage, Page, Ports, Recruiter, RecruiterId, Settings,
-    Slate, SortOrder, TimelineEvent, VideoInterview,
+    Answer, ApiKey, ApiKeyId, Candidate, CandidateId, CandidateKind, Cursor, DeliveryState, EmailAddress,
+    HmacLinkTokens, InterviewId, InterviewStatus, Invitation, InvitationId, InvitationQuery, InvitationStatus, Job,
+    JobId, LinkSecret, MediaKey, MessageId, NamePrefix, Organization, OrganizationId, OutboxMessage, Page, Password,
+    PasswordHash, Ports, Recruiter, RecruiterId, Session, SessionId, Settings, Slate, SortOrder, TimelineEvent,
+    VideoInterview,
 };
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -71,6 +72,48 @@ impl IdGenerator for SequentialIds {
     fn new_uuid(&self) -> Uuid {
         Uuid::from_u128(u128::from(self.0.fetch_add(1, Ordering::Relaxed) + 1))
     }
+
+    /// Predictable too (a counter spread over 32 bytes): unique, but *not secret*.
+    fn new_secret(&self) -> [u8; 32] {
+        let n = self.0.fetch_add(1, Ordering::Relaxed) + 1;
+        let mut out = [0x5a; 32];
+        out[..8].copy_from_slice(&n.to_be_bytes());
+        out
+    }
+}
+
+/// A password "hasher" for tests: salted SHA-256, fast and **not for production** (a real
+/// deployment uses Argon2id). It honours the port's contract, including equal work for
+/// unknown accounts.
+#[derive(Debug, Default)]
+pub struct TestPasswords;
+
+impl TestPasswords {
+    fn digest(salt: &str, password: &Password) -> String {
+        use sha2::{Digest as _, Sha256};
+        let d = Sha256::digest(format!("{salt}\0{}", password.expose()));
+        d.iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+#[async_trait]
+impl PasswordHasher for TestPasswords {
+    async fn hash(&self, password: &Password) -> Result<PasswordHash, RepoError> {
+        let salt = format!("{:016x}", password.expose().len());
+        Ok(PasswordHash::new(format!("$test${salt}${}", Self::digest(&salt, password))))
+    }
+
+    async fn verify(&self, password: &Password, hash: Option<PasswordHash>) -> bool {
+        let Some(hash) = hash else {
+            let _ = Self::digest("0000000000000000", password);
+            return false;
+        };
+        let mut parts = hash.as_str().split('$').skip(2);
+        match (parts.next(), parts.next()) {
+            (Some(salt), Some(digest)) => Self::digest(salt, password) == digest,
+            _ => false,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -84,6 +127,9 @@ struct State {
     events: Vec<TimelineEvent>,
     answers: Vec<Answer>,
     messages: Vec<OutboxMessage>,
+    passwords: BTreeMap<RecruiterId, PasswordHash>,
+    sessions: BTreeMap<SessionId, Session>,
+    api_keys: BTreeMap<ApiKeyId, ApiKey>,
 }
 
 impl State {
@@ -165,6 +211,32 @@ impl State {
                 let slot = self.messages.iter_mut().find(|x| x.id == m.id).ok_or(CommitError::Conflict)?;
                 *slot = m;
                 Ok(())
+            }
+            Write::SetPassword { recruiter_id, hash } => {
+                if !self.recruiters.contains_key(&recruiter_id) {
+                    return Err(CommitError::Conflict);
+                }
+                self.passwords.insert(recruiter_id, hash);
+                Ok(())
+            }
+            Write::InsertSession(s) => insert(&mut self.sessions, s.id, s, "session"),
+            Write::DeleteSession(id) => {
+                self.sessions.remove(&id);
+                Ok(())
+            }
+            Write::DeleteExpiredSessions(now) => {
+                self.sessions.retain(|_, s| s.expires_at > now);
+                Ok(())
+            }
+            Write::InsertApiKey(k) => insert(&mut self.api_keys, k.id, k, "api key"),
+            Write::RevokeApiKey { organization_id, id, at } => {
+                match self.api_keys.get_mut(&id).filter(|k| k.organization_id == organization_id) {
+                    Some(k) => {
+                        k.revoked_at.get_or_insert(at);
+                        Ok(())
+                    }
+                    None => Err(CommitError::Conflict),
+                }
             }
         }
     }
@@ -457,6 +529,16 @@ impl Outbox for InMemoryStore {
         Ok(lock(&self.state).messages.iter().find(|m| m.id == id).cloned())
     }
 
+    async fn depth(&self) -> Result<u64, RepoError> {
+        let state = lock(&self.state);
+        let waiting = state
+            .messages
+            .iter()
+            .filter(|m| matches!(m.state, DeliveryState::Pending { .. } | DeliveryState::Claimed { .. }))
+            .count();
+        Ok(waiting as u64)
+    }
+
     async fn for_invitation(
         &self,
         org: OrganizationId,
@@ -468,6 +550,32 @@ impl Outbox for InMemoryStore {
             .filter(|m| m.organization_id == org && m.invitation_id == invitation)
             .cloned()
             .collect())
+    }
+}
+
+#[async_trait]
+impl AccountRepository for InMemoryStore {
+    async fn any_organization(&self) -> Result<bool, RepoError> {
+        Ok(!lock(&self.state).organizations.is_empty())
+    }
+
+    async fn password_hash(&self, recruiter: RecruiterId) -> Result<Option<PasswordHash>, RepoError> {
+        Ok(lock(&self.state).passwords.get(&recruiter).cloned())
+    }
+
+    async fn session(&self, id: SessionId) -> Result<Option<Session>, RepoError> {
+        Ok(lock(&self.state).sessions.get(&id).cloned())
+    }
+
+    async fn api_key(&self, id: ApiKeyId) -> Result<Option<ApiKey>, RepoError> {
+        Ok(lock(&self.state).api_keys.get(&id).cloned())
+    }
+
+    async fn api_keys(&self, org: OrganizationId) -> Result<Vec<ApiKey>, RepoError> {
+        let mut keys: Vec<_> =
+            lock(&self.state).api_keys.values().filter(|k| k.organization_id == org).cloned().collect();
+        keys.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(b.id.cmp(&a.id)));
+        Ok(keys)
     }
 }
 
@@ -583,6 +691,8 @@ impl InMemory {
             outbox: self.store.clone(),
             videos: self.videos.clone(),
             unit_of_work: self.store.clone(),
+            accounts: self.store.clone(),
+            passwords: Arc::new(TestPasswords),
         }
     }
 

@@ -11,9 +11,10 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use crate::{
-    Answer, Candidate, CandidateId, EmailAddress, InterviewId, InterviewStatus, Invitation, InvitationId,
-    InvitationQuery, Job, JobId, LinkToken, LinkVersion, MediaKey, MessageId, NamePrefix, Organization, OrganizationId,
-    OutboxMessage, Page, Recruiter, RecruiterId, TimelineEvent, VideoInterview,
+    Answer, ApiKey, ApiKeyId, Candidate, CandidateId, EmailAddress, InterviewId, InterviewStatus, Invitation,
+    InvitationId, InvitationQuery, Job, JobId, LinkToken, LinkVersion, MediaKey, MessageId, NamePrefix, Organization,
+    OrganizationId, OutboxMessage, Page, Password, PasswordHash, Recruiter, RecruiterId, Session, SessionId,
+    TimelineEvent, VideoInterview,
 };
 
 /// The current time. The domain never reads the system clock itself.
@@ -23,12 +24,68 @@ pub trait Clock: Send + Sync {
     fn now(&self) -> DateTime<Utc>;
 }
 
-/// Fresh identifiers. Implementations MUST NOT return the same UUID twice; time-ordered
-/// UUIDs (v7) keep database indexes compact.
+/// Fresh identifiers and secrets. Implementations MUST NOT return the same UUID twice;
+/// time-ordered UUIDs (v7) keep database indexes compact.
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 pub trait IdGenerator: Send + Sync {
     /// A new, never-seen UUID.
     fn new_uuid(&self) -> Uuid;
+
+    /// 32 bytes for a session token or an API key. Production implementations MUST draw
+    /// them from the operating system's cryptographic random source.
+    fn new_secret(&self) -> [u8; 32];
+}
+
+/// Password hashing (Argon2id in production). Slow on purpose, hence async: adapters run
+/// it off the request threads.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait PasswordHasher: Send + Sync {
+    /// A salted hash of `password`.
+    ///
+    /// # Errors
+    /// [`RepoError`] when hashing fails (out of memory …).
+    async fn hash(&self, password: &Password) -> Result<PasswordHash, RepoError>;
+
+    /// Whether `password` matches `hash`. With `None` (unknown account) it MUST do the same
+    /// work as for a real hash and return `false`, so response times do not reveal which
+    /// emails have accounts.
+    async fn verify(&self, password: &Password, hash: Option<PasswordHash>) -> bool;
+}
+
+/// Credentials, sessions and API keys. They are written through [`UnitOfWork::commit`].
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait AccountRepository: Send + Sync {
+    /// Whether any organization exists (first start seeds one when none does).
+    ///
+    /// # Errors
+    /// [`RepoError`] on a storage failure.
+    async fn any_organization(&self) -> Result<bool, RepoError>;
+
+    /// The recruiter's password hash, if a password was set.
+    ///
+    /// # Errors
+    /// [`RepoError`] on a storage failure.
+    async fn password_hash(&self, recruiter: RecruiterId) -> Result<Option<PasswordHash>, RepoError>;
+
+    /// A session by id, in any organization (the cookie names it; its digest is checked).
+    ///
+    /// # Errors
+    /// [`RepoError`] on a storage failure.
+    async fn session(&self, id: SessionId) -> Result<Option<Session>, RepoError>;
+
+    /// An API key by id, in any organization (the key names it; its digest is checked).
+    ///
+    /// # Errors
+    /// [`RepoError`] on a storage failure.
+    async fn api_key(&self, id: ApiKeyId) -> Result<Option<ApiKey>, RepoError>;
+
+    /// The API keys of `org`, newest first, revoked ones included.
+    ///
+    /// # Errors
+    /// [`RepoError`] on a storage failure.
+    async fn api_keys(&self, org: OrganizationId) -> Result<Vec<ApiKey>, RepoError>;
 }
 
 /// The scheme that turns an invitation into the secret part of its link and checks links
@@ -269,6 +326,13 @@ pub trait Outbox: Send + Sync {
     /// [`RepoError`] on a storage failure.
     async fn get(&self, id: MessageId) -> Result<Option<OutboxMessage>, RepoError>;
 
+    /// How many messages wait to be sent (pending or claimed), across organizations: the
+    /// outbox depth operators watch.
+    ///
+    /// # Errors
+    /// [`RepoError`] on a storage failure.
+    async fn depth(&self) -> Result<u64, RepoError>;
+
     /// The messages about `invitation` in `org`, oldest first.
     ///
     /// # Errors
@@ -311,6 +375,30 @@ pub enum Write {
     Enqueue(OutboxMessage),
     /// A message's new delivery state.
     UpdateMessage(OutboxMessage),
+    /// Sets (or replaces) a recruiter's password hash.
+    SetPassword {
+        /// The recruiter.
+        recruiter_id: RecruiterId,
+        /// The new hash.
+        hash: PasswordHash,
+    },
+    /// A new login session.
+    InsertSession(Session),
+    /// Ends a session (logging out); a missing session is not an error.
+    DeleteSession(SessionId),
+    /// Ends every session that expired at or before the instant.
+    DeleteExpiredSessions(DateTime<Utc>),
+    /// A new API key.
+    InsertApiKey(ApiKey),
+    /// Revokes `id` of `organization_id` at `at`; MUST leave another organization's key alone.
+    RevokeApiKey {
+        /// The key's organization.
+        organization_id: OrganizationId,
+        /// The key.
+        id: ApiKeyId,
+        /// When.
+        at: DateTime<Utc>,
+    },
 }
 
 /// Everything one use case writes, committed at once by [`UnitOfWork::commit`].

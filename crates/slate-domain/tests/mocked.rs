@@ -34,6 +34,8 @@ struct Mocks {
     links: MockLinkTokens,
     unit_of_work: MockUnitOfWork,
     jobs: MockJobRepository,
+    accounts: MockAccountRepository,
+    passwords: MockPasswordHasher,
 }
 
 impl Mocks {
@@ -46,6 +48,8 @@ impl Mocks {
             links: MockLinkTokens::new(),
             unit_of_work: MockUnitOfWork::new(),
             jobs: MockJobRepository::new(),
+            accounts: MockAccountRepository::new(),
+            passwords: MockPasswordHasher::new(),
         }
     }
 
@@ -117,6 +121,8 @@ impl Mocks {
                 outbox: Arc::new(MockOutbox::new()),
                 videos: Arc::new(MockVideoStore::new()),
                 unit_of_work: Arc::new(self.unit_of_work),
+                accounts: Arc::new(self.accounts),
+                passwords: Arc::new(self.passwords),
             },
             Settings::default(),
         )
@@ -237,4 +243,39 @@ async fn a_link_is_verified_against_the_stored_version() {
     m.unit_of_work.expect_commit().never();
     let err = m.slate().open_link(&LinkToken::presented("stale")).await;
     assert!(matches!(err, Err(OpenError::InvalidLink)), "{err:?}");
+}
+
+#[tokio::test]
+async fn logging_in_with_an_unknown_email_does_the_hashing_work_and_writes_nothing() {
+    let mut m = Mocks::new();
+    m.recruiters.expect_find_by_email().returning(|_| Ok(None));
+    // The hasher is asked to verify against no hash: equal work, and the answer is no.
+    m.passwords.expect_verify().withf(|_, hash| hash.is_none()).times(1).return_const(false);
+    let slate = m.slate();
+    let err = slate
+        .log_in(&EmailAddress::parse("nobody@acme.example").unwrap(), &Password::new("long enough pw").unwrap())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, LoginError::InvalidCredentials), "{err:?}");
+}
+
+#[tokio::test]
+async fn a_wrong_password_starts_no_session() {
+    let mut m = Mocks::new();
+    m.recruiters.expect_find_by_email().returning(|e| {
+        Ok(Some(Recruiter {
+            id: RecruiterId::from_uuid(id(RECRUITER)),
+            organization_id: OrganizationId::from_uuid(id(ORG)),
+            name: PersonName::parse("Rita").unwrap(),
+            email: e.clone(),
+        }))
+    });
+    m.accounts.expect_password_hash().returning(|_| Ok(Some(PasswordHash::new("$argon2id$stored".into()))));
+    m.passwords.expect_verify().withf(|_, hash| hash.is_some()).times(1).return_const(false);
+    let slate = m.slate();
+    let err = slate
+        .log_in(&EmailAddress::parse("rita@acme.example").unwrap(), &Password::new("wrong password").unwrap())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, LoginError::InvalidCredentials), "{err:?}");
 }

@@ -5,6 +5,7 @@
 //! [`UnitOfWork::commit`]: the invitation, its timeline event and its outgoing messages are
 //! stored together or not at all (see `docs/decisions/0003-atomic-use-cases.md`).
 
+mod accounts;
 mod candidate_side;
 mod delivery;
 mod interviews;
@@ -18,6 +19,9 @@ use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
 
+pub use accounts::{
+    AuthError, Authenticated, CreateAccountError, Credential, LoggedIn, LoginError, NewAccount, SetPasswordError,
+};
 pub use candidate_side::{CompleteError, OpenError, RecordAnswer, RecordAnswerError};
 pub use delivery::{DeliveryError, DeliveryOutcome};
 pub use interviews::{InterviewInput, InterviewUseCaseError, QuestionInput};
@@ -30,9 +34,9 @@ pub use setup::{
 };
 
 use crate::ports::{
-    AnswerRepository, CandidateRepository, ChangeSet, Clock, CommitError, IdGenerator, InterviewRepository,
-    InvitationRepository, JobRepository, LinkTokens, OrganizationRepository, Outbox, RecruiterRepository, RepoError,
-    TimelineRepository, UnitOfWork, VideoStore,
+    AccountRepository, AnswerRepository, CandidateRepository, ChangeSet, Clock, CommitError, IdGenerator,
+    InterviewRepository, InvitationRepository, JobRepository, LinkTokens, OrganizationRepository, Outbox,
+    PasswordHasher, RecruiterRepository, RepoError, TimelineRepository, UnitOfWork, VideoStore,
 };
 use crate::{
     Actor, DeliveryState, EmailAddress, EventId, EventKind, Invitation, MessageId, MessageKind, OrganizationId,
@@ -70,6 +74,10 @@ pub struct Ports {
     pub videos: Arc<dyn VideoStore>,
     /// Atomic commits.
     pub unit_of_work: Arc<dyn UnitOfWork>,
+    /// Credentials, sessions and API keys.
+    pub accounts: Arc<dyn AccountRepository>,
+    /// Password hashing.
+    pub passwords: Arc<dyn PasswordHasher>,
 }
 
 /// Limits and policies that are configuration rather than rules.
@@ -85,6 +93,8 @@ pub struct Settings {
     pub outbox_first_retry: Duration,
     /// The longest delay between attempts.
     pub outbox_max_retry: Duration,
+    /// How long a login session lasts.
+    pub session_ttl: Duration,
 }
 
 impl Default for Settings {
@@ -95,6 +105,7 @@ impl Default for Settings {
             outbox_max_attempts: 10,
             outbox_first_retry: Duration::from_secs(30),
             outbox_max_retry: Duration::from_secs(6 * 3600),
+            session_ttl: Duration::from_secs(12 * 3600),
         }
     }
 }
