@@ -11,6 +11,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261122_000001_initial;
 mod m20261122_000002_one_open_invitation;
+mod m20261122_000003_accounts;
 
 /// Applies and reverts Slate's migrations.
 #[derive(Debug)]
@@ -19,6 +20,10 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261122_000001_initial::Migration), Box::new(m20261122_000002_one_open_invitation::Migration)]
+        vec![
+            Box::new(m20261122_000001_initial::Migration),
+            Box::new(m20261122_000002_one_open_invitation::Migration),
+            Box::new(m20261122_000003_accounts::Migration),
+        ]
     }
 }

@@ -30,6 +30,13 @@ impl IdGenerator for RandomIds {
     fn new_uuid(&self) -> Uuid {
         Uuid::new_v4()
     }
+
+    fn new_secret(&self) -> [u8; 32] {
+        let mut out = [0; 32];
+        out[..16].copy_from_slice(Uuid::new_v4().as_bytes());
+        out[16..].copy_from_slice(Uuid::new_v4().as_bytes());
+        out
+    }
 }
 
 /// A value to bind, for the few statements the baseline runs.
@@ -184,7 +191,9 @@ async fn setup(store: SqlStore) -> Setup {
         answers: s.clone(),
         outbox: s.clone(),
         videos: memory.videos.clone(),
-        unit_of_work: s,
+        unit_of_work: s.clone(),
+        accounts: s,
+        passwords: Arc::new(slate_domain::memory::TestPasswords),
     };
     let slate = Slate::new(ports, Settings::default());
     let org = slate

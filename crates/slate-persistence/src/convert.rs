@@ -8,7 +8,9 @@ use slate_domain::ports::RepoError;
 use slate_domain::*;
 use uuid::Uuid;
 
-use crate::entities::{answer, candidate, interview, invitation, job, organization, outbox, recruiter, timeline_event};
+use crate::entities::{
+    answer, api_key, candidate, interview, invitation, job, organization, outbox, recruiter, session, timeline_event,
+};
 
 /// A row that does not make a valid domain value.
 pub(crate) fn bad(table: &str, column: &str, detail: impl std::fmt::Display) -> RepoError {
@@ -563,5 +565,67 @@ pub(crate) fn message(r: outbox::Model) -> Result<OutboxMessage, RepoError> {
         language: parse!("outbox", "language", r.language.parse::<Language>()),
         created_at: instant(T, "created_at", r.created_at)?,
         state,
+    })
+}
+
+fn digest_hex(d: SecretDigest) -> String {
+    d.to_bytes().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn digest(table: &str, hex: &str) -> Result<SecretDigest, RepoError> {
+    let mut out = [0_u8; 32];
+    if hex.len() != 64 || !hex.is_ascii() {
+        return Err(bad(table, "digest", "not 64 hex digits"));
+    }
+    for (i, byte) in out.iter_mut().enumerate() {
+        let pair = hex.get(2 * i..2 * i + 2).ok_or_else(|| bad(table, "digest", "not 64 hex digits"))?;
+        *byte = u8::from_str_radix(pair, 16).map_err(|e| bad(table, "digest", e))?;
+    }
+    Ok(SecretDigest::from_bytes(out))
+}
+
+pub(crate) fn session_row(s: &Session) -> session::Model {
+    session::Model {
+        id: s.id.as_uuid(),
+        organization_id: s.organization_id.as_uuid(),
+        recruiter_id: s.recruiter_id.as_uuid(),
+        digest: digest_hex(s.digest),
+        created_at: micros(s.created_at),
+        expires_at: micros(s.expires_at),
+    }
+}
+
+pub(crate) fn session(r: session::Model) -> Result<Session, RepoError> {
+    Ok(Session {
+        id: SessionId::from_uuid(r.id),
+        organization_id: OrganizationId::from_uuid(r.organization_id),
+        recruiter_id: RecruiterId::from_uuid(r.recruiter_id),
+        digest: digest("sessions", &r.digest)?,
+        created_at: instant("sessions", "created_at", r.created_at)?,
+        expires_at: instant("sessions", "expires_at", r.expires_at)?,
+    })
+}
+
+pub(crate) fn api_key_row(k: &ApiKey) -> api_key::Model {
+    api_key::Model {
+        id: k.id.as_uuid(),
+        organization_id: k.organization_id.as_uuid(),
+        recruiter_id: k.recruiter_id.as_uuid(),
+        name: k.name.to_string(),
+        digest: digest_hex(k.digest),
+        created_at: micros(k.created_at),
+        revoked_at: k.revoked_at.map(micros),
+    }
+}
+
+pub(crate) fn api_key(r: api_key::Model) -> Result<ApiKey, RepoError> {
+    Ok(ApiKey {
+        id: ApiKeyId::from_uuid(r.id),
+        organization_id: OrganizationId::from_uuid(r.organization_id),
+        recruiter_id: RecruiterId::from_uuid(r.recruiter_id),
+        name: parse!("api_keys", "name", Label::parse(&r.name)),
+        digest: digest("api_keys", &r.digest)?,
+        created_at: instant("api_keys", "created_at", r.created_at)?,
+        revoked_at: opt_instant("api_keys", "revoked_at", r.revoked_at)?,
     })
 }

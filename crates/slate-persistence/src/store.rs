@@ -9,23 +9,25 @@ use migrations::{Migrator, MigratorTrait};
 use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, LockBehavior, LockType, OnConflict, Query};
 use sea_orm::{
     ActiveModelTrait, ActiveValue, ColumnTrait, ConnectOptions, Database, DatabaseConnection, DatabaseTransaction,
-    DbErr, EntityTrait, IntoActiveModel, Order, QueryFilter, QueryOrder, QuerySelect, SqlErr, StatementBuilder,
-    TransactionTrait,
+    DbErr, EntityTrait, IntoActiveModel, Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, SqlErr,
+    StatementBuilder, TransactionTrait,
 };
 use slate_domain::ports::{
-    AnswerRepository, CandidateRepository, ChangeSet, CommitError, InterviewRepository, InvitationRepository,
-    JobRepository, OrganizationRepository, Outbox, RecruiterRepository, RepoError, TimelineRepository, UnitOfWork,
-    Write,
+    AccountRepository, AnswerRepository, CandidateRepository, ChangeSet, CommitError, InterviewRepository,
+    InvitationRepository, JobRepository, OrganizationRepository, Outbox, RecruiterRepository, RepoError,
+    TimelineRepository, UnitOfWork, Write,
 };
 use slate_domain::{
-    Answer, Candidate, CandidateId, CandidateKind, EmailAddress, InterviewId, InterviewStatus, Invitation,
-    InvitationId, InvitationQuery, InvitationStatus, Job, JobId, MessageId, NamePrefix, Organization, OrganizationId,
-    OutboxMessage, Page, Recruiter, RecruiterId, SortField, SortKey, SortOrder, TimelineEvent, VideoInterview,
+    Answer, ApiKey, ApiKeyId, Candidate, CandidateId, CandidateKind, EmailAddress, InterviewId, InterviewStatus,
+    Invitation, InvitationId, InvitationQuery, InvitationStatus, Job, JobId, MessageId, NamePrefix, Organization,
+    OrganizationId, OutboxMessage, Page, PasswordHash, Recruiter, RecruiterId, Session, SessionId, SortField, SortKey,
+    SortOrder, TimelineEvent, VideoInterview,
 };
 
 use crate::convert;
 use crate::entities::{
-    answer, candidate, interview, interview_snapshot, invitation, job, organization, outbox, recruiter, timeline_event,
+    answer, api_key, candidate, credential, interview, interview_snapshot, invitation, job, organization, outbox,
+    recruiter, session, timeline_event,
 };
 
 /// Which database a store runs on.
@@ -337,6 +339,53 @@ async fn apply(txn: &DatabaseTransaction, write: Write) -> Result<(), CommitErro
                 .exec(txn)
                 .await
                 .map_err(|e| commit_error(e, "outbox message"))?;
+            if result.rows_affected != 1 {
+                return Err(CommitError::Conflict);
+            }
+        }
+        Write::SetPassword { recruiter_id, hash } => {
+            let am =
+                credential::Model { recruiter_id: recruiter_id.as_uuid(), password_hash: hash.as_str().to_owned() }
+                    .into_active_model()
+                    .reset_all();
+            credential::Entity::insert(am)
+                .on_conflict(
+                    OnConflict::column(credential::Column::RecruiterId)
+                        .update_column(credential::Column::PasswordHash)
+                        .to_owned(),
+                )
+                .exec_without_returning(txn)
+                .await
+                // A recruiter that does not exist violates the foreign key.
+                .map_err(|e| commit_error(e, "credential"))?;
+        }
+        Write::InsertSession(s) => {
+            let am = convert::session_row(&s).into_active_model().reset_all();
+            session::Entity::insert(am).exec_without_returning(txn).await.map_err(|e| commit_error(e, "session"))?;
+        }
+        Write::DeleteSession(id) => {
+            session::Entity::delete_by_id(id.as_uuid()).exec(txn).await.map_err(|e| commit_error(e, "session"))?;
+        }
+        Write::DeleteExpiredSessions(now) => {
+            session::Entity::delete_many()
+                .filter(session::Column::ExpiresAt.lte(convert::micros(now)))
+                .exec(txn)
+                .await
+                .map_err(|e| commit_error(e, "session"))?;
+        }
+        Write::InsertApiKey(k) => {
+            let am = convert::api_key_row(&k).into_active_model().reset_all();
+            api_key::Entity::insert(am).exec_without_returning(txn).await.map_err(|e| commit_error(e, "api key"))?;
+        }
+        Write::RevokeApiKey { organization_id, id, at } => {
+            let result = api_key::Entity::update_many()
+                .col_expr(api_key::Column::RevokedAt, Expr::value(convert::micros(at)))
+                .filter(api_key::Column::Id.eq(id.as_uuid()))
+                .filter(api_key::Column::OrganizationId.eq(organization_id.as_uuid()))
+                .filter(api_key::Column::RevokedAt.is_null())
+                .exec(txn)
+                .await
+                .map_err(|e| commit_error(e, "api key"))?;
             if result.rows_affected != 1 {
                 return Err(CommitError::Conflict);
             }
@@ -700,6 +749,14 @@ impl Outbox for SqlStore {
         Ok(messages)
     }
 
+    async fn depth(&self) -> Result<u64, RepoError> {
+        outbox::Entity::find()
+            .filter(outbox::Column::State.is_in(["pending", "claimed"]))
+            .count(&self.db)
+            .await
+            .map_err(internal)
+    }
+
     async fn get(&self, id: MessageId) -> Result<Option<OutboxMessage>, RepoError> {
         outbox::Entity::find_by_id(id.as_uuid())
             .one(&self.db)
@@ -724,5 +781,49 @@ impl Outbox for SqlStore {
             .await
             .map_err(internal)?;
         rows.into_iter().map(convert::message).collect()
+    }
+}
+
+#[async_trait]
+impl AccountRepository for SqlStore {
+    async fn any_organization(&self) -> Result<bool, RepoError> {
+        Ok(organization::Entity::find().one(&self.db).await.map_err(internal)?.is_some())
+    }
+
+    async fn password_hash(&self, recruiter: RecruiterId) -> Result<Option<PasswordHash>, RepoError> {
+        Ok(credential::Entity::find_by_id(recruiter.as_uuid())
+            .one(&self.db)
+            .await
+            .map_err(internal)?
+            .map(|r| PasswordHash::new(r.password_hash)))
+    }
+
+    async fn session(&self, id: SessionId) -> Result<Option<Session>, RepoError> {
+        session::Entity::find_by_id(id.as_uuid())
+            .one(&self.db)
+            .await
+            .map_err(internal)?
+            .map(convert::session)
+            .transpose()
+    }
+
+    async fn api_key(&self, id: ApiKeyId) -> Result<Option<ApiKey>, RepoError> {
+        api_key::Entity::find_by_id(id.as_uuid())
+            .one(&self.db)
+            .await
+            .map_err(internal)?
+            .map(convert::api_key)
+            .transpose()
+    }
+
+    async fn api_keys(&self, org: OrganizationId) -> Result<Vec<ApiKey>, RepoError> {
+        let rows = api_key::Entity::find()
+            .filter(api_key::Column::OrganizationId.eq(org.as_uuid()))
+            .order_by_desc(api_key::Column::CreatedAt)
+            .order_by_desc(api_key::Column::Id)
+            .all(&self.db)
+            .await
+            .map_err(internal)?;
+        rows.into_iter().map(convert::api_key).collect()
     }
 }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, Database};
-use slate_domain::memory::{InMemory, SequentialIds};
+use slate_domain::memory::{InMemory, SequentialIds, TestPasswords};
 use slate_domain::{Ports, Settings, Slate};
 use slate_persistence::{SqlStore, StoreOptions};
 
@@ -53,7 +53,9 @@ pub(crate) fn slate_over(store: &SqlStore, memory: &InMemory) -> Slate {
         answers: store.clone(),
         outbox: store.clone(),
         videos: memory.videos.clone(),
-        unit_of_work: store,
+        unit_of_work: store.clone(),
+        accounts: store,
+        passwords: Arc::new(TestPasswords),
     };
     Slate::new(ports, Settings::default())
 }

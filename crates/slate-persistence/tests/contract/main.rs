@@ -52,6 +52,7 @@ contract!(
     bad_rows_fail_loudly,
     migrations_go_down_and_up_again,
     simultaneous_identical_invitations_store_one,
+    accounts_sessions_and_api_keys,
 );
 
 struct Fixture {
@@ -615,4 +616,66 @@ async fn simultaneous_identical_invitations_store_one(store: SqlStore) {
             .await
             .is_ok()
     );
+}
+
+async fn accounts_sessions_and_api_keys(store: SqlStore) {
+    let memory = InMemory::new(at("2026-11-22T09:00:00Z"));
+    let slate = slate_over(&store, &memory);
+    assert!(slate.is_empty().await.unwrap());
+    let new = |org: &str, email: &str| NewAccount {
+        organization: NewOrganization {
+            name: DisplayName::parse(org).unwrap(),
+            time_zone: TimeZone::parse("Europe/Athens").unwrap(),
+            default_language: Language::English,
+            reminders: ReminderPolicy::default(),
+        },
+        recruiter: NewRecruiter {
+            name: PersonName::parse("Rita").unwrap(),
+            email: EmailAddress::parse(email).unwrap(),
+        },
+        password: Password::new("correct horse battery").unwrap(),
+    };
+    let (acme, rita) = slate.create_account(new("Acme", "rita@acme.example")).await.unwrap();
+    let (beta, olga) = slate.create_account(new("Beta", "olga@beta.example")).await.unwrap();
+    assert!(!slate.is_empty().await.unwrap());
+    // The email is taken in any case of its local part: nothing of the second account is stored.
+    assert!(matches!(
+        slate.create_account(new("Gamma", "RITA@acme.example")).await,
+        Err(CreateAccountError::EmailTaken)
+    ));
+
+    // Passwords: stored, replaced with an upsert, checked.
+    let email = EmailAddress::parse("rita@acme.example").unwrap();
+    let good = Password::new("correct horse battery").unwrap();
+    let logged = slate.log_in(&email, &good).await.unwrap();
+    assert_eq!(slate.authenticate(&logged.secret).await.unwrap().caller.recruiter_id, rita.id);
+    let newer = Password::new("an even better passphrase").unwrap();
+    slate.set_password(acme.id, rita.id, &newer).await.unwrap();
+    assert!(matches!(slate.log_in(&email, &good).await, Err(LoginError::InvalidCredentials)));
+    let second = slate.log_in(&email, &newer).await.unwrap();
+
+    // Sessions: read back equal, deleted on logout, swept when expired.
+    let s = store.session(second.session.id).await.unwrap().unwrap();
+    assert_eq!(s, second.session);
+    slate.log_out(second.session.id).await.unwrap();
+    assert!(store.session(second.session.id).await.unwrap().is_none());
+    memory.clock.advance(TimeDelta::hours(13));
+    assert!(matches!(slate.authenticate(&logged.secret).await, Err(AuthError::Invalid)), "expired");
+    let _third = slate.log_in(&email, &newer).await.unwrap();
+    assert!(store.session(logged.session.id).await.unwrap().is_none(), "logging in sweeps expired sessions");
+
+    // API keys: read back equal, listed per organization newest first, revoked only by their own.
+    let rita_caller = Caller { organization_id: acme.id, recruiter_id: rita.id };
+    let olga_caller = Caller { organization_id: beta.id, recruiter_id: olga.id };
+    let (k1, s1) = slate.create_api_key(rita_caller, Label::parse("ATS").unwrap()).await.unwrap();
+    memory.clock.advance(TimeDelta::seconds(1));
+    let (k2, _) = slate.create_api_key(rita_caller, Label::parse("Reports").unwrap()).await.unwrap();
+    assert_eq!(store.api_key(k1.id).await.unwrap().unwrap(), k1);
+    assert_eq!(slate.list_api_keys(rita_caller).await.unwrap(), vec![k2.clone(), k1.clone()]);
+    assert!(slate.list_api_keys(olga_caller).await.unwrap().is_empty());
+    assert!(matches!(slate.revoke_api_key(olga_caller, k1.id).await, Err(NotFoundError::NotFound)));
+    assert_eq!(slate.authenticate(&s1).await.unwrap().caller, rita_caller);
+    let revoked = slate.revoke_api_key(rita_caller, k1.id).await.unwrap();
+    assert_eq!(store.api_key(k1.id).await.unwrap().unwrap().revoked_at, revoked.revoked_at);
+    assert!(matches!(slate.authenticate(&s1).await, Err(AuthError::Invalid)));
 }
