@@ -18,6 +18,9 @@ const DEFAULTS: &str = include_str!("../../../config/default.toml");
 pub(crate) struct Config {
     pub(crate) server: Server,
     pub(crate) database: Database,
+    pub(crate) security: Security,
+    pub(crate) storage: Storage,
+    pub(crate) seed: Seed,
     pub(crate) log: Log,
 }
 
@@ -28,6 +31,64 @@ pub(crate) struct Server {
     pub(crate) listen: SocketAddr,
     pub(crate) public_url: String,
     pub(crate) shutdown_grace_secs: u64,
+    pub(crate) max_body_bytes: usize,
+    pub(crate) request_timeout_secs: u64,
+    pub(crate) trust_forwarded_for: bool,
+}
+
+/// `[security]`.
+#[derive(Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Security {
+    pub(crate) link_secret: String,
+    pub(crate) link_secret_file: String,
+    pub(crate) session_hours: u32,
+    pub(crate) login_attempts_per_minute: u32,
+    pub(crate) link_requests_per_minute: u32,
+}
+
+impl fmt::Debug for Security {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Security")
+            .field("link_secret", &if self.link_secret.is_empty() { "" } else { "***" })
+            .field("link_secret_file", &self.link_secret_file)
+            .field("session_hours", &self.session_hours)
+            .field("login_attempts_per_minute", &self.login_attempts_per_minute)
+            .field("link_requests_per_minute", &self.link_requests_per_minute)
+            .finish()
+    }
+}
+
+/// `[storage]`.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Storage {
+    pub(crate) videos_dir: String,
+}
+
+/// `[seed]`: the organization and recruiter created on first start.
+#[derive(Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Seed {
+    pub(crate) organization: String,
+    pub(crate) time_zone: String,
+    pub(crate) language: String,
+    pub(crate) admin_name: String,
+    pub(crate) admin_email: String,
+    pub(crate) admin_password: String,
+}
+
+impl fmt::Debug for Seed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Seed")
+            .field("organization", &self.organization)
+            .field("time_zone", &self.time_zone)
+            .field("language", &self.language)
+            .field("admin_name", &self.admin_name)
+            .field("admin_email", &self.admin_email)
+            .field("admin_password", &if self.admin_password.is_empty() { "" } else { "***" })
+            .finish()
+    }
 }
 
 /// `[database]`.
@@ -121,6 +182,36 @@ impl Config {
         let public = &self.server.public_url;
         if !(public.starts_with("http://") || public.starts_with("https://")) || public.ends_with('/') {
             return invalid("server.public_url", "must be an http:// or https:// URL without a trailing slash");
+        }
+        if self.server.max_body_bytes < 1024 {
+            return invalid("server.max_body_bytes", "must be at least 1024");
+        }
+        if self.server.request_timeout_secs == 0 {
+            return invalid("server.request_timeout_secs", "must be at least 1");
+        }
+        if !self.security.link_secret.is_empty() && self.security.link_secret.len() < 32 {
+            return invalid("security.link_secret", "must be at least 32 characters (or empty to use the secret file)");
+        }
+        if self.security.link_secret.is_empty() && self.security.link_secret_file.trim().is_empty() {
+            return invalid("security.link_secret_file", "must name a file when security.link_secret is empty");
+        }
+        if !(1..=24 * 30).contains(&self.security.session_hours) {
+            return invalid("security.session_hours", "must be 1 to 720");
+        }
+        if self.storage.videos_dir.trim().is_empty() {
+            return invalid("storage.videos_dir", "must name a folder");
+        }
+        if slate_domain::TimeZone::parse(&self.seed.time_zone).is_err() {
+            return invalid("seed.time_zone", "must be an IANA time zone such as \"Europe/Athens\" or \"UTC\"");
+        }
+        if self.seed.language.parse::<slate_domain::Language>().is_err() {
+            return invalid("seed.language", "must be one of en, de, fr, es, it, nl, pt, el, pl");
+        }
+        if slate_domain::EmailAddress::parse(&self.seed.admin_email).is_err() {
+            return invalid("seed.admin_email", "must be an email address");
+        }
+        if !self.seed.admin_password.is_empty() && slate_domain::Password::new(&self.seed.admin_password).is_err() {
+            return invalid("seed.admin_password", "must be 10 to 256 characters (or empty to generate one)");
         }
         if tracing_subscriber::EnvFilter::try_new(&self.log.level).is_err() {
             return invalid("log.level", "must be a tracing filter such as \"info\" or \"slate=debug,info\"");

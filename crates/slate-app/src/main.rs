@@ -1,24 +1,32 @@
 //! # slate
 //!
 //! The app crate: the only place that knows every adapter. It reads the configuration,
-//! opens the database (`slate-persistence`), applies migrations, and serves HTTP
-//! (`slate-http`) until told to stop.
+//! opens the database (`slate-persistence`), applies migrations, seeds a first account,
+//! wires the domain (`slate-domain`) to its adapters, and serves HTTP (`slate-http`) until
+//! told to stop.
 //!
 //! ```text
 //! slate [--config FILE] [serve]          start the server (the default)
 //! slate migrate up|down [--steps N]|status
+//! slate create-org --name N --admin-email E [--admin-name N] [--time-zone Z] [--language L]
+//! slate create-recruiter --org ID --name N --email E
+//! slate set-password --email E           prints a new password once
+//! slate create-api-key --email E --name N   prints the key once (on stdout, alone)
 //! slate check-config                     print the effective configuration, secrets masked
 //! ```
 
+mod adapters;
 mod config;
+mod videos;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
 use clap::{Parser, Subcommand};
+use slate_domain::{Ports, Settings, Slate};
 use slate_persistence::{SqlStore, StoreOptions};
 
 use crate::config::{Config, LogFormat, mask_password};
@@ -45,6 +53,51 @@ enum Command {
     Migrate {
         #[command(subcommand)]
         action: MigrateAction,
+    },
+    /// Create an organization with its first recruiter (prints their password once).
+    CreateOrg {
+        /// The organization's name.
+        #[arg(long)]
+        name: String,
+        /// The IANA time zone deadlines are judged in.
+        #[arg(long, default_value = "UTC")]
+        time_zone: String,
+        /// The default language of invitations (en, de, fr, es, it, nl, pt, el, pl).
+        #[arg(long, default_value = "en")]
+        language: String,
+        /// The first recruiter's name.
+        #[arg(long, default_value = "Admin")]
+        admin_name: String,
+        /// The first recruiter's email (their login).
+        #[arg(long)]
+        admin_email: String,
+    },
+    /// Add a recruiter to an organization (prints their password once).
+    CreateRecruiter {
+        /// The organization's id.
+        #[arg(long)]
+        org: uuid::Uuid,
+        /// Their name.
+        #[arg(long)]
+        name: String,
+        /// Their email (their login).
+        #[arg(long)]
+        email: String,
+    },
+    /// Give a recruiter a new random password (prints it once).
+    SetPassword {
+        /// The recruiter's email.
+        #[arg(long)]
+        email: String,
+    },
+    /// Create an API key acting for a recruiter; the key alone is printed on stdout, once.
+    CreateApiKey {
+        /// The recruiter's email.
+        #[arg(long)]
+        email: String,
+        /// What the key is for.
+        #[arg(long, default_value = "API key")]
+        name: String,
     },
     /// Check the configuration and print it, secrets masked.
     CheckConfig,
@@ -73,6 +126,12 @@ enum Fatal {
     Database(#[from] slate_persistence::ConnectError),
     #[error("{0}")]
     Io(#[from] std::io::Error),
+    #[error("{0}")]
+    Secret(#[from] adapters::SecretError),
+    #[error("{0}")]
+    Usage(String),
+    #[error("storage: {0}")]
+    Storage(#[from] slate_domain::ports::RepoError),
 }
 
 fn main() -> ExitCode {
@@ -89,6 +148,56 @@ fn main() -> ExitCode {
         match cli.command.unwrap_or(Command::Serve { no_migrate: false }) {
             Command::Serve { no_migrate } => serve(config, no_migrate).await,
             Command::Migrate { action } => migrate(&config, action).await,
+            Command::CreateOrg { name, time_zone, language, admin_name, admin_email } => {
+                let (slate, _) = connect(&config).await?;
+                let seed = config::Seed {
+                    organization: name,
+                    time_zone,
+                    language,
+                    admin_name,
+                    admin_email,
+                    admin_password: String::new(),
+                };
+                let (org, recruiter, password) = create_account(&slate, &seed).await?;
+                say(&format!(
+                    "created organization {} ({})\nrecruiter {} <{}> ({})\npassword: {password}\n",
+                    org.name, org.id, recruiter.name, recruiter.email, recruiter.id
+                ))
+            }
+            Command::CreateRecruiter { org, name, email } => {
+                let (slate, _) = connect(&config).await?;
+                let new = slate_domain::NewRecruiter {
+                    name: slate_domain::PersonName::parse(&name).map_err(|e| usage("--name", &e))?,
+                    email: slate_domain::EmailAddress::parse(&email).map_err(|e| usage("--email", &e))?,
+                };
+                let org = slate_domain::OrganizationId::from_uuid(org);
+                let recruiter = slate.add_recruiter(org, new).await.map_err(|e| Fatal::Usage(e.to_string()))?;
+                let password = new_password(&slate, org, recruiter.id).await?;
+                say(&format!(
+                    "recruiter {} <{}> ({})\npassword: {password}\n",
+                    recruiter.name, recruiter.email, recruiter.id
+                ))
+            }
+            Command::SetPassword { email } => {
+                let (slate, _) = connect(&config).await?;
+                let recruiter = recruiter(&slate, &email).await?;
+                let password = new_password(&slate, recruiter.organization_id, recruiter.id).await?;
+                say(&format!("new password for {}: {password}\n", recruiter.email))
+            }
+            Command::CreateApiKey { email, name } => {
+                let (slate, _) = connect(&config).await?;
+                let recruiter = recruiter(&slate, &email).await?;
+                let label = slate_domain::Label::parse(&name).map_err(|e| usage("--name", &e))?;
+                let caller =
+                    slate_domain::Caller { organization_id: recruiter.organization_id, recruiter_id: recruiter.id };
+                let (key, secret) = slate.create_api_key(caller, label).await?;
+                let note = format!(
+                    "API key {} \"{}\" acts for {}; it is shown only now. Use it as `Authorization: Bearer <key>`.\n",
+                    key.id, key.name, recruiter.email
+                );
+                std::io::Write::write_all(&mut std::io::stderr(), note.as_bytes())?;
+                say(&format!("{}\n", secret.expose()))
+            }
             Command::CheckConfig => {
                 let out = format!("configuration OK\n{config:#?}\n");
                 std::io::Write::write_all(&mut std::io::stdout(), out.as_bytes())?;
@@ -126,6 +235,107 @@ async fn open(config: &Config) -> Result<SqlStore, Fatal> {
     }
     let options = StoreOptions { max_connections: config.database.max_connections, ..StoreOptions::default() };
     Ok(SqlStore::connect(url, &options).await?)
+}
+
+fn say(text: &str) -> Result<(), Fatal> {
+    std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes())?;
+    Ok(())
+}
+
+fn usage(flag: &str, e: &dyn std::fmt::Display) -> Fatal {
+    Fatal::Usage(format!("{flag}: {e}"))
+}
+
+/// The domain service over the real adapters.
+fn build(config: &Config, store: &SqlStore) -> Result<Slate, Fatal> {
+    let secret = adapters::link_secret(&config.security.link_secret, Path::new(&config.security.link_secret_file))?;
+    let store = Arc::new(store.clone());
+    let ports = Ports {
+        clock: Arc::new(adapters::SystemClock),
+        ids: Arc::new(adapters::OsIds),
+        links: Arc::new(slate_domain::HmacLinkTokens::new(secret)),
+        organizations: store.clone(),
+        recruiters: store.clone(),
+        jobs: store.clone(),
+        candidates: store.clone(),
+        interviews: store.clone(),
+        invitations: store.clone(),
+        timeline: store.clone(),
+        answers: store.clone(),
+        outbox: store.clone(),
+        videos: Arc::new(videos::DiskVideos::new(PathBuf::from(&config.storage.videos_dir))),
+        unit_of_work: store.clone(),
+        accounts: store,
+        passwords: Arc::new(adapters::Argon2Passwords),
+    };
+    let settings = Settings {
+        session_ttl: Duration::from_secs(u64::from(config.security.session_hours) * 3600),
+        ..Settings::default()
+    };
+    Ok(Slate::new(ports, settings))
+}
+
+/// Opens the database, applies pending migrations (for admin commands too: they need the
+/// schema), and builds the service.
+async fn connect(config: &Config) -> Result<(Slate, SqlStore), Fatal> {
+    let store = open(config).await?;
+    if config.database.migrate_on_start {
+        store.migrate().await?;
+    }
+    let slate = build(config, &store)?;
+    Ok((slate, store))
+}
+
+async fn recruiter(slate: &Slate, email: &str) -> Result<slate_domain::Recruiter, Fatal> {
+    let email = slate_domain::EmailAddress::parse(email).map_err(|e| usage("--email", &e))?;
+    slate
+        .ports()
+        .recruiters
+        .find_by_email(&email)
+        .await?
+        .ok_or_else(|| Fatal::Usage(format!("--email: no recruiter has the email {email}")))
+}
+
+async fn new_password(
+    slate: &Slate,
+    org: slate_domain::OrganizationId,
+    id: slate_domain::RecruiterId,
+) -> Result<String, Fatal> {
+    let password = adapters::random_password();
+    let p = slate_domain::Password::new(&password).map_err(|e| Fatal::Usage(e.to_string()))?;
+    slate.set_password(org, id, &p).await.map_err(|e| Fatal::Usage(e.to_string()))?;
+    Ok(password)
+}
+
+/// Creates an organization with its first recruiter from `seed`; returns the password
+/// (generated when the seed has none).
+async fn create_account(
+    slate: &Slate,
+    seed: &config::Seed,
+) -> Result<(slate_domain::Organization, slate_domain::Recruiter, String), Fatal> {
+    use slate_domain::*;
+    let password =
+        if seed.admin_password.is_empty() { adapters::random_password() } else { seed.admin_password.clone() };
+    let account = NewAccount {
+        organization: NewOrganization {
+            name: DisplayName::parse(&seed.organization).map_err(|e| usage("organization name", &e))?,
+            time_zone: TimeZone::parse(&seed.time_zone).map_err(|e| usage("time zone", &e))?,
+            default_language: seed.language.parse::<Language>().map_err(|e| usage("language", &e))?,
+            reminders: ReminderPolicy::default(),
+        },
+        recruiter: NewRecruiter {
+            name: PersonName::parse(&seed.admin_name).map_err(|e| usage("recruiter name", &e))?,
+            email: EmailAddress::parse(&seed.admin_email).map_err(|e| usage("email", &e))?,
+        },
+        password: Password::new(&password).map_err(|e| usage("password", &e))?,
+    };
+    let (org, recruiter) = slate.create_account(account).await.map_err(|e| match e {
+        CreateAccountError::EmailTaken => {
+            Fatal::Usage(format!("an account with the email {} already exists", seed.admin_email))
+        }
+        CreateAccountError::Internal(e) => Fatal::Storage(e),
+    })?;
+    Ok((org, recruiter, password))
 }
 
 async fn migrate(config: &Config, action: MigrateAction) -> Result<(), Fatal> {
@@ -167,12 +377,40 @@ async fn serve(config: Config, no_migrate: bool) -> Result<(), Fatal> {
         store.migrate().await?;
         tracing::info!("migrations applied");
     }
-    let app = slate_http::router(Arc::new(DatabaseReadiness(store)));
+    // Bind first: a seeded password must not be lost to a port already in use.
     let listener = tokio::net::TcpListener::bind(config.server.listen).await?;
     let address = listener.local_addr()?;
+    let slate = build(&config, &store)?;
+    let seeded = if slate.is_empty().await? { Some(create_account(&slate, &config.seed).await?) } else { None };
+    let http = slate_http::HttpConfig {
+        public_url: config.server.public_url.clone(),
+        max_body_bytes: config.server.max_body_bytes,
+        request_timeout: Duration::from_secs(config.server.request_timeout_secs),
+        login_per_minute: config.security.login_attempts_per_minute,
+        links_per_minute: config.security.link_requests_per_minute,
+        trust_forwarded_for: config.server.trust_forwarded_for,
+    };
+    let state = slate_http::AppState::new(slate.clone(), Arc::new(DatabaseReadiness(store)), http);
+    let app = slate_http::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     tracing::info!(%address, public_url = %config.server.public_url, "listening");
-    // One line on stdout for people and scripts, whatever the log format.
-    std::io::Write::write_all(&mut std::io::stdout(), format!("Slate is listening on http://{address}\n").as_bytes())?;
+    // On stdout for people and scripts, whatever the log format; the password only once.
+    if let Some((org, recruiter, password)) = &seeded {
+        tracing::info!(organization = %org.id, recruiter = %recruiter.id, "first start: seeded an organization and a recruiter");
+        let shown =
+            if config.seed.admin_password.is_empty() { password.as_str() } else { "(the one in seed.admin_password)" };
+        say(&format!(
+            "First start: created the organization \"{}\" and its recruiter {}.\n  Log in:   POST {}/api/v1/session with email {} and password {shown}\n  (This password is shown only now; `slate set-password --email {}` makes a new one.)\n  API key:  slate create-api-key --email {} --name \"my integration\"\n  API docs: {}/api/docs\n",
+            org.name,
+            recruiter.email,
+            config.server.public_url,
+            recruiter.email,
+            recruiter.email,
+            recruiter.email,
+            config.server.public_url
+        ))?;
+    }
+    say(&format!("Slate is listening on http://{address}\n"))?;
+    let ticker = tokio::spawn(housekeeping(slate));
 
     let grace = Duration::from_secs(config.server.shutdown_grace_secs);
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
@@ -193,8 +431,28 @@ async fn serve(config: Config, no_migrate: bool) -> Result<(), Fatal> {
         Ok(result) => result?,
         Err(_) => tracing::warn!("requests still running after the grace period; stopping anyway"),
     }
+    ticker.abort();
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Every minute: expire invitations whose deadline passed, and queue due reminders.
+async fn housekeeping(slate: Slate) {
+    let mut every = tokio::time::interval(Duration::from_secs(60));
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        every.tick().await;
+        match slate.expire_overdue(500).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(count = n, "invitations expired"),
+            Err(e) => tracing::warn!(error = %e, "expiring invitations failed"),
+        }
+        match slate.queue_due_reminders(500).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(count = n, "reminders queued"),
+            Err(e) => tracing::warn!(error = %e, "queueing reminders failed"),
+        }
+    }
 }
 
 async fn shutdown_signal() {

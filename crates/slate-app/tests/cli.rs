@@ -94,19 +94,31 @@ fn http_get(address: &str, path: &str) -> (u16, String) {
 #[test]
 fn serves_health_and_readiness_then_stops_gracefully() {
     let url = temp_sqlite();
+    let data = url.trim_start_matches("sqlite://").trim_end_matches("/slate.db?mode=rwc").to_owned();
     let mut child = slate()
         .arg("serve")
         .env("SLATE__DATABASE__URL", &url)
+        .env("SLATE__SECURITY__LINK_SECRET_FILE", format!("{data}/link-secret"))
+        .env("SLATE__STORAGE__VIDEOS_DIR", format!("{data}/videos"))
         .env("SLATE__SERVER__LISTEN", "127.0.0.1:0")
         .env("SLATE__LOG__FORMAT", "json")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let address =
-        line.trim().strip_prefix("Slate is listening on http://").unwrap_or_else(|| panic!("{line:?}")).to_owned();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut printed = String::new();
+    let address = loop {
+        let mut line = String::new();
+        assert!(stdout.read_line(&mut line).unwrap() > 0, "slate stopped before listening: {printed}");
+        printed.push_str(&line);
+        if let Some(a) = line.trim().strip_prefix("Slate is listening on http://") {
+            break a.to_owned();
+        }
+    };
+    // First start on an empty database: an account is seeded and how to log in is shown.
+    assert!(printed.contains("First start") && printed.contains("admin@slate.example"), "{printed}");
+    assert!(std::path::Path::new(&format!("{data}/link-secret")).exists(), "the link secret is kept next to the data");
 
     assert_eq!(http_get(&address, "/healthz"), (200, r#"{"status":"ok"}"#.to_owned()));
     assert_eq!(http_get(&address, "/readyz"), (200, r#"{"status":"ready"}"#.to_owned()));

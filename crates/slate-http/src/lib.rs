@@ -1,25 +1,42 @@
 //! # slate-http
 //!
 //! The HTTP adapter on the edge of Slate's hexagon (axum). It drives the domain's use cases
-//! and never talks to a database itself; what it needs from the rest of the system arrives
-//! through traits the app implements.
+//! through [`slate_domain::Slate`] and never talks to a database itself; what it needs from
+//! the rest of the system arrives through traits the app implements ([`Readiness`]).
 //!
-//! Today it serves the operational endpoints:
-//! - `GET /healthz` — liveness: 200 while the process serves requests;
-//! - `GET /readyz` — readiness: 200 when its dependencies (the database) answer, 503
-//!   otherwise, so a load balancer stops sending traffic to an instance that cannot serve.
+//! It serves:
+//! - the JSON API under `/api/v1` ([`api`]): sessions, API keys, jobs, video interviews,
+//!   candidates, invitations, timelines, outgoing messages, and the candidate's link;
+//! - its OpenAPI document at `/api/v1/openapi.json` and a readable reference at `/api/docs`;
+//! - operations: `GET /healthz` (liveness), `GET /readyz` (readiness: 503 when the database
+//!   does not answer), `GET /metrics` (Prometheus text format).
 //!
-//! The JSON API under `/api/v1`, the recruiter UI and the candidate pages arrive with their
-//! issues.
+//! Every recruiter-side request is authenticated (session cookie or API key) and scoped to
+//! the caller's organization; cookie-authenticated requests that change state must carry
+//! the session's CSRF token in `X-CSRF-Token`. Bodies are bounded, requests time out, and
+//! logging in and candidate links are rate-limited per client address.
 
+pub mod api;
+mod auth;
+mod error;
+mod extract;
+mod ops;
+mod reference;
+
+use std::net::IpAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use async_trait::async_trait;
 use axum::Router;
-use axum::extract::State;
-use axum::http::{StatusCode, header};
-use axum::response::IntoResponse;
-use axum::routing::get;
+use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
+use slate_domain::Slate;
+use tower_http::timeout::TimeoutLayer;
+
+pub use auth::{CSRF_HEADER, session_cookie_name};
+pub use error::{ApiError, ErrorBody};
+pub use ops::Metrics;
 
 /// Whether the instance can serve: implemented by the app over its adapters.
 #[async_trait]
@@ -29,64 +46,112 @@ pub trait Readiness: Send + Sync {
     async fn check(&self) -> Result<(), String>;
 }
 
+/// HTTP settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpConfig {
+    /// The address people use to reach Slate, without a trailing slash; candidate links are
+    /// built from it. An `https://` address makes session cookies `Secure` (and
+    /// `__Host-`-prefixed).
+    pub public_url: String,
+    /// The largest accepted request body, in bytes.
+    pub max_body_bytes: usize,
+    /// How long a request may take before it is answered 503.
+    pub request_timeout: Duration,
+    /// Login attempts allowed per client address per minute.
+    pub login_per_minute: u32,
+    /// Candidate-link requests allowed per client address per minute.
+    pub links_per_minute: u32,
+    /// Take the client address from the last `X-Forwarded-For` entry (only behind a
+    /// reverse proxy that sets it).
+    pub trust_forwarded_for: bool,
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        Self {
+            public_url: "http://127.0.0.1:8080".into(),
+            max_body_bytes: 1024 * 1024,
+            request_timeout: Duration::from_secs(30),
+            login_per_minute: 10,
+            links_per_minute: 60,
+            trust_forwarded_for: false,
+        }
+    }
+}
+
+impl HttpConfig {
+    /// Whether cookies are sent over HTTPS only.
+    #[must_use]
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+}
+
+/// Everything a handler reaches.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    slate: Slate,
+    readiness: Arc<dyn Readiness>,
+    config: HttpConfig,
+    metrics: Metrics,
+    login_limiter: ops::Limiter,
+    link_limiter: ops::Limiter,
+}
+
+impl AppState {
+    /// State over a domain service.
+    #[must_use]
+    pub fn new(slate: Slate, readiness: Arc<dyn Readiness>, config: HttpConfig) -> Self {
+        let login_limiter = ops::Limiter::per_minute(config.login_per_minute);
+        let link_limiter = ops::Limiter::per_minute(config.links_per_minute);
+        Self {
+            inner: Arc::new(Inner { slate, readiness, config, metrics: Metrics::new(), login_limiter, link_limiter }),
+        }
+    }
+
+    pub(crate) fn slate(&self) -> &Slate {
+        &self.inner.slate
+    }
+
+    pub(crate) fn config(&self) -> &HttpConfig {
+        &self.inner.config
+    }
+
+    /// The metrics registry (the app may register its own metrics in it).
+    #[must_use]
+    pub fn metrics(&self) -> &Metrics {
+        &self.inner.metrics
+    }
+
+    /// The candidate link for an invitation.
+    pub(crate) fn link_for(&self, token: &slate_domain::LinkToken) -> String {
+        format!("{}/i/{}", self.inner.config.public_url.trim_end_matches('/'), token.expose())
+    }
+
+    pub(crate) fn limit_login(&self, ip: Option<IpAddr>) -> Result<(), ApiError> {
+        self.inner.login_limiter.check(ip)
+    }
+
+    pub(crate) fn limit_link(&self, ip: Option<IpAddr>) -> Result<(), ApiError> {
+        self.inner.link_limiter.check(ip)
+    }
+}
+
 /// The router for everything Slate serves over HTTP.
-pub fn router(readiness: Arc<dyn Readiness>) -> Router {
-    Router::new().route("/healthz", get(healthz)).route("/readyz", get(readyz)).with_state(readiness)
-}
-
-const JSON: [(header::HeaderName, &str); 2] =
-    [(header::CONTENT_TYPE, "application/json"), (header::CACHE_CONTROL, "no-store")];
-
-async fn healthz() -> impl IntoResponse {
-    (StatusCode::OK, JSON, r#"{"status":"ok"}"#)
-}
-
-async fn readyz(State(readiness): State<Arc<dyn Readiness>>) -> impl IntoResponse {
-    match readiness.check().await {
-        Ok(()) => (StatusCode::OK, JSON, r#"{"status":"ready"}"#),
-        Err(reason) => {
-            tracing::warn!(%reason, "not ready");
-            (StatusCode::SERVICE_UNAVAILABLE, JSON, r#"{"status":"unavailable"}"#)
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use std::sync::atomic::{AtomicBool, Ordering};
-
-    use axum::body::Body;
-    use axum::http::Request;
-    use tower::ServiceExt;
-
-    use super::*;
-
-    struct Switch(AtomicBool);
-
-    #[async_trait]
-    impl Readiness for Switch {
-        async fn check(&self) -> Result<(), String> {
-            if self.0.load(Ordering::SeqCst) { Ok(()) } else { Err("database: connection refused".into()) }
-        }
-    }
-
-    async fn get(app: Router, path: &str) -> (StatusCode, String) {
-        let response = app.oneshot(Request::get(path).body(Body::empty()).unwrap()).await.unwrap();
-        let status = response.status();
-        let bytes = axum::body::to_bytes(response.into_body(), 1024).await.unwrap();
-        (status, String::from_utf8_lossy(&bytes).into_owned())
-    }
-
-    #[tokio::test]
-    async fn liveness_and_readiness() {
-        let switch = Arc::new(Switch(AtomicBool::new(true)));
-        let app = router(switch.clone());
-        assert_eq!(get(app.clone(), "/healthz").await, (StatusCode::OK, r#"{"status":"ok"}"#.into()));
-        assert_eq!(get(app.clone(), "/readyz").await, (StatusCode::OK, r#"{"status":"ready"}"#.into()));
-        switch.0.store(false, Ordering::SeqCst);
-        let (status, body) = get(app.clone(), "/readyz").await;
-        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
-        assert!(!body.contains("connection refused"), "internals never reach clients: {body}");
-        assert_eq!(get(app, "/nope").await.0, StatusCode::NOT_FOUND);
-    }
+pub fn router(state: AppState) -> Router {
+    let (api, openapi) = api::routes().split_for_parts();
+    let openapi = Arc::new(api::document(openapi));
+    let timeout = state.config().request_timeout;
+    let max_body = state.config().max_body_bytes;
+    api.merge(reference::routes(openapi))
+        .merge(ops::routes())
+        .route_layer(axum::middleware::from_fn_with_state(state.clone(), ops::track))
+        .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint") })
+        .layer(DefaultBodyLimit::max(max_body))
+        .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, timeout))
+        .with_state(state)
 }

@@ -4,7 +4,7 @@ use super::{Caller, Slate};
 use crate::ports::RepoError;
 use crate::{
     Answer, Candidate, CandidateId, InterviewId, InterviewStatus, Invitation, InvitationId, InvitationQuery, Job,
-    NamePrefix, OutboxMessage, Page, TimelineEvent, VideoInterview,
+    JobId, NamePrefix, OutboxMessage, Page, TimelineEvent, VideoInterview,
 };
 
 /// Why a single record could not be read.
@@ -105,6 +105,14 @@ impl Slate {
         status: Option<InterviewStatus>,
     ) -> Result<Vec<VideoInterview>, RepoError> {
         self.ports.interviews.list(caller.organization_id, status).await
+    }
+
+    /// One job of the caller's organization.
+    ///
+    /// # Errors
+    /// [`NotFoundError`].
+    pub async fn get_job(&self, caller: Caller, id: JobId) -> Result<Job, NotFoundError> {
+        self.ports.jobs.get(caller.organization_id, id).await?.ok_or(NotFoundError::NotFound)
     }
 
     /// The organization's jobs.

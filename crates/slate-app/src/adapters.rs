@@ -1,0 +1,189 @@
+//! The small adapters the app provides itself: the system clock, time-ordered ids and OS
+//! randomness, Argon2id password hashing, and the link secret kept in a file.
+
+use std::io::Write as _;
+use std::path::Path;
+
+use argon2::password_hash::{PasswordHasher as _, PasswordVerifier as _};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use slate_domain::ports::{Clock, IdGenerator, PasswordHasher, RepoError};
+use slate_domain::{LinkSecret, Password, PasswordHash};
+use uuid::Uuid;
+
+/// The system clock.
+#[derive(Debug, Default)]
+pub(crate) struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+}
+
+/// UUIDv7 ids (time-ordered, so indexes stay compact) and secrets from the OS's
+/// cryptographic random source.
+#[derive(Debug, Default)]
+pub(crate) struct OsIds;
+
+impl IdGenerator for OsIds {
+    fn new_uuid(&self) -> Uuid {
+        Uuid::now_v7()
+    }
+
+    fn new_secret(&self) -> [u8; 32] {
+        random_bytes()
+    }
+}
+
+/// 32 bytes from the OS's cryptographic random source. Without one Slate cannot make
+/// secrets safely, so it stops rather than carry on with weak ones.
+pub(crate) fn random_bytes() -> [u8; 32] {
+    let mut out = [0_u8; 32];
+    if let Err(e) = getrandom::fill(&mut out) {
+        tracing::error!(error = %e, "the operating system's random source failed");
+        std::process::abort();
+    }
+    out
+}
+
+/// A random password people can type: 20 characters from a 56-letter alphabet without
+/// look-alikes (about 116 bits).
+pub(crate) fn random_password() -> String {
+    const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut out = String::with_capacity(20);
+    while out.len() < 20 {
+        for b in random_bytes() {
+            // Rejection sampling keeps every letter equally likely.
+            let limit = 256 - 256 % ALPHABET.len();
+            if usize::from(b) < limit && out.len() < 20 {
+                out.push(char::from(ALPHABET[usize::from(b) % ALPHABET.len()]));
+            }
+        }
+    }
+    out
+}
+
+/// Argon2id with the crate's defaults (19 MiB, 2 passes: OWASP's recommendation), run on
+/// the blocking pool so request threads never stall.
+#[derive(Debug, Default)]
+pub(crate) struct Argon2Passwords;
+
+/// A well-formed hash of a password nobody knows, verified against for unknown accounts so
+/// they take as long as known ones.
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c2xhdGVkdW1teXNhbHQ$4Rq8zX1Qy4lJ1bP1M6mWq0rS8y9m0q3nqvB2JQy1y0E";
+
+#[async_trait]
+impl PasswordHasher for Argon2Passwords {
+    async fn hash(&self, password: &Password) -> Result<PasswordHash, RepoError> {
+        let password = password.clone();
+        tokio::task::spawn_blocking(move || {
+            argon2::Argon2::default()
+                .hash_password(password.expose().as_bytes())
+                .map(|h| PasswordHash::new(h.to_string()))
+                .map_err(|e| RepoError::new(format!("password hashing failed: {e}")))
+        })
+        .await
+        .map_err(|e| RepoError::new(format!("password hashing task failed: {e}")))?
+    }
+
+    async fn verify(&self, password: &Password, hash: Option<PasswordHash>) -> bool {
+        let password = password.clone();
+        let known = hash.is_some();
+        let phc = hash.map_or_else(|| DUMMY_HASH.to_owned(), |h| h.as_str().to_owned());
+        let ok = tokio::task::spawn_blocking(move || {
+            argon2::Argon2::default().verify_password(password.expose().as_bytes(), phc.as_str()).is_ok()
+        })
+        .await
+        .unwrap_or(false);
+        known && ok
+    }
+}
+
+/// Why the link secret could not be had.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum SecretError {
+    #[error("setting `security.link_secret`: {0}")]
+    TooShort(slate_domain::LinkSecretError),
+    #[error("link secret file {path}: {source}")]
+    File { path: String, source: std::io::Error },
+}
+
+/// The link secret: from the configuration when set, otherwise from `file`, which is
+/// created with 32 random bytes (hex, mode 0600) on first start. Losing it invalidates
+/// every candidate link, so it lives next to the database.
+pub(crate) fn link_secret(configured: &str, file: &Path) -> Result<LinkSecret, SecretError> {
+    if !configured.is_empty() {
+        return LinkSecret::new(configured.as_bytes().to_vec()).map_err(SecretError::TooShort);
+    }
+    let err = |source| SecretError::File { path: file.display().to_string(), source };
+    if !file.exists() {
+        if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(err)?;
+        }
+        let hex: String = random_bytes().iter().map(|b| format!("{b:02x}")).collect();
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut f = options.open(file).map_err(err)?;
+        f.write_all(hex.as_bytes()).map_err(err)?;
+        tracing::info!(path = %file.display(), "created a new link secret");
+    }
+    let text = std::fs::read_to_string(file).map_err(err)?;
+    LinkSecret::new(text.trim().as_bytes().to_vec()).map_err(SecretError::TooShort)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn argon2id_hashes_verify_and_refuse() {
+        let p = Password::new("correct horse battery").unwrap_or_else(|e| panic!("{e}"));
+        let h = Argon2Passwords.hash(&p).await.unwrap_or_else(|e| panic!("{e}"));
+        assert!(h.as_str().starts_with("$argon2id$v=19$"), "{}", h.as_str());
+        assert!(Argon2Passwords.verify(&p, Some(h.clone())).await);
+        let wrong = Password::new("wrong horse battery").unwrap_or_else(|e| panic!("{e}"));
+        assert!(!Argon2Passwords.verify(&wrong, Some(h.clone())).await);
+        assert!(!Argon2Passwords.verify(&p, None).await, "unknown accounts never match");
+        // Salted: the same password hashes differently.
+        assert_ne!(Argon2Passwords.hash(&p).await.unwrap_or_else(|e| panic!("{e}")).as_str(), h.as_str());
+        assert!(argon2::password_hash::phc::PasswordHash::new(DUMMY_HASH).is_ok(), "the dummy hash parses");
+    }
+
+    #[test]
+    fn random_passwords_are_long_and_distinct() {
+        let (a, b) = (random_password(), random_password());
+        assert_eq!(a.chars().count(), 20);
+        assert_ne!(a, b);
+        assert!(Password::new(&a).is_ok());
+    }
+
+    #[test]
+    fn the_link_secret_file_is_created_once_and_private() {
+        let dir = std::env::temp_dir().join(format!("slate-secret-{}", Uuid::now_v7()));
+        let file = dir.join("link-secret");
+        let first = link_secret("", &file).unwrap_or_else(|e| panic!("{e}"));
+        let again = link_secret("", &file).unwrap_or_else(|e| panic!("{e}"));
+        let id = slate_domain::InvitationId::from_uuid(Uuid::nil());
+        let v = slate_domain::LinkVersion::new(1);
+        use slate_domain::ports::LinkTokens as _;
+        assert_eq!(
+            slate_domain::HmacLinkTokens::new(first).issue(id, v),
+            slate_domain::HmacLinkTokens::new(again).issue(id, v),
+            "the second start reads the same secret, so links keep working"
+        );
+        let text = std::fs::read_to_string(&file).unwrap_or_default();
+        assert_eq!(text.len(), 64);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            let mode = std::fs::metadata(&file).map(|m| m.permissions().mode()).unwrap_or(0);
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        assert!(matches!(link_secret("too short", &file), Err(SecretError::TooShort(_))));
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}

@@ -1,0 +1,243 @@
+//! Invitations: create, read, list, resend, change the deadline or the address, cancel; and
+//! the outgoing messages queued for each.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use slate_domain::*;
+use uuid::Uuid;
+
+use super::dto::{
+    self, ChangeDeadline, ChangeEmail, CreateInvitation, InvitationDto, InvitationListParams, InvitationPage,
+    MessageDto,
+};
+use super::interviews::not_found;
+use crate::auth::Auth;
+use crate::error::{ErrorBody, FieldResult as _};
+use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::{ApiError, AppState};
+
+fn present(state: &AppState, i: &Invitation) -> InvitationDto {
+    InvitationDto::new(i, state.link_for(&state.slate().link_token(i)))
+}
+
+fn language(raw: Option<&str>) -> Result<Option<Language>, ApiError> {
+    raw.filter(|l| !l.trim().is_empty()).map(|l| l.parse::<Language>().field("language")).transpose()
+}
+
+fn person(raw: Option<&str>, field: &str) -> Result<PersonName, ApiError> {
+    match raw {
+        Some(v) => PersonName::parse(v).field(field),
+        None => Err(ApiError::invalid(field, format!("{field} is required for a new (external) candidate"))),
+    }
+}
+
+/// Invite a candidate: an internal one by `candidate_id`, or a new external one by
+/// `first_name`, `last_name` and `email`. The invitation email is queued at once.
+#[utoipa::path(post, path = "/api/v1/invitations", tag = "invitations", request_body = CreateInvitation,
+    responses(
+        (status = 201, body = InvitationDto),
+        (status = 409, description = "Already invited and still open (`already_invited`)", body = ErrorBody),
+        (status = 422, description = "`invalid_email`, `deadline_in_past`, `deadline_too_far`, `interview_not_published`, `interview_not_found`, `candidate_not_found`, `email_required`, `validation_failed`", body = ErrorBody),
+    ),
+    security(("session" = []), ("api_key" = [])))]
+pub(crate) async fn create_invitation(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiJson(body): ApiJson<CreateInvitation>,
+) -> Result<(StatusCode, Json<InvitationDto>), ApiError> {
+    let deadline = dto::date(&body.deadline, "deadline")?;
+    let language = language(body.language.as_deref())?;
+    let email =
+        body.email.as_deref().filter(|e| !e.trim().is_empty()).map(|e| crate::error::email(e, "email")).transpose()?;
+    let interview_id = InterviewId::from_uuid(body.interview_id);
+    let invitation = if let Some(candidate) = body.candidate_id {
+        if body.first_name.is_some() || body.last_name.is_some() {
+            return Err(ApiError::invalid(
+                "candidate_id",
+                "give either candidate_id (internal candidate) or first_name and last_name (new candidate), not both",
+            ));
+        }
+        let input = InviteInternal {
+            candidate_id: CandidateId::from_uuid(candidate),
+            email,
+            interview_id,
+            language,
+            deadline,
+            bcc_me: body.bcc_me,
+            notify_me: body.notify_me,
+        };
+        state.slate().invite_internal(auth.caller(), input).await?
+    } else {
+        let input = InviteExternal {
+            first_name: person(body.first_name.as_deref(), "first_name")?,
+            last_name: person(body.last_name.as_deref(), "last_name")?,
+            email: email.ok_or_else(|| {
+                ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "email_required",
+                    "email is required for a new candidate",
+                )
+                .field("email")
+            })?,
+            interview_id,
+            language,
+            deadline,
+            bcc_me: body.bcc_me,
+            notify_me: body.notify_me,
+        };
+        state.slate().invite_external(auth.caller(), input).await?
+    };
+    tracing::info!(invitation = %invitation.id(), "invitation created");
+    Ok((StatusCode::CREATED, Json(present(&state, &invitation))))
+}
+
+fn query(p: InvitationListParams) -> Result<InvitationQuery, ApiError> {
+    let statuses = p
+        .status
+        .as_deref()
+        .map(|s| {
+            s.split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(|s| {
+                    InvitationStatus::from_name(s)
+                        .ok_or_else(|| ApiError::invalid("status", format!("unknown status {s:?}")))
+                })
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .transpose()?
+        .unwrap_or_default();
+    let uuid = |v: Option<String>, field: &str| {
+        v.map(|s| s.parse::<Uuid>().map_err(|_| ApiError::invalid(field, format!("{s:?} is not an id")))).transpose()
+    };
+    let field = match p.sort.as_deref() {
+        None => SortField::default(),
+        Some(s) => SortField::from_name(s)
+            .ok_or_else(|| ApiError::invalid("sort", "expected created_at, deadline or candidate_name"))?,
+    };
+    let order = match p.order.as_deref() {
+        None | Some("desc") => SortOrder::Desc,
+        Some("asc") => SortOrder::Asc,
+        Some(_) => return Err(ApiError::invalid("order", "expected asc or desc")),
+    };
+    let sort = Sort { field, order };
+    Ok(InvitationQuery {
+        statuses,
+        interview_id: uuid(p.interview_id, "interview_id")?.map(InterviewId::from_uuid),
+        job_id: uuid(p.job_id, "job_id")?.map(JobId::from_uuid),
+        deadline_from: p.deadline_from.as_deref().map(|d| dto::date(d, "deadline_from")).transpose()?,
+        deadline_to: p.deadline_to.as_deref().map(|d| dto::date(d, "deadline_to")).transpose()?,
+        search: p.q.as_deref().filter(|q| !q.trim().is_empty()).map(|q| SearchText::parse(q).field("q")).transpose()?,
+        sort,
+        after: p.cursor.as_deref().map(|c| Cursor::decode(c, sort).field("cursor")).transpose()?,
+        limit: PageSize::new(p.limit.unwrap_or(50)).field("limit")?,
+    })
+}
+
+/// List invitations: filters, text search, sort, and cursor pagination (stable while new
+/// invitations arrive).
+#[utoipa::path(get, path = "/api/v1/invitations", tag = "invitations", params(InvitationListParams),
+    responses((status = 200, body = InvitationPage), (status = 422, body = ErrorBody)),
+    security(("session" = []), ("api_key" = [])))]
+pub(crate) async fn list_invitations(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiQuery(params): ApiQuery<InvitationListParams>,
+) -> Result<Json<InvitationPage>, ApiError> {
+    let q = query(params)?;
+    let page = state.slate().list_invitations(auth.caller(), &q).await?;
+    Ok(Json(InvitationPage {
+        items: page.items.iter().map(|i| present(&state, i)).collect(),
+        next_cursor: page.next.map(|c| c.encode()),
+    }))
+}
+
+/// One invitation.
+#[utoipa::path(get, path = "/api/v1/invitations/{id}", tag = "invitations", params(("id" = Uuid, Path)),
+    responses((status = 200, body = InvitationDto), (status = 404, body = ErrorBody)),
+    security(("session" = []), ("api_key" = [])))]
+pub(crate) async fn get_invitation(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Json<InvitationDto>, ApiError> {
+    let i = state
+        .slate()
+        .get_invitation(auth.caller(), InvitationId::from_uuid(id))
+        .await
+        .map_err(not_found("invitation"))?;
+    Ok(Json(present(&state, &i)))
+}
+
+/// Send the invitation email again (same link).
+#[utoipa::path(post, path = "/api/v1/invitations/{id}/resend", tag = "invitations", params(("id" = Uuid, Path)),
+    responses((status = 200, body = InvitationDto), (status = 404, body = ErrorBody), (status = 409, description = "Completed, cancelled, expired or bounced (`invalid_transition`)", body = ErrorBody)),
+    security(("session" = []), ("api_key" = [])))]
+pub(crate) async fn resend(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Json<InvitationDto>, ApiError> {
+    let i = state.slate().resend(auth.caller(), InvitationId::from_uuid(id)).await?;
+    Ok(Json(present(&state, &i)))
+}
+
+/// Extend (or change) the deadline; reopens an expired invitation.
+#[utoipa::path(put, path = "/api/v1/invitations/{id}/deadline", tag = "invitations", params(("id" = Uuid, Path)),
+    request_body = ChangeDeadline,
+    responses((status = 200, body = InvitationDto), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("session" = []), ("api_key" = [])))]
+pub(crate) async fn change_deadline(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(body): ApiJson<ChangeDeadline>,
+) -> Result<Json<InvitationDto>, ApiError> {
+    let date = dto::date(&body.deadline, "deadline")?;
+    let i = state.slate().change_deadline(auth.caller(), InvitationId::from_uuid(id), date).await?;
+    Ok(Json(present(&state, &i)))
+}
+
+/// Correct the address of a bounced invitation; it is sent again.
+#[utoipa::path(put, path = "/api/v1/invitations/{id}/email", tag = "invitations", params(("id" = Uuid, Path)),
+    request_body = ChangeEmail,
+    responses((status = 200, body = InvitationDto), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("session" = []), ("api_key" = [])))]
+pub(crate) async fn change_email(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(body): ApiJson<ChangeEmail>,
+) -> Result<Json<InvitationDto>, ApiError> {
+    let email = crate::error::email(&body.email, "email")?;
+    let i = state.slate().change_email(auth.caller(), InvitationId::from_uuid(id), email).await?;
+    Ok(Json(present(&state, &i)))
+}
+
+/// Cancel an invitation; its link stops working at once.
+#[utoipa::path(post, path = "/api/v1/invitations/{id}/cancel", tag = "invitations", params(("id" = Uuid, Path)),
+    responses((status = 200, body = InvitationDto), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
+    security(("session" = []), ("api_key" = [])))]
+pub(crate) async fn cancel(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Json<InvitationDto>, ApiError> {
+    let i = state.slate().cancel(auth.caller(), InvitationId::from_uuid(id)).await?;
+    Ok(Json(present(&state, &i)))
+}
+
+/// The outgoing messages queued for an invitation, oldest first, with their delivery state.
+#[utoipa::path(get, path = "/api/v1/invitations/{id}/messages", tag = "invitations", params(("id" = Uuid, Path)),
+    responses((status = 200, body = Vec<MessageDto>), (status = 404, body = ErrorBody)),
+    security(("session" = []), ("api_key" = [])))]
+pub(crate) async fn messages(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Json<Vec<MessageDto>>, ApiError> {
+    let m =
+        state.slate().messages(auth.caller(), InvitationId::from_uuid(id)).await.map_err(not_found("invitation"))?;
+    Ok(Json(m.iter().map(MessageDto::from).collect()))
+}

@@ -1,0 +1,81 @@
+//! The JSON API under `/api/v1`, described by an OpenAPI document generated from these
+//! handlers (utoipa).
+
+mod account;
+mod candidates;
+pub mod dto;
+mod interviews;
+mod invitations;
+mod links;
+
+use std::net::{IpAddr, SocketAddr};
+
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::request::Parts;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{InfoBuilder, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::AppState;
+
+/// The client's address, for rate limits.
+pub(crate) struct ClientIp(pub(crate) Option<IpAddr>);
+
+impl FromRequestParts<AppState> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let connect = parts.extensions.get::<ConnectInfo<SocketAddr>>();
+        Ok(Self(crate::ops::client_ip(state, &parts.headers, connect)))
+    }
+}
+
+/// Every API route, with its OpenAPI description.
+pub(crate) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(account::log_in, account::current, account::log_out))
+        .routes(routes!(account::list_keys, account::create_key))
+        .routes(routes!(account::revoke_key))
+        .routes(routes!(interviews::list_jobs, interviews::create_job))
+        .routes(routes!(interviews::get_job))
+        .routes(routes!(interviews::list_interviews, interviews::create_interview))
+        .routes(routes!(interviews::get_interview, interviews::edit_interview))
+        .routes(routes!(interviews::publish_interview))
+        .routes(routes!(interviews::archive_interview))
+        .routes(routes!(interviews::preview_interview))
+        .routes(routes!(candidates::search_candidates, candidates::create_candidate))
+        .routes(routes!(candidates::get_candidate))
+        .routes(routes!(candidates::timeline))
+        .routes(routes!(invitations::list_invitations, invitations::create_invitation))
+        .routes(routes!(invitations::get_invitation))
+        .routes(routes!(invitations::resend))
+        .routes(routes!(invitations::change_deadline))
+        .routes(routes!(invitations::change_email))
+        .routes(routes!(invitations::cancel))
+        .routes(routes!(invitations::messages))
+        .routes(routes!(links::open))
+}
+
+/// The OpenAPI document: the generated paths and schemas with Slate's title, version and
+/// security schemes.
+pub(crate) fn document(mut doc: OpenApi) -> OpenApi {
+    doc.info = InfoBuilder::new()
+        .title("Slate API")
+        .version(env!("CARGO_PKG_VERSION"))
+        .description(Some(
+            "Video-interview invitations. Authenticate with an API key (`Authorization: Bearer slate_k_…`, \
+             created with `slate create-api-key` or `POST /api/v1/api-keys`) or with the session cookie set by \
+             `POST /api/v1/session`; cookie-authenticated changes need the session's `X-CSRF-Token`. Errors are \
+             `{\"code\", \"message\", \"field\"}` with a stable `code`.",
+        ))
+        .build();
+    let components = doc.components.get_or_insert_with(Default::default);
+    components.add_security_scheme(
+        "api_key",
+        SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("slate_k_…").build()),
+    );
+    components
+        .add_security_scheme("session", SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new("slate_session"))));
+    doc
+}

@@ -1,0 +1,198 @@
+//! Operations: liveness, readiness, Prometheus metrics, request tracking and rate limits.
+
+use std::net::{IpAddr, SocketAddr};
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::Router;
+use axum::extract::{ConnectInfo, MatchedPath, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use governor::clock::{Clock as _, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::Histogram;
+use prometheus_client::registry::Registry;
+
+use crate::{ApiError, AppState};
+
+const JSON: [(header::HeaderName, &str); 2] =
+    [(header::CONTENT_TYPE, "application/json"), (header::CACHE_CONTROL, "no-store")];
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RequestLabels {
+    method: String,
+    route: String,
+    status: u16,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RouteLabels {
+    method: String,
+    route: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct LimitLabels {
+    limit: &'static str,
+}
+
+fn latency_histogram() -> Histogram {
+    Histogram::new([0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0])
+}
+
+/// Slate's Prometheus metrics. Routes are labelled by their template
+/// (`/api/v1/invitations/{id}`), never by the concrete path, so no id or candidate token
+/// ends up in a metric.
+#[derive(Clone)]
+pub struct Metrics {
+    registry: Arc<Registry>,
+    requests: Family<RequestLabels, Counter>,
+    latency: Family<RouteLabels, Histogram, fn() -> Histogram>,
+    outbox_depth: Gauge,
+    rate_limited: Family<LimitLabels, Counter>,
+}
+
+impl Metrics {
+    pub(crate) fn new() -> Self {
+        let mut registry = Registry::with_prefix("slate");
+        let requests = Family::<RequestLabels, Counter>::default();
+        registry.register("http_requests", "HTTP requests answered, by route and status", requests.clone());
+        let latency = Family::<RouteLabels, Histogram, fn() -> Histogram>::new_with_constructor(latency_histogram);
+        registry.register("http_request_duration_seconds", "Time to answer HTTP requests", latency.clone());
+        let outbox_depth = Gauge::default();
+        registry.register(
+            "outbox_depth",
+            "Messages waiting to be sent (pending or claimed), read at scrape time",
+            outbox_depth.clone(),
+        );
+        let rate_limited = Family::<LimitLabels, Counter>::default();
+        registry.register("rate_limited", "Requests refused by a rate limit", rate_limited.clone());
+        Self { registry: Arc::new(registry), requests, latency, outbox_depth, rate_limited }
+    }
+
+    fn encode(&self) -> Result<String, std::fmt::Error> {
+        let mut out = String::new();
+        prometheus_client::encoding::text::encode(&mut out, &self.registry)?;
+        Ok(out)
+    }
+}
+
+impl std::fmt::Debug for Metrics {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Metrics")
+    }
+}
+
+/// A per-client-address rate limit.
+pub(crate) struct Limiter {
+    inner: Option<DefaultKeyedRateLimiter<IpAddr>>,
+}
+
+impl Limiter {
+    /// `n` requests per minute per address (bursts of up to `n`); 0 turns the limit off.
+    pub(crate) fn per_minute(n: u32) -> Self {
+        Self { inner: NonZeroU32::new(n).map(|n| RateLimiter::keyed(Quota::per_minute(n))) }
+    }
+
+    /// `Ok` when `ip` may go on; 429 `rate_limited` with `Retry-After` otherwise. Without a
+    /// known address every such request shares one bucket.
+    pub(crate) fn check(&self, ip: Option<IpAddr>) -> Result<(), ApiError> {
+        let Some(limiter) = &self.inner else { return Ok(()) };
+        if limiter.len() > 100_000 {
+            limiter.retain_recent();
+        }
+        let key = ip.unwrap_or(IpAddr::from([0, 0, 0, 0]));
+        limiter.check_key(&key).map_err(|not_until| {
+            let wait = not_until.wait_time_from(DefaultClock::default().now()).as_secs().max(1);
+            ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limited",
+                format!("too many requests; try again in {wait} seconds"),
+            )
+        })
+    }
+}
+
+/// The client's address: the connection's peer, or the last `X-Forwarded-For` entry when
+/// configured to trust a reverse proxy.
+pub(crate) fn client_ip(
+    state: &AppState,
+    headers: &HeaderMap,
+    connect: Option<&ConnectInfo<SocketAddr>>,
+) -> Option<IpAddr> {
+    if state.config().trust_forwarded_for {
+        // Only the rightmost entry was written by our proxy; anything left of it came from
+        // the client and could be forged.
+        let last = headers.get_all("x-forwarded-for").iter().next_back().and_then(|v| v.to_str().ok());
+        if let Some(ip) = last.and_then(|v| v.rsplit(',').next()).and_then(|s| s.trim().parse::<IpAddr>().ok()) {
+            return Some(ip);
+        }
+    }
+    connect.map(|c| c.0.ip())
+}
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new().route("/healthz", get(healthz)).route("/readyz", get(readyz)).route("/metrics", get(metrics))
+}
+
+async fn healthz() -> impl IntoResponse {
+    (StatusCode::OK, JSON, r#"{"status":"ok"}"#)
+}
+
+async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
+    match state.inner.readiness.check().await {
+        Ok(()) => (StatusCode::OK, JSON, r#"{"status":"ready"}"#),
+        Err(reason) => {
+            tracing::warn!(%reason, "not ready");
+            (StatusCode::SERVICE_UNAVAILABLE, JSON, r#"{"status":"unavailable"}"#)
+        }
+    }
+}
+
+async fn metrics(State(state): State<AppState>) -> Response {
+    let m = state.metrics();
+    match state.slate().ports().outbox.depth().await {
+        Ok(depth) => {
+            m.outbox_depth.set(i64::try_from(depth).unwrap_or(i64::MAX));
+        }
+        Err(e) => tracing::warn!(error = %e, "outbox depth unavailable for metrics"),
+    }
+    match m.encode() {
+        Ok(body) => (
+            StatusCode::OK,
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/openmetrics-text; version=1.0.0; charset=utf-8"),
+            )],
+            body,
+        )
+            .into_response(),
+        Err(e) => ApiError::internal(&e).into_response(),
+    }
+}
+
+/// Counts every routed request and its latency, by route template and status.
+pub(crate) async fn track(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = request.method().as_str().to_owned();
+    let route =
+        request.extensions().get::<MatchedPath>().map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
+    let response = next.run(request).await;
+    let m = state.metrics();
+    let status = response.status().as_u16();
+    if status == StatusCode::TOO_MANY_REQUESTS.as_u16() {
+        m.rate_limited
+            .get_or_create(&LimitLabels { limit: if route.contains("/links/") { "link" } else { "login" } })
+            .inc();
+    }
+    m.requests.get_or_create(&RequestLabels { method: method.clone(), route: route.clone(), status }).inc();
+    m.latency.get_or_create(&RouteLabels { method, route }).observe(started.elapsed().as_secs_f64());
+    response
+}
