@@ -1,0 +1,849 @@
+//! The whole HTTP surface through `oneshot`, over the domain's in-memory adapters: every
+//! endpoint's success and failure paths, authentication (API keys, sessions, CSRF), the
+//! tenancy matrix, limits, the OpenAPI document, the reference page and the metrics.
+
+#![expect(clippy::unwrap_used, reason = "test program: a panic is a failure")]
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use axum::Router;
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{Method, Request, StatusCode, header};
+use serde_json::{Value, json};
+use slate_domain::memory::InMemory;
+use slate_domain::*;
+use slate_http::{AppState, HttpConfig, Readiness};
+use tower::ServiceExt;
+
+struct Ready;
+
+#[async_trait]
+impl Readiness for Ready {
+    async fn check(&self) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+struct World {
+    memory: InMemory,
+    app: Router,
+    /// Acme's API key.
+    a: String,
+    /// Beta's API key.
+    b: String,
+}
+
+fn account(org: &str, email: &str) -> NewAccount {
+    NewAccount {
+        organization: NewOrganization {
+            name: DisplayName::parse(org).unwrap(),
+            time_zone: TimeZone::parse("Europe/Athens").unwrap(),
+            default_language: Language::English,
+            reminders: ReminderPolicy::default(),
+        },
+        recruiter: NewRecruiter {
+            name: PersonName::parse("Rita").unwrap(),
+            email: EmailAddress::parse(email).unwrap(),
+        },
+        password: Password::new("correct horse battery").unwrap(),
+    }
+}
+
+impl World {
+    async fn new() -> Self {
+        Self::with(HttpConfig { public_url: "https://slate.example".into(), ..HttpConfig::default() }).await
+    }
+
+    async fn with(config: HttpConfig) -> Self {
+        let memory = InMemory::new("2026-11-22T09:00:00Z".parse().unwrap());
+        let slate = memory.slate();
+        let mut keys = Vec::new();
+        for (org, email) in [("Acme", "rita@acme.example"), ("Beta", "olga@beta.example")] {
+            let (o, r) = slate.create_account(account(org, email)).await.unwrap();
+            let caller = Caller { organization_id: o.id, recruiter_id: r.id };
+            let (_, secret) = slate.create_api_key(caller, Label::parse("tests").unwrap()).await.unwrap();
+            keys.push(secret.expose().to_owned());
+        }
+        let app = slate_http::router(AppState::new(slate, Arc::new(Ready), config));
+        let b = keys.pop().unwrap();
+        let a = keys.pop().unwrap();
+        Self { memory, app, a, b }
+    }
+
+    async fn send(&self, request: Request<Body>) -> (StatusCode, axum::http::HeaderMap, Value) {
+        let response = self.app.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = axum::body::to_bytes(response.into_body(), 10 << 20).await.unwrap();
+        let value = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()))
+        };
+        (status, headers, value)
+    }
+
+    async fn call(&self, method: Method, path: &str, key: &str, body: Option<Value>) -> (StatusCode, Value) {
+        let mut r = Request::builder().method(method).uri(path).header(header::AUTHORIZATION, format!("Bearer {key}"));
+        let body = match body {
+            Some(v) => {
+                r = r.header(header::CONTENT_TYPE, "application/json");
+                Body::from(v.to_string())
+            }
+            None => Body::empty(),
+        };
+        let (status, _, value) = self.send(r.body(body).unwrap()).await;
+        (status, value)
+    }
+
+    async fn ok(&self, method: Method, path: &str, body: Option<Value>, expect: StatusCode) -> Value {
+        let (status, value) = self.call(method.clone(), path, &self.a, body).await;
+        assert_eq!(status, expect, "{method} {path}: {value}");
+        value
+    }
+
+    /// A published interview, a job, an internal candidate and an invitation, all Acme's.
+    async fn acme_records(&self) -> Records {
+        let job = self
+            .ok(
+                Method::POST,
+                "/api/v1/jobs",
+                Some(json!({"title": "Backend engineer", "company_name": "Acme"})),
+                StatusCode::CREATED,
+            )
+            .await;
+        let interview = self
+            .ok(Method::POST, "/api/v1/interviews", Some(interview_body(job["id"].as_str())), StatusCode::CREATED)
+            .await;
+        let id = interview["id"].as_str().unwrap().to_owned();
+        self.ok(Method::POST, &format!("/api/v1/interviews/{id}/publish"), None, StatusCode::OK).await;
+        let candidate = self
+            .ok(
+                Method::POST,
+                "/api/v1/candidates",
+                Some(json!({"first_name": "Grace", "last_name": "Hopper", "email": "grace@example.com"})),
+                StatusCode::CREATED,
+            )
+            .await;
+        let invitation = self
+            .ok(
+                Method::POST,
+                "/api/v1/invitations",
+                Some(json!({"candidate_id": candidate["id"], "interview_id": id, "deadline": "2026-12-15"})),
+                StatusCode::CREATED,
+            )
+            .await;
+        Records {
+            job: job["id"].as_str().unwrap().into(),
+            interview: id,
+            candidate: candidate["id"].as_str().unwrap().into(),
+            invitation: invitation["id"].as_str().unwrap().into(),
+            link: invitation["link"].as_str().unwrap().into(),
+        }
+    }
+}
+
+struct Records {
+    job: String,
+    interview: String,
+    candidate: String,
+    invitation: String,
+    link: String,
+}
+
+fn interview_body(job: Option<&str>) -> Value {
+    json!({
+        "name": "First round",
+        "job_id": job,
+        "intro": "Welcome!",
+        "question_language": "en",
+        "difficulty": "medium",
+        "questions": [
+            {"prompt": "Tell us about yourself.", "thinking_secs": 30, "max_answer_secs": 120, "retakes": 1},
+            {"prompt": "Why us?", "thinking_secs": 20, "max_answer_secs": 90}
+        ]
+    })
+}
+
+// ---------------------------------------------------------------- success paths
+
+#[tokio::test]
+async fn every_endpoint_works_for_its_own_organization() {
+    let w = World::new().await;
+    let r = w.acme_records().await;
+
+    // Jobs.
+    let jobs = w.ok(Method::GET, "/api/v1/jobs", None, StatusCode::OK).await;
+    assert_eq!(jobs[0]["title"], "Backend engineer");
+    let job = w.ok(Method::GET, &format!("/api/v1/jobs/{}", r.job), None, StatusCode::OK).await;
+    assert_eq!(job["company_name"], "Acme");
+
+    // Interviews: get, list (all and by status), edit with the revision read, preview, archive.
+    let iv = w.ok(Method::GET, &format!("/api/v1/interviews/{}", r.interview), None, StatusCode::OK).await;
+    assert_eq!(iv["status"], "published");
+    assert_eq!(iv["estimated_duration_secs"], 260);
+    assert_eq!(iv["questions"].as_array().unwrap().len(), 2);
+    let listed = w.ok(Method::GET, "/api/v1/interviews?status=published", None, StatusCode::OK).await;
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    let drafts = w.ok(Method::GET, "/api/v1/interviews?status=draft", None, StatusCode::OK).await;
+    assert_eq!(drafts.as_array().unwrap().len(), 0);
+    let mut edit = interview_body(Some(&r.job));
+    edit["name"] = json!("First round (v2)");
+    edit["revision"] = iv["revision"].clone();
+    edit["questions"][0]["id"] = iv["questions"][0]["id"].clone();
+    let edited = w.ok(Method::PUT, &format!("/api/v1/interviews/{}", r.interview), Some(edit), StatusCode::OK).await;
+    assert_eq!(edited["name"], "First round (v2)");
+    assert_eq!(edited["questions"][0]["id"], iv["questions"][0]["id"], "question identity kept");
+    let preview = w.ok(Method::GET, &format!("/api/v1/interviews/{}/preview", r.interview), None, StatusCode::OK).await;
+    assert_eq!(preview["job_title"], "Backend engineer");
+    assert_eq!(preview["name"], "First round (v2)");
+
+    // Candidates: get, type-ahead, timeline.
+    let c = w.ok(Method::GET, &format!("/api/v1/candidates/{}", r.candidate), None, StatusCode::OK).await;
+    assert_eq!((c["kind"].as_str(), c["email"].as_str()), (Some("internal"), Some("grace@example.com")));
+    let found = w.ok(Method::GET, "/api/v1/candidates?prefix=hop", None, StatusCode::OK).await;
+    assert_eq!(found[0]["last_name"], "Hopper");
+    let none = w.ok(Method::GET, "/api/v1/candidates?prefix=zz", None, StatusCode::OK).await;
+    assert_eq!(none.as_array().unwrap().len(), 0);
+
+    // Invitations: the JSON shape.
+    let inv = w.ok(Method::GET, &format!("/api/v1/invitations/{}", r.invitation), None, StatusCode::OK).await;
+    assert_eq!(inv["status"], "queued");
+    assert_eq!(inv["email"], "grace@example.com");
+    assert_eq!(inv["language"], "en");
+    assert_eq!(inv["deadline"], "2026-12-15");
+    assert_eq!(inv["closes_at"], "2026-12-15T22:00:00Z", "end of 15 December in Athens, in UTC");
+    assert_eq!((inv["bcc_me"].as_bool(), inv["notify_me"].as_bool()), (Some(false), Some(false)));
+    assert_eq!(inv["candidate"]["last_name"], "Hopper");
+    assert_eq!(inv["interview"]["id"], r.interview.as_str());
+    assert_eq!(inv["created_at"], "2026-11-22T09:00:00Z");
+    assert!(r.link.starts_with("https://slate.example/i/") && r.link.len() > 60, "{}", r.link);
+
+    // An external candidate, with bcc and notify.
+    let ext = w
+        .ok(
+            Method::POST,
+            "/api/v1/invitations",
+            Some(json!({"first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.com",
+                        "interview_id": r.interview, "deadline": "2026-11-22", "language": "de",
+                        "bcc_me": true, "notify_me": true})),
+            StatusCode::CREATED,
+        )
+        .await;
+    assert_eq!((ext["language"].as_str(), ext["bcc_me"].as_bool()), (Some("de"), Some(true)));
+    let ext_id = ext["id"].as_str().unwrap();
+
+    // Listing: filters, search, sort and a cursor walk.
+    let page =
+        w.ok(Method::GET, "/api/v1/invitations?sort=candidate_name&order=asc&limit=1", None, StatusCode::OK).await;
+    assert_eq!(page["items"][0]["candidate"]["last_name"], "Hopper");
+    let cursor = page["next_cursor"].as_str().unwrap();
+    let page2 = w
+        .ok(
+            Method::GET,
+            &format!("/api/v1/invitations?sort=candidate_name&order=asc&limit=1&cursor={cursor}"),
+            None,
+            StatusCode::OK,
+        )
+        .await;
+    assert_eq!(page2["items"][0]["candidate"]["last_name"], "Lovelace");
+    let searched = w.ok(Method::GET, "/api/v1/invitations?q=ADA", None, StatusCode::OK).await;
+    assert_eq!(searched["items"].as_array().unwrap().len(), 1);
+    let filtered = w
+        .ok(
+            Method::GET,
+            &format!("/api/v1/invitations?status=queued,sent&interview_id={}&deadline_to=2026-11-30", r.interview),
+            None,
+            StatusCode::OK,
+        )
+        .await;
+    assert_eq!(filtered["items"][0]["id"], ext_id);
+    assert_eq!(filtered["items"].as_array().unwrap().len(), 1);
+
+    // Actions: resend, extend the deadline, cancel; messages and timeline show them.
+    let resent =
+        w.ok(Method::POST, &format!("/api/v1/invitations/{}/resend", r.invitation), None, StatusCode::OK).await;
+    assert_eq!(resent["link"], r.link.as_str(), "a resend keeps the link");
+    let moved = w
+        .ok(
+            Method::PUT,
+            &format!("/api/v1/invitations/{}/deadline", r.invitation),
+            Some(json!({"deadline": "2026-12-31"})),
+            StatusCode::OK,
+        )
+        .await;
+    assert_eq!(moved["closes_at"], "2026-12-31T22:00:00Z");
+    let messages =
+        w.ok(Method::GET, &format!("/api/v1/invitations/{}/messages", r.invitation), None, StatusCode::OK).await;
+    let kinds: Vec<_> = messages.as_array().unwrap().iter().map(|m| m["kind"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(kinds, ["invitation", "resend"]);
+    assert_eq!(messages[0]["state"], "pending");
+    let cancelled =
+        w.ok(Method::POST, &format!("/api/v1/invitations/{}/cancel", r.invitation), None, StatusCode::OK).await;
+    assert_eq!(cancelled["status"], "cancelled");
+    assert_ne!(cancelled["link"], r.link.as_str(), "cancelling revokes the old link");
+    let timeline =
+        w.ok(Method::GET, &format!("/api/v1/candidates/{}/timeline", r.candidate), None, StatusCode::OK).await;
+    let names: Vec<_> = timeline.as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(names, ["invited", "resent", "deadline_changed", "cancelled"]);
+    assert_eq!(timeline[2]["details"]["to"], "2026-12-31");
+    assert_eq!(timeline[0]["actor"], "recruiter");
+
+    // The candidate's link opens the external invitation.
+    let token = ext["link"].as_str().unwrap().rsplit('/').next().unwrap().to_owned();
+    let (status, view) = w.call(Method::POST, &format!("/api/v1/links/{token}/open"), "", None).await;
+    assert_eq!(status, StatusCode::OK, "{view}");
+    assert_eq!((view["status"].as_str(), view["first_name"].as_str()), (Some("opened"), Some("Ada")));
+    assert_eq!(view["interview"]["questions"].as_array().unwrap().len(), 2);
+
+    // Archive a published interview.
+    let archived =
+        w.ok(Method::POST, &format!("/api/v1/interviews/{}/archive", r.interview), None, StatusCode::OK).await;
+    assert_eq!(archived["status"], "archived");
+
+    // API keys: list, create (secret once), revoke.
+    let created = w.ok(Method::POST, "/api/v1/api-keys", Some(json!({"name": "ATS"})), StatusCode::CREATED).await;
+    let secret = created["secret"].as_str().unwrap().to_owned();
+    assert!(secret.starts_with("slate_k_"));
+    let keys = w.ok(Method::GET, "/api/v1/api-keys", None, StatusCode::OK).await;
+    assert_eq!(keys.as_array().unwrap().len(), 2);
+    assert!(keys.as_array().unwrap().iter().all(|k| k.get("secret").is_none()), "secrets are never listed");
+    let (status, _) = w.call(Method::GET, "/api/v1/session", &secret, None).await;
+    assert_eq!(status, StatusCode::OK);
+    let revoked = w
+        .ok(Method::DELETE, &format!("/api/v1/api-keys/{}", created["id"].as_str().unwrap()), None, StatusCode::OK)
+        .await;
+    assert!(revoked["revoked_at"].is_string());
+    let (status, body) = w.call(Method::GET, "/api/v1/session", &secret, None).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("unauthenticated")));
+}
+
+// ---------------------------------------------------------------- failure paths
+
+#[tokio::test]
+async fn bad_input_gets_a_stable_code_and_names_the_field() {
+    let w = World::new().await;
+    let r = w.acme_records().await;
+    let draft = w.ok(Method::POST, "/api/v1/interviews", Some(interview_body(None)), StatusCode::CREATED).await;
+
+    let invite = |extra: Value| {
+        let mut body = json!({"first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.com",
+                              "interview_id": r.interview, "deadline": "2026-12-15"});
+        for (k, v) in extra.as_object().unwrap() {
+            body[k] = v.clone();
+        }
+        body
+    };
+    let cases: Vec<(Value, StatusCode, &str, Option<&str>)> = vec![
+        (invite(json!({"email": "not-an-email"})), StatusCode::UNPROCESSABLE_ENTITY, "invalid_email", Some("email")),
+        (
+            invite(json!({"email": "a@b.example\r\nBcc: x@y.example"})),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_email",
+            Some("email"),
+        ),
+        (
+            invite(json!({"deadline": "2026-11-21"})),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "deadline_in_past",
+            Some("deadline"),
+        ),
+        (
+            invite(json!({"deadline": "2030-01-01"})),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "deadline_too_far",
+            Some("deadline"),
+        ),
+        (
+            invite(json!({"deadline": "15/12/2026"})),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+            Some("deadline"),
+        ),
+        (
+            invite(json!({"interview_id": draft["id"]})),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "interview_not_published",
+            Some("interview_id"),
+        ),
+        (
+            invite(json!({"interview_id": "00000000-0000-0000-0000-00000000dead"})),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "interview_not_found",
+            Some("interview_id"),
+        ),
+        (
+            invite(json!({"language": "klingon"})),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+            Some("language"),
+        ),
+        (
+            invite(json!({"first_name": "   "})),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+            Some("first_name"),
+        ),
+        (invite(json!({"surprise": 1})), StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", None),
+        (json!({"interview_id": r.interview}), StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", Some("deadline")),
+        (invite(json!({"email": null})), StatusCode::UNPROCESSABLE_ENTITY, "email_required", Some("email")),
+        (
+            invite(
+                json!({"candidate_id": "00000000-0000-0000-0000-00000000dead", "first_name": null, "last_name": null}),
+            ),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "candidate_not_found",
+            Some("candidate_id"),
+        ),
+    ];
+    for (body, status, code, field) in cases {
+        let (got, err) = w.call(Method::POST, "/api/v1/invitations", &w.a, Some(body.clone())).await;
+        assert_eq!((got, err["code"].as_str()), (status, Some(code)), "{body} → {err}");
+        if let Some(field) = field {
+            assert_eq!(err["field"], field, "{body} → {err}");
+        }
+        assert!(err["message"].as_str().is_some_and(|m| !m.is_empty()));
+    }
+
+    // Inviting the same address twice while the first is open.
+    let first = w.call(Method::POST, "/api/v1/invitations", &w.a, Some(invite(json!({})))).await;
+    assert_eq!(first.0, StatusCode::CREATED);
+    let (status, err) =
+        w.call(Method::POST, "/api/v1/invitations", &w.a, Some(invite(json!({"email": "ADA@example.com"})))).await;
+    assert_eq!((status, err["code"].as_str()), (StatusCode::CONFLICT, Some("already_invited")));
+
+    // Interviews: a bad question names its index; a stale revision conflicts; an archived one refuses edits.
+    let mut bad = interview_body(None);
+    bad["questions"][1]["prompt"] = json!("");
+    let (status, err) = w.call(Method::POST, "/api/v1/interviews", &w.a, Some(bad)).await;
+    assert_eq!((status, err["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("questions[1].prompt")));
+    let mut bad = interview_body(None);
+    bad["questions"][0]["thinking_secs"] = json!(100_000);
+    let (status, err) = w.call(Method::POST, "/api/v1/interviews", &w.a, Some(bad)).await;
+    assert_eq!((status, err["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("questions[0]")), "{err}");
+    let mut bad = interview_body(Some("00000000-0000-0000-0000-00000000dead"));
+    bad["name"] = json!("x");
+    let (status, err) = w.call(Method::POST, "/api/v1/interviews", &w.a, Some(bad)).await;
+    assert_eq!((status, err["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("job_not_found")));
+    let mut stale = interview_body(None);
+    stale["revision"] = json!(99);
+    let (status, err) = w.call(Method::PUT, &format!("/api/v1/interviews/{}", r.interview), &w.a, Some(stale)).await;
+    assert_eq!((status, err["code"].as_str()), (StatusCode::CONFLICT, Some("conflict")));
+    let (status, err) = w.call(Method::POST, &format!("/api/v1/interviews/{}/publish", r.interview), &w.a, None).await;
+    assert_eq!((status, err["code"].as_str()), (StatusCode::CONFLICT, Some("invalid_transition")), "publishing twice");
+    let (status, err) = w.call(Method::GET, "/api/v1/interviews?status=deleted", &w.a, None).await;
+    assert_eq!((status, err["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("status")));
+
+    // Invitation actions refused by the lifecycle.
+    let path = format!("/api/v1/invitations/{}", r.invitation);
+    let (status, err) =
+        w.call(Method::PUT, &format!("{path}/email"), &w.a, Some(json!({"email": "new@example.com"}))).await;
+    assert_eq!(
+        (status, err["code"].as_str()),
+        (StatusCode::CONFLICT, Some("invalid_transition")),
+        "only bounced addresses are corrected"
+    );
+    let (status, err) =
+        w.call(Method::PUT, &format!("{path}/deadline"), &w.a, Some(json!({"deadline": "2020-01-01"}))).await;
+    assert_eq!((status, err["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("deadline_in_past")));
+    w.ok(Method::POST, &format!("{path}/cancel"), None, StatusCode::OK).await;
+    let (status, err) = w.call(Method::POST, &format!("{path}/cancel"), &w.a, None).await;
+    assert_eq!((status, err["code"].as_str()), (StatusCode::CONFLICT, Some("invalid_transition")));
+    let (status, err) = w.call(Method::POST, &format!("{path}/resend"), &w.a, None).await;
+    assert_eq!((status, err["code"].as_str()), (StatusCode::CONFLICT, Some("invalid_transition")));
+
+    // The cancelled link is closed; a made-up one is invalid.
+    let token = r.link.rsplit('/').next().unwrap();
+    let (status, err) = w.call(Method::POST, &format!("/api/v1/links/{token}/open"), "", None).await;
+    assert_eq!(
+        (status, err["code"].as_str()),
+        (StatusCode::NOT_FOUND, Some("invalid_link")),
+        "the old link version is revoked"
+    );
+    let (status, err) = w.call(Method::POST, "/api/v1/links/not-a-token/open", "", None).await;
+    assert_eq!((status, err["code"].as_str()), (StatusCode::NOT_FOUND, Some("invalid_link")));
+
+    // Query parameters.
+    for (q, field) in [
+        ("status=lost", "status"),
+        ("sort=age", "sort"),
+        ("order=up", "order"),
+        ("limit=0", "limit"),
+        ("cursor=garbage", "cursor"),
+        ("deadline_from=yesterday", "deadline_from"),
+        ("job_id=7", "job_id"),
+    ] {
+        let (status, err) = w.call(Method::GET, &format!("/api/v1/invitations?{q}"), &w.a, None).await;
+        assert_eq!((status, err["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some(field)), "{q}: {err}");
+    }
+    let (status, err) = w.call(Method::GET, "/api/v1/candidates?prefix=", &w.a, None).await;
+    assert_eq!((status, err["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("prefix")));
+
+    // Unknown and malformed ids, unknown routes.
+    for path in
+        ["/api/v1/invitations/00000000-0000-0000-0000-00000000dead", "/api/v1/invitations/nope", "/api/v1/nothing"]
+    {
+        let (status, err) = w.call(Method::GET, path, &w.a, None).await;
+        assert_eq!((status, err["code"].as_str()), (StatusCode::NOT_FOUND, Some("not_found")), "{path}");
+    }
+
+    // Bodies: not JSON, wrong content type, too large.
+    let request = |ct: &str, body: String| {
+        Request::post("/api/v1/jobs")
+            .header(header::AUTHORIZATION, format!("Bearer {}", w.a))
+            .header(header::CONTENT_TYPE, ct)
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let (status, _, err) = w.send(request("application/json", "{not json".into())).await;
+    assert_eq!((status, err["code"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_json")));
+    let (status, _, err) = w.send(request("text/plain", "{}".into())).await;
+    assert_eq!((status, err["code"].as_str()), (StatusCode::UNSUPPORTED_MEDIA_TYPE, Some("unsupported_media_type")));
+    let huge = json!({"title": "x".repeat(2 << 20), "company_name": "Acme"}).to_string();
+    let (status, _, err) = w.send(request("application/json", huge)).await;
+    assert_eq!((status, err["code"].as_str()), (StatusCode::PAYLOAD_TOO_LARGE, Some("payload_too_large")));
+    let (status, err) =
+        w.call(Method::POST, "/api/v1/jobs", &w.a, Some(json!({"title": "x".repeat(201), "company_name": "A"}))).await;
+    assert_eq!((status, err["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("title")));
+}
+
+#[tokio::test]
+async fn without_valid_credentials_everything_is_401() {
+    let w = World::new().await;
+    let r = w.acme_records().await;
+    for (method, path) in endpoints(&r) {
+        for key in ["", "slate_k_forged", "slate_s_not-a-key", &format!("{}x", w.a)] {
+            let (status, err) = w.call(method.clone(), &path, key, Some(json!({}))).await;
+            assert_eq!(
+                (status, err["code"].as_str()),
+                (StatusCode::UNAUTHORIZED, Some("unauthenticated")),
+                "{method} {path} with {key:?}"
+            );
+        }
+    }
+}
+
+// ---------------------------------------------------------------- tenancy
+
+/// Every recruiter-side endpoint that names a record, with Acme's ids.
+fn endpoints(r: &Records) -> Vec<(Method, String)> {
+    let (j, i, c, v) = (&r.job, &r.interview, &r.candidate, &r.invitation);
+    vec![
+        (Method::GET, format!("/api/v1/jobs/{j}")),
+        (Method::GET, format!("/api/v1/interviews/{i}")),
+        (Method::PUT, format!("/api/v1/interviews/{i}")),
+        (Method::POST, format!("/api/v1/interviews/{i}/publish")),
+        (Method::POST, format!("/api/v1/interviews/{i}/archive")),
+        (Method::GET, format!("/api/v1/interviews/{i}/preview")),
+        (Method::GET, format!("/api/v1/candidates/{c}")),
+        (Method::GET, format!("/api/v1/candidates/{c}/timeline")),
+        (Method::GET, format!("/api/v1/invitations/{v}")),
+        (Method::POST, format!("/api/v1/invitations/{v}/resend")),
+        (Method::PUT, format!("/api/v1/invitations/{v}/deadline")),
+        (Method::PUT, format!("/api/v1/invitations/{v}/email")),
+        (Method::POST, format!("/api/v1/invitations/{v}/cancel")),
+        (Method::GET, format!("/api/v1/invitations/{v}/messages")),
+    ]
+}
+
+#[tokio::test]
+async fn another_organization_gets_404_from_every_endpoint_and_sees_nothing() {
+    let w = World::new().await;
+    let r = w.acme_records().await;
+    let bodies = |path: &str| -> Option<Value> {
+        if path.ends_with("/deadline") {
+            Some(json!({"deadline": "2026-12-20"}))
+        } else if path.ends_with("/email") {
+            Some(json!({"email": "x@example.com"}))
+        } else {
+            Some(interview_body(None))
+        }
+    };
+    for (method, path) in endpoints(&r) {
+        let body = if method == Method::PUT { bodies(&path) } else { None };
+        let (status, err) = w.call(method.clone(), &path, &w.b, body).await;
+        assert_eq!(
+            (status, err["code"].as_str()),
+            (StatusCode::NOT_FOUND, Some("not_found")),
+            "{method} {path}: {err}"
+        );
+    }
+    // Beta cannot revoke Acme's key either.
+    let acme_keys = w.ok(Method::GET, "/api/v1/api-keys", None, StatusCode::OK).await;
+    let (status, _) =
+        w.call(Method::DELETE, &format!("/api/v1/api-keys/{}", acme_keys[0]["id"].as_str().unwrap()), &w.b, None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // Inviting to Acme's interview, or Acme's candidate, from Beta.
+    let (status, err) = w
+        .call(
+            Method::POST,
+            "/api/v1/invitations",
+            &w.b,
+            Some(json!({"candidate_id": r.candidate, "interview_id": r.interview, "deadline": "2026-12-15"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+    assert!(["candidate_not_found", "interview_not_found"].contains(&err["code"].as_str().unwrap()));
+    let (status, err) = w.call(Method::POST, "/api/v1/interviews", &w.b, Some(interview_body(Some(&r.job)))).await;
+    assert_eq!((status, err["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("job_not_found")));
+    // Lists are empty for Beta.
+    for path in ["/api/v1/jobs", "/api/v1/interviews", "/api/v1/candidates?prefix=hop"] {
+        let (status, list) = w.call(Method::GET, path, &w.b, None).await;
+        assert_eq!((status, list.as_array().map(Vec::len)), (StatusCode::OK, Some(0)), "{path}");
+    }
+    let (_, page) = w.call(Method::GET, "/api/v1/invitations", &w.b, None).await;
+    assert_eq!(page["items"].as_array().map(Vec::len), Some(0));
+    let (_, keys) = w.call(Method::GET, "/api/v1/api-keys", &w.b, None).await;
+    assert_eq!(keys.as_array().map(Vec::len), Some(1), "only Beta's own key");
+    // And nothing of Acme's changed.
+    let inv = w.ok(Method::GET, &format!("/api/v1/invitations/{}", r.invitation), None, StatusCode::OK).await;
+    assert_eq!((inv["status"].as_str(), inv["deadline"].as_str()), (Some("queued"), Some("2026-12-15")));
+    assert_eq!(w.memory.store.all_messages().len(), 1, "no resend was queued");
+}
+
+// ---------------------------------------------------------------- sessions and CSRF
+
+async fn log_in(w: &World, email: &str, password: &str) -> (StatusCode, axum::http::HeaderMap, Value) {
+    w.send(
+        Request::post("/api/v1/session")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(json!({"email": email, "password": password}).to_string()))
+            .unwrap(),
+    )
+    .await
+}
+
+fn with_cookie(method: Method, path: &str, cookie: &str, csrf: Option<&str>, body: Option<Value>) -> Request<Body> {
+    let mut r = Request::builder().method(method).uri(path).header(header::COOKIE, cookie);
+    if let Some(t) = csrf {
+        r = r.header("x-csrf-token", t);
+    }
+    match body {
+        Some(b) => r.header(header::CONTENT_TYPE, "application/json").body(Body::from(b.to_string())).unwrap(),
+        None => r.body(Body::empty()).unwrap(),
+    }
+}
+
+#[tokio::test]
+async fn login_csrf_and_logout() {
+    let w = World::new().await;
+    let (status, _, err) = log_in(&w, "rita@acme.example", "wrong password!").await;
+    assert_eq!((status, err["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("invalid_credentials")));
+    let (status, _, err) = log_in(&w, "nobody@acme.example", "correct horse battery").await;
+    assert_eq!(
+        (status, err["code"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("invalid_credentials")),
+        "unknown emails look the same"
+    );
+    let (status, _, err) = log_in(&w, "not an email", "correct horse battery").await;
+    assert_eq!((status, err["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("email")));
+
+    let (status, headers, body) = log_in(&w, "rita@acme.example", "correct horse battery").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let set_cookie = headers.get(header::SET_COOKIE).unwrap().to_str().unwrap().to_owned();
+    // Served over https: a __Host- cookie, Secure, HttpOnly, SameSite.
+    assert!(set_cookie.starts_with("__Host-slate_session=slate_s_"), "{set_cookie}");
+    for attribute in ["HttpOnly", "Secure", "SameSite=Lax", "Path=/", "Max-Age=43200"] {
+        assert!(set_cookie.contains(attribute), "{attribute} in {set_cookie}");
+    }
+    let cookie = set_cookie.split(';').next().unwrap().to_owned();
+    let csrf = body["csrf_token"].as_str().unwrap().to_owned();
+    assert_eq!(body["recruiter"]["email"], "rita@acme.example");
+
+    // Reading needs no token; the session endpoint returns it again.
+    let (status, _, me) = w.send(with_cookie(Method::GET, "/api/v1/session", &cookie, None, None)).await;
+    assert_eq!((status, me["csrf_token"].as_str()), (StatusCode::OK, Some(csrf.as_str())));
+
+    // Changing state with the cookie alone (a cross-site form) is refused, and nothing is written.
+    let job = json!({"title": "Designer", "company_name": "Acme"});
+    for token in [None, Some("wrong"), Some("")] {
+        let (status, _, err) =
+            w.send(with_cookie(Method::POST, "/api/v1/jobs", &cookie, token, Some(job.clone()))).await;
+        assert_eq!((status, err["code"].as_str()), (StatusCode::FORBIDDEN, Some("csrf_failed")), "{token:?}");
+    }
+    let (_, jobs) = w.call(Method::GET, "/api/v1/jobs", &w.a, None).await;
+    assert_eq!(jobs.as_array().map(Vec::len), Some(0));
+    // Another session's token does not fit this one.
+    let (_, _, other) = log_in(&w, "olga@beta.example", "correct horse battery").await;
+    let (status, _, _) = w
+        .send(with_cookie(Method::POST, "/api/v1/jobs", &cookie, other["csrf_token"].as_str(), Some(job.clone())))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    // With the right token it works.
+    let (status, _, created) = w.send(with_cookie(Method::POST, "/api/v1/jobs", &cookie, Some(&csrf), Some(job))).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+
+    // Logging out needs the token too, ends the session and clears the cookie.
+    let (status, _, _) = w.send(with_cookie(Method::DELETE, "/api/v1/session", &cookie, None, None)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, headers, _) = w.send(with_cookie(Method::DELETE, "/api/v1/session", &cookie, Some(&csrf), None)).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let cleared = headers.get(header::SET_COOKIE).unwrap().to_str().unwrap();
+    assert!(cleared.starts_with("__Host-slate_session=;") && cleared.contains("Max-Age=0"), "{cleared}");
+    let (status, _, err) = w.send(with_cookie(Method::GET, "/api/v1/session", &cookie, None, None)).await;
+    assert_eq!((status, err["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("unauthenticated")));
+    // A session secret is no API key, and an API key is no cookie.
+    let secret = cookie.split_once('=').unwrap().1.to_owned();
+    let (status, _) = w.call(Method::GET, "/api/v1/session", &secret, None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, _, _) =
+        w.send(with_cookie(Method::GET, "/api/v1/session", &format!("__Host-slate_session={}", w.a), None, None)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn plain_http_cookies_are_not_secure() {
+    let w = World::with(HttpConfig { public_url: "http://127.0.0.1:8080".into(), ..HttpConfig::default() }).await;
+    let (_, headers, _) = log_in(&w, "rita@acme.example", "correct horse battery").await;
+    let set_cookie = headers.get(header::SET_COOKIE).unwrap().to_str().unwrap();
+    assert!(set_cookie.starts_with("slate_session=") && !set_cookie.contains("Secure"), "{set_cookie}");
+}
+
+// ---------------------------------------------------------------- limits
+
+fn from(ip: [u8; 4], mut r: Request<Body>) -> Request<Body> {
+    r.extensions_mut().insert(ConnectInfo(SocketAddr::from((ip, 40000))));
+    r
+}
+
+#[tokio::test]
+async fn logins_and_candidate_links_are_rate_limited_per_address() {
+    let w = World::with(HttpConfig { login_per_minute: 3, links_per_minute: 2, ..HttpConfig::default() }).await;
+    let attempt = || {
+        Request::post("/api/v1/session")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(json!({"email": "rita@acme.example", "password": "guess guess guess"}).to_string()))
+            .unwrap()
+    };
+    for _ in 0..3 {
+        let (status, _, _) = w.send(from([10, 0, 0, 1], attempt())).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    let (status, _, err) = w.send(from([10, 0, 0, 1], attempt())).await;
+    assert_eq!((status, err["code"].as_str()), (StatusCode::TOO_MANY_REQUESTS, Some("rate_limited")));
+    // Another address is not affected.
+    let (status, _, _) = w.send(from([10, 0, 0, 2], attempt())).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    let open = || Request::post("/api/v1/links/guessing/open").body(Body::empty()).unwrap();
+    for _ in 0..2 {
+        assert_eq!(w.send(from([10, 0, 0, 3], open())).await.0, StatusCode::NOT_FOUND);
+    }
+    assert_eq!(w.send(from([10, 0, 0, 3], open())).await.0, StatusCode::TOO_MANY_REQUESTS);
+
+    let (_, _, metrics) = w.send(Request::get("/metrics").body(Body::empty()).unwrap()).await;
+    let metrics = metrics.as_str().unwrap().to_owned();
+    assert!(metrics.contains(r#"slate_rate_limited_total{limit="login"} 1"#), "{metrics}");
+    assert!(metrics.contains(r#"slate_rate_limited_total{limit="link"} 1"#), "{metrics}");
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_the_last_forwarded_address_counts() {
+    let w = World::with(HttpConfig { login_per_minute: 1, trust_forwarded_for: true, ..HttpConfig::default() }).await;
+    let attempt = |xff: &str| {
+        from(
+            [127, 0, 0, 1],
+            Request::post("/api/v1/session")
+                .header(header::CONTENT_TYPE, "application/json")
+                .header("x-forwarded-for", xff)
+                .body(Body::from(json!({"email": "rita@acme.example", "password": "guess guess guess"}).to_string()))
+                .unwrap(),
+        )
+    };
+    assert_eq!(w.send(attempt("1.1.1.1, 203.0.113.9")).await.0, StatusCode::UNAUTHORIZED);
+    // A client forging the left part is still the proxy-reported 203.0.113.9.
+    assert_eq!(w.send(attempt("9.9.9.9, 203.0.113.9")).await.0, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(w.send(attempt("203.0.113.10")).await.0, StatusCode::UNAUTHORIZED);
+}
+
+// ---------------------------------------------------------------- documentation and operations
+
+#[tokio::test]
+async fn the_openapi_document_describes_every_endpoint_and_the_reference_page_renders_it() {
+    let w = World::new().await;
+    let r = w.acme_records().await;
+    let (status, _, doc) = w.send(Request::get("/api/v1/openapi.json").body(Body::empty()).unwrap()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    let paths = doc["paths"].as_object().unwrap();
+    let mut expected = endpoints(&r)
+        .into_iter()
+        .map(|(m, p)| {
+            (
+                m,
+                p.replace(&r.job, "{id}")
+                    .replace(&r.interview, "{id}")
+                    .replace(&r.candidate, "{id}")
+                    .replace(&r.invitation, "{id}"),
+            )
+        })
+        .collect::<Vec<_>>();
+    for (m, p) in [
+        (Method::POST, "/api/v1/session"),
+        (Method::GET, "/api/v1/session"),
+        (Method::DELETE, "/api/v1/session"),
+        (Method::GET, "/api/v1/api-keys"),
+        (Method::POST, "/api/v1/api-keys"),
+        (Method::DELETE, "/api/v1/api-keys/{id}"),
+        (Method::GET, "/api/v1/jobs"),
+        (Method::POST, "/api/v1/jobs"),
+        (Method::GET, "/api/v1/interviews"),
+        (Method::POST, "/api/v1/interviews"),
+        (Method::GET, "/api/v1/candidates"),
+        (Method::POST, "/api/v1/candidates"),
+        (Method::GET, "/api/v1/invitations"),
+        (Method::POST, "/api/v1/invitations"),
+        (Method::POST, "/api/v1/links/{token}/open"),
+    ] {
+        expected.push((m, p.to_owned()));
+    }
+    for (method, path) in &expected {
+        let op = &paths.get(path).unwrap_or_else(|| panic!("{path} missing"))[method.as_str().to_lowercase()];
+        assert!(op.is_object(), "{method} {path} undocumented");
+        assert!(
+            op["responses"].as_object().is_some_and(|r| r.len() >= 2),
+            "{method} {path}: success and failure documented"
+        );
+    }
+    assert_eq!(
+        expected.len(),
+        paths.values().map(|p| p.as_object().unwrap().len()).sum::<usize>(),
+        "no undocumented extras"
+    );
+    assert!(doc["components"]["securitySchemes"]["api_key"].is_object());
+    assert!(doc["components"]["schemas"]["InvitationDto"]["properties"]["closes_at"].is_object());
+
+    let (status, _, page) = w.send(Request::get("/api/docs").body(Body::empty()).unwrap()).await;
+    assert_eq!(status, StatusCode::OK);
+    let page = page.as_str().unwrap();
+    assert!(
+        page.contains("<code>/api/v1/invitations/{id}/resend</code>") && page.contains("id=\"schema-InvitationDto\"")
+    );
+    assert!(!page.contains("<script"), "no scripts, nothing from a CDN");
+}
+
+#[tokio::test]
+async fn health_readiness_and_metrics() {
+    let w = World::new().await;
+    let r = w.acme_records().await;
+    let (status, _, body) = w.send(Request::get("/healthz").body(Body::empty()).unwrap()).await;
+    assert_eq!((status, body["status"].as_str()), (StatusCode::OK, Some("ok")));
+    let (status, _, body) = w.send(Request::get("/readyz").body(Body::empty()).unwrap()).await;
+    assert_eq!((status, body["status"].as_str()), (StatusCode::OK, Some("ready")));
+    w.call(Method::GET, "/api/v1/invitations/00000000-0000-0000-0000-00000000dead", &w.a, None).await;
+    let (status, headers, body) = w.send(Request::get("/metrics").body(Body::empty()).unwrap()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("application/openmetrics-text"));
+    let text = body.as_str().unwrap();
+    assert!(
+        text.contains(r#"slate_http_requests_total{method="POST",route="/api/v1/invitations",status="201"} 1"#),
+        "{text}"
+    );
+    assert!(text.contains(r#"route="/api/v1/invitations/{id}",status="404"} 1"#), "{text}");
+    assert!(text.contains("slate_http_request_duration_seconds_bucket"), "{text}");
+    assert!(text.contains("slate_outbox_depth 1"), "the queued invitation email: {text}");
+    assert!(!text.contains(&r.invitation), "ids never become labels");
+}
