@@ -17,8 +17,13 @@ use serde_json::{Value, json};
 fn binary() -> PathBuf {
     // target/<profile>/deps/e2e-… → target/<profile>/slate
     let exe = std::env::current_exe().unwrap();
-    let path = exe.parent().and_then(|deps| deps.parent()).unwrap().join(format!("slate{}", std::env::consts::EXE_SUFFIX));
-    assert!(path.exists(), "{} is missing: run `cargo test --workspace` or `cargo build -p slate-app` first", path.display());
+    let path =
+        exe.parent().and_then(|deps| deps.parent()).unwrap().join(format!("slate{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        path.exists(),
+        "{} is missing: run `cargo test --workspace` or `cargo build -p slate-app` first",
+        path.display()
+    );
     path
 }
 
@@ -50,11 +55,20 @@ impl Drop for Slate {
     }
 }
 
-fn http(address: &str, method: &str, path: &str, headers: &[(&str, &str)], body: Option<&Value>) -> (u16, String, Value) {
+fn http(
+    address: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Option<&Value>,
+) -> (u16, String, Value) {
     let mut stream = TcpStream::connect(address).unwrap();
     stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
     let body = body.map(ToString::to_string).unwrap_or_default();
-    let mut request = format!("{method} {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
+    let mut request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
     if !body.is_empty() {
         request.push_str("Content-Type: application/json\r\n");
     }
@@ -107,7 +121,8 @@ fn a_newcomer_starts_slate_creates_an_api_key_and_invites_a_candidate() {
         .to_owned();
 
     // An API key from the CLI: the key alone on stdout.
-    let out = slate.command().args(["create-api-key", "--email", "admin@slate.example", "--name", "e2e"]).output().unwrap();
+    let out =
+        slate.command().args(["create-api-key", "--email", "admin@slate.example", "--name", "e2e"]).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let key = String::from_utf8(out.stdout).unwrap().trim().to_owned();
     assert!(key.starts_with("slate_k_") && !key.contains('\n'), "{key}");
@@ -156,15 +171,16 @@ fn a_newcomer_starts_slate_creates_an_api_key_and_invites_a_candidate() {
     assert_eq!((messages[0]["kind"].as_str(), messages[0]["state"].as_str()), (Some("invitation"), Some("pending")));
 
     // The seeded password logs in (Argon2id for real), and the session works.
-    let (status, head, session) =
-        http(&address, "POST", "/api/v1/session", &[], Some(&json!({"email": "admin@slate.example", "password": password})));
+    let (status, head, session) = http(
+        &address,
+        "POST",
+        "/api/v1/session",
+        &[],
+        Some(&json!({"email": "admin@slate.example", "password": password})),
+    );
     assert_eq!(status, 200, "{session}");
-    let cookie = head
-        .lines()
-        .find_map(|l| l.strip_prefix("set-cookie: "))
-        .and_then(|c| c.split(';').next())
-        .unwrap()
-        .to_owned();
+    let cookie =
+        head.lines().find_map(|l| l.strip_prefix("set-cookie: ")).and_then(|c| c.split(';').next()).unwrap().to_owned();
     let (status, _, me) = http(&address, "GET", "/api/v1/session", &[("Cookie", &cookie)], None);
     assert_eq!((status, me["recruiter"]["email"].as_str()), (200, Some("admin@slate.example")));
     let (status, _, docs) = http(&address, "GET", "/api/v1/openapi.json", &[], None);
@@ -183,7 +199,8 @@ fn a_newcomer_starts_slate_creates_an_api_key_and_invites_a_candidate() {
     slate.child = Some(child);
     let mut line = String::new();
     stdout.read_line(&mut line).unwrap();
-    let address = line.trim().strip_prefix("Slate is listening on http://").unwrap_or_else(|| panic!("{line:?}")).to_owned();
+    let address =
+        line.trim().strip_prefix("Slate is listening on http://").unwrap_or_else(|| panic!("{line:?}")).to_owned();
     let (status, _, again) = http(&address, "GET", &format!("/api/v1/invitations/{invitation_id}"), &auth, None);
     assert_eq!((status, again["link"].as_str()), (200, read["link"].as_str()), "same link after a restart");
     let _ = std::fs::remove_dir_all(&dir);
