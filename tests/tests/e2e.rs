@@ -4,7 +4,7 @@
 //! seeded password. Needs the binary: `cargo test --workspace` (or `./scripts/test`)
 //! builds it first.
 
-#![expect(clippy::unwrap_used, clippy::expect_used, reason = "test program: a panic is a failure")]
+#![expect(clippy::unwrap_used, reason = "test program: a panic is a failure")]
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
