@@ -149,7 +149,7 @@ impl State {
         match write {
             Write::InsertOrganization(o) => insert(&mut self.organizations, o.id, o, "organization"),
             Write::InsertRecruiter(r) => {
-                if self.recruiters.values().any(|x| x.email == r.email) {
+                if self.recruiters.values().any(|x| x.email.match_key() == r.email.match_key()) {
                     return Err(CommitError::Duplicate("recruiter email"));
                 }
                 insert(&mut self.recruiters, r.id, r, "recruiter")
@@ -317,7 +317,8 @@ impl RecruiterRepository for InMemoryStore {
     }
 
     async fn find_by_email(&self, email: &EmailAddress) -> Result<Option<Recruiter>, RepoError> {
-        Ok(lock(&self.state).recruiters.values().find(|r| &r.email == email).cloned())
+        let key = email.match_key();
+        Ok(lock(&self.state).recruiters.values().find(|r| r.email.match_key() == key).cloned())
     }
 }
 

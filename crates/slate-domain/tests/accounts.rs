@@ -63,9 +63,12 @@ async fn wrong_passwords_unknown_emails_and_taken_emails_are_refused() {
     let nobody = EmailAddress::parse("nobody@acme.example").unwrap();
     assert!(matches!(slate.log_in(&nobody, &pw("correct horse battery")).await, Err(LoginError::InvalidCredentials)));
     assert!(matches!(
-        slate.create_account(account("Other", "rita@acme.example")).await,
+        slate.create_account(account("Other", "RITA@acme.example")).await,
         Err(CreateAccountError::EmailTaken)
     ));
+    // Emails match case-insensitively, as in SQL.
+    let shouted = EmailAddress::parse("RITA@ACME.EXAMPLE").unwrap();
+    assert!(slate.log_in(&shouted, &pw("correct horse battery")).await.is_ok());
     // A recruiter added without a password cannot log in at all …
     let org = slate.create_organization(account("Beta", "x@beta.example").organization).await.unwrap();
     let bob = slate
