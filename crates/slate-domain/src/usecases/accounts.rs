@@ -1,6 +1,6 @@
 //! Accounts: first organization, passwords, logging in and out, API keys, authentication.
 
-use super::{Caller, Failed, NewOrganization, NewRecruiter, NotFoundError, Slate};
+use super::{Caller, Failed, NewOrganization, NewRecruiter, NotFoundError, Slate, unexpected};
 use crate::ports::{ChangeSet, RepoError, Write};
 use crate::{
     ApiKey, ApiKeyId, BearerSecret, EmailAddress, Label, Organization, OrganizationId, Password, PasswordHash,
@@ -192,10 +192,7 @@ impl Slate {
         };
         let mut changes = ChangeSet::new();
         changes.push(Write::DeleteExpiredSessions(now)).push(Write::InsertSession(session.clone()));
-        self.commit(changes).await.map_err(|e| match Failed::from(e) {
-            Failed::Internal(e) => e,
-            Failed::Conflict | Failed::Duplicate(_) => RepoError::new("unexpected conflict on insert"),
-        })?;
+        self.commit(changes).await.map_err(unexpected)?;
         Ok(LoggedIn { session, secret, recruiter, organization })
     }
 
@@ -206,10 +203,7 @@ impl Slate {
     pub async fn log_out(&self, session: SessionId) -> Result<(), RepoError> {
         let mut changes = ChangeSet::new();
         changes.push(Write::DeleteSession(session));
-        self.commit(changes).await.map_err(|e| match Failed::from(e) {
-            Failed::Internal(e) => e,
-            Failed::Conflict | Failed::Duplicate(_) => RepoError::new("unexpected conflict on delete"),
-        })
+        self.commit(changes).await.map_err(unexpected)
     }
 
     /// Who presents `secret`: a live session or an unrevoked API key.
@@ -276,10 +270,7 @@ impl Slate {
         };
         let mut changes = ChangeSet::new();
         changes.push(Write::InsertApiKey(key.clone()));
-        self.commit(changes).await.map_err(|e| match Failed::from(e) {
-            Failed::Internal(e) => e,
-            Failed::Conflict | Failed::Duplicate(_) => RepoError::new("unexpected conflict on insert"),
-        })?;
+        self.commit(changes).await.map_err(unexpected)?;
         Ok((key, BearerSecret::encode(SecretKind::ApiKey, id, &random)))
     }
 

@@ -222,6 +222,16 @@ impl From<CommitError> for Failed {
     }
 }
 
+/// A commit failure that cannot happen for writes keyed by fresh ids (inserts, deletes),
+/// reported as a storage error rather than invented into a domain error.
+fn unexpected(e: CommitError) -> RepoError {
+    match Failed::from(e) {
+        Failed::Internal(e) => e,
+        Failed::Conflict => RepoError::new("unexpected conflict"),
+        Failed::Duplicate(what) => RepoError::new(format!("unexpected duplicate {what}")),
+    }
+}
+
 fn delay(d: Duration) -> TimeDelta {
     TimeDelta::from_std(d).unwrap_or(TimeDelta::MAX)
 }

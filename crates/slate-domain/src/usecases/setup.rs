@@ -1,7 +1,7 @@
 //! Setting up: organizations, recruiters, jobs and internal candidates.
 
-use super::{Caller, Failed, Slate};
-use crate::ports::{ChangeSet, CommitError, RepoError, Write};
+use super::{Caller, Failed, Slate, unexpected};
+use crate::ports::{ChangeSet, RepoError, Write};
 use crate::{
     Candidate, CandidateId, CandidateKind, DisplayName, EmailAddress, Job, JobId, JobText, Language, LongText,
     Organization, OrganizationId, PersonName, PhoneNumber, Recruiter, RecruiterId, ReminderPolicy, TimeZone,
@@ -83,14 +83,6 @@ pub enum CreateCandidateError {
     Internal(#[from] RepoError),
 }
 
-fn internal(e: CommitError) -> RepoError {
-    match Failed::from(e) {
-        Failed::Internal(e) => e,
-        Failed::Conflict => RepoError::new("unexpected conflict on insert"),
-        Failed::Duplicate(what) => RepoError::new(format!("unexpected duplicate {what} on insert")),
-    }
-}
-
 impl Slate {
     /// Creates an organization.
     ///
@@ -106,7 +98,7 @@ impl Slate {
         };
         let mut changes = ChangeSet::new();
         changes.push(Write::InsertOrganization(org.clone()));
-        self.commit(changes).await.map_err(internal)?;
+        self.commit(changes).await.map_err(unexpected)?;
         Ok(org)
     }
 
@@ -150,7 +142,7 @@ impl Slate {
         };
         let mut changes = ChangeSet::new();
         changes.push(Write::InsertJob(job.clone()));
-        self.commit(changes).await.map_err(internal)?;
+        self.commit(changes).await.map_err(unexpected)?;
         Ok(job)
     }
 
@@ -172,7 +164,7 @@ impl Slate {
         };
         let mut changes = ChangeSet::new();
         changes.push(Write::InsertCandidate(candidate.clone()));
-        self.commit(changes).await.map_err(internal)?;
+        self.commit(changes).await.map_err(unexpected)?;
         Ok(candidate)
     }
 }
