@@ -249,25 +249,14 @@ fn usage(flag: &str, e: &dyn std::fmt::Display) -> Fatal {
 /// The domain service over the real adapters.
 fn build(config: &Config, store: &SqlStore) -> Result<Slate, Fatal> {
     let secret = adapters::link_secret(&config.security.link_secret, Path::new(&config.security.link_secret_file))?;
-    let store = Arc::new(store.clone());
-    let ports = Ports {
-        clock: Arc::new(adapters::SystemClock),
-        ids: Arc::new(adapters::OsIds),
-        links: Arc::new(slate_domain::HmacLinkTokens::new(secret)),
-        organizations: store.clone(),
-        recruiters: store.clone(),
-        jobs: store.clone(),
-        candidates: store.clone(),
-        interviews: store.clone(),
-        invitations: store.clone(),
-        timeline: store.clone(),
-        answers: store.clone(),
-        outbox: store.clone(),
-        videos: Arc::new(videos::DiskVideos::new(PathBuf::from(&config.storage.videos_dir))),
-        unit_of_work: store.clone(),
-        accounts: store,
-        passwords: Arc::new(adapters::Argon2Passwords),
-    };
+    let ports = Ports::from_store(
+        Arc::new(store.clone()),
+        Arc::new(adapters::SystemClock),
+        Arc::new(adapters::OsIds),
+        Arc::new(slate_domain::HmacLinkTokens::new(secret)),
+        Arc::new(videos::DiskVideos::new(PathBuf::from(&config.storage.videos_dir))),
+        Arc::new(adapters::Argon2Passwords),
+    );
     let settings = Settings {
         session_ttl: Duration::from_secs(u64::from(config.security.session_hours) * 3600),
         ..Settings::default()

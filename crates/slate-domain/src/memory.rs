@@ -677,24 +677,14 @@ impl InMemory {
     /// The ports, every repository backed by the one store.
     #[must_use]
     pub fn ports(&self) -> Ports {
-        Ports {
-            clock: self.clock.clone(),
-            ids: self.ids.clone(),
-            links: self.links.clone(),
-            organizations: self.store.clone(),
-            recruiters: self.store.clone(),
-            jobs: self.store.clone(),
-            candidates: self.store.clone(),
-            interviews: self.store.clone(),
-            invitations: self.store.clone(),
-            timeline: self.store.clone(),
-            answers: self.store.clone(),
-            outbox: self.store.clone(),
-            videos: self.videos.clone(),
-            unit_of_work: self.store.clone(),
-            accounts: self.store.clone(),
-            passwords: Arc::new(TestPasswords),
-        }
+        Ports::from_store(
+            self.store.clone(),
+            self.clock.clone(),
+            self.ids.clone(),
+            self.links.clone(),
+            self.videos.clone(),
+            Arc::new(TestPasswords),
+        )
     }
 
     /// A [`Slate`] service over [`Self::ports`] with default settings.

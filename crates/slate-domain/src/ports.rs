@@ -344,6 +344,41 @@ pub trait Outbox: Send + Sync {
     ) -> Result<Vec<OutboxMessage>, RepoError>;
 }
 
+/// Everything one storage adapter serves: every repository, the outbox, the unit of work and
+/// the accounts. Implemented for any type that implements them all (see
+/// [`crate::Ports::from_store`]).
+pub trait Store:
+    OrganizationRepository
+    + RecruiterRepository
+    + JobRepository
+    + CandidateRepository
+    + InterviewRepository
+    + InvitationRepository
+    + TimelineRepository
+    + AnswerRepository
+    + Outbox
+    + UnitOfWork
+    + AccountRepository
+    + 'static
+{
+}
+
+impl<T> Store for T where
+    T: OrganizationRepository
+        + RecruiterRepository
+        + JobRepository
+        + CandidateRepository
+        + InterviewRepository
+        + InvitationRepository
+        + TimelineRepository
+        + AnswerRepository
+        + Outbox
+        + UnitOfWork
+        + AccountRepository
+        + 'static
+{
+}
+
 /// One write of a [`ChangeSet`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]

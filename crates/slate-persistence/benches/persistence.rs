@@ -176,25 +176,14 @@ struct Setup {
 
 async fn setup(store: SqlStore) -> Setup {
     let memory = InMemory::new("2026-11-22T09:00:00Z".parse().unwrap());
-    let s = Arc::new(store.clone());
-    let ports = Ports {
-        clock: memory.clock.clone(),
-        ids: Arc::new(RandomIds),
-        links: memory.links.clone(),
-        organizations: s.clone(),
-        recruiters: s.clone(),
-        jobs: s.clone(),
-        candidates: s.clone(),
-        interviews: s.clone(),
-        invitations: s.clone(),
-        timeline: s.clone(),
-        answers: s.clone(),
-        outbox: s.clone(),
-        videos: memory.videos.clone(),
-        unit_of_work: s.clone(),
-        accounts: s,
-        passwords: Arc::new(slate_domain::memory::TestPasswords),
-    };
+    let ports = Ports::from_store(
+        Arc::new(store.clone()),
+        memory.clock.clone(),
+        Arc::new(RandomIds),
+        memory.links.clone(),
+        memory.videos.clone(),
+        Arc::new(slate_domain::memory::TestPasswords),
+    );
     let slate = Slate::new(ports, Settings::default());
     let org = slate
         .create_organization(NewOrganization {

@@ -36,7 +36,7 @@ pub use setup::{
 use crate::ports::{
     AccountRepository, AnswerRepository, CandidateRepository, ChangeSet, Clock, CommitError, IdGenerator,
     InterviewRepository, InvitationRepository, JobRepository, LinkTokens, OrganizationRepository, Outbox,
-    PasswordHasher, RecruiterRepository, RepoError, TimelineRepository, UnitOfWork, VideoStore,
+    PasswordHasher, RecruiterRepository, RepoError, Store, TimelineRepository, UnitOfWork, VideoStore,
 };
 use crate::{
     Actor, DeliveryState, EmailAddress, EventId, EventKind, Invitation, MessageId, MessageKind, OrganizationId,
@@ -78,6 +78,38 @@ pub struct Ports {
     pub accounts: Arc<dyn AccountRepository>,
     /// Password hashing.
     pub passwords: Arc<dyn PasswordHasher>,
+}
+
+impl Ports {
+    /// Ports with every storage port served by one `store`, and the other ports given.
+    #[must_use]
+    pub fn from_store<S: Store>(
+        store: Arc<S>,
+        clock: Arc<dyn Clock>,
+        ids: Arc<dyn IdGenerator>,
+        links: Arc<dyn LinkTokens>,
+        videos: Arc<dyn VideoStore>,
+        passwords: Arc<dyn PasswordHasher>,
+    ) -> Self {
+        Self {
+            clock,
+            ids,
+            links,
+            organizations: store.clone(),
+            recruiters: store.clone(),
+            jobs: store.clone(),
+            candidates: store.clone(),
+            interviews: store.clone(),
+            invitations: store.clone(),
+            timeline: store.clone(),
+            answers: store.clone(),
+            outbox: store.clone(),
+            unit_of_work: store.clone(),
+            accounts: store,
+            videos,
+            passwords,
+        }
+    }
 }
 
 /// Limits and policies that are configuration rather than rules.

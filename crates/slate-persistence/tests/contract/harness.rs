@@ -38,25 +38,14 @@ pub(crate) async fn postgres() -> SqlStore {
 /// A `Slate` over `store`, with the in-memory world's clock, link scheme and video store,
 /// and its own sequential ids.
 pub(crate) fn slate_over(store: &SqlStore, memory: &InMemory) -> Slate {
-    let store = Arc::new(store.clone());
-    let ports = Ports {
-        clock: memory.clock.clone(),
-        ids: Arc::new(SequentialIds::default()),
-        links: memory.links.clone(),
-        organizations: store.clone(),
-        recruiters: store.clone(),
-        jobs: store.clone(),
-        candidates: store.clone(),
-        interviews: store.clone(),
-        invitations: store.clone(),
-        timeline: store.clone(),
-        answers: store.clone(),
-        outbox: store.clone(),
-        videos: memory.videos.clone(),
-        unit_of_work: store.clone(),
-        accounts: store,
-        passwords: Arc::new(TestPasswords),
-    };
+    let ports = Ports::from_store(
+        Arc::new(store.clone()),
+        memory.clock.clone(),
+        Arc::new(SequentialIds::default()),
+        memory.links.clone(),
+        memory.videos.clone(),
+        Arc::new(TestPasswords),
+    );
     Slate::new(ports, Settings::default())
 }
 
