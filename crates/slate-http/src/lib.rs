@@ -106,11 +106,10 @@ impl AppState {
     /// State over a domain service.
     #[must_use]
     pub fn new(slate: Slate, readiness: Arc<dyn Readiness>, config: HttpConfig) -> Self {
-        let login_limiter = ops::Limiter::per_minute(config.login_per_minute);
-        let link_limiter = ops::Limiter::per_minute(config.links_per_minute);
-        Self {
-            inner: Arc::new(Inner { slate, readiness, config, metrics: Metrics::new(), login_limiter, link_limiter }),
-        }
+        let metrics = Metrics::new();
+        let login_limiter = ops::Limiter::per_minute("login", config.login_per_minute, &metrics);
+        let link_limiter = ops::Limiter::per_minute("link", config.links_per_minute, &metrics);
+        Self { inner: Arc::new(Inner { slate, readiness, config, metrics, login_limiter, link_limiter }) }
     }
 
     pub(crate) fn slate(&self) -> &Slate {

@@ -93,12 +93,17 @@ impl std::fmt::Debug for Metrics {
 /// A per-client-address rate limit.
 pub(crate) struct Limiter {
     inner: Option<DefaultKeyedRateLimiter<IpAddr>>,
+    refused: Counter,
 }
 
 impl Limiter {
     /// `n` requests per minute per address (bursts of up to `n`); 0 turns the limit off.
-    pub(crate) fn per_minute(n: u32) -> Self {
-        Self { inner: NonZeroU32::new(n).map(|n| RateLimiter::keyed(Quota::per_minute(n))) }
+    /// Refusals are counted in `metrics` as `slate_rate_limited_total{limit=name}`.
+    pub(crate) fn per_minute(name: &'static str, n: u32, metrics: &Metrics) -> Self {
+        Self {
+            inner: NonZeroU32::new(n).map(|n| RateLimiter::keyed(Quota::per_minute(n))),
+            refused: metrics.rate_limited.get_or_create(&LimitLabels { limit: name }).clone(),
+        }
     }
 
     /// `Ok` when `ip` may go on; 429 `rate_limited` with `Retry-After` otherwise. Without a
@@ -110,6 +115,7 @@ impl Limiter {
         }
         let key = ip.unwrap_or(IpAddr::from([0, 0, 0, 0]));
         limiter.check_key(&key).map_err(|not_until| {
+            self.refused.inc();
             let wait = not_until.wait_time_from(DefaultClock::default().now()).as_secs().max(1);
             ApiError::new(
                 StatusCode::TOO_MANY_REQUESTS,
@@ -187,11 +193,6 @@ pub(crate) async fn track(State(state): State<AppState>, request: Request, next:
     let response = next.run(request).await;
     let m = state.metrics();
     let status = response.status().as_u16();
-    if status == StatusCode::TOO_MANY_REQUESTS.as_u16() {
-        m.rate_limited
-            .get_or_create(&LimitLabels { limit: if route.contains("/links/") { "link" } else { "login" } })
-            .inc();
-    }
     m.requests.get_or_create(&RequestLabels { method: method.clone(), route: route.clone(), status }).inc();
     m.latency.get_or_create(&RouteLabels { method, route }).observe(started.elapsed().as_secs_f64());
     response
