@@ -33,20 +33,18 @@ pub(crate) fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> 
 
 /// `Set-Cookie` for a new session lasting `max_age_secs`.
 pub(crate) fn set_session_cookie(state: &AppState, secret: &BearerSecret, max_age_secs: i64) -> String {
-    let secure = state.config().secure_cookies();
-    format!(
-        "{}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{}",
-        session_cookie_name(secure),
-        secret.expose(),
-        if secure { "; Secure" } else { "" }
-    )
+    session_cookie(state, secret.expose(), max_age_secs)
 }
 
 /// `Set-Cookie` that deletes the session cookie.
 pub(crate) fn clear_session_cookie(state: &AppState) -> String {
+    session_cookie(state, "", 0)
+}
+
+fn session_cookie(state: &AppState, value: &str, max_age_secs: i64) -> String {
     let secure = state.config().secure_cookies();
     format!(
-        "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
+        "{}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{}",
         session_cookie_name(secure),
         if secure { "; Secure" } else { "" }
     )

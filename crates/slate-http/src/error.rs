@@ -210,12 +210,6 @@ impl From<OpenError> for ApiError {
     }
 }
 
-impl From<TextError> for ApiError {
-    fn from(e: TextError) -> Self {
-        Self::invalid("text", e)
-    }
-}
-
 /// Field-named parsing helpers: each turns a domain constructor's error into a 422 naming
 /// the field.
 pub(crate) trait FieldResult<T> {

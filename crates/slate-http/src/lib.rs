@@ -143,10 +143,10 @@ impl AppState {
 /// The router for everything Slate serves over HTTP.
 pub fn router(state: AppState) -> Router {
     let (api, openapi) = api::routes().split_for_parts();
-    let openapi = Arc::new(api::document(openapi));
+    let openapi = api::document(openapi);
     let timeout = state.config().request_timeout;
     let max_body = state.config().max_body_bytes;
-    api.merge(reference::routes(openapi))
+    api.merge(reference::routes(&openapi))
         .merge(ops::routes())
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), ops::track))
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint") })

@@ -3,9 +3,9 @@
 //! fetched from a CDN, so it works on an air-gapped installation.
 
 use std::fmt::Write as _;
-use std::sync::Arc;
 
 use axum::Router;
+use axum::body::Bytes;
 use axum::http::header;
 use axum::response::{Html, IntoResponse};
 use axum::routing::get;
@@ -14,23 +14,25 @@ use utoipa::openapi::OpenApi;
 
 use crate::AppState;
 
-pub(crate) fn routes(doc: Arc<OpenApi>) -> Router<AppState> {
-    let json = Arc::new(doc.to_pretty_json().unwrap_or_else(|_| "{}".into()));
+pub(crate) fn routes(doc: &OpenApi) -> Router<AppState> {
+    // Rendered once; each request shares the bytes.
+    let json = doc.to_pretty_json().unwrap_or_else(|_| "{}".into());
     let value: Value = serde_json::from_str(&json).unwrap_or(Value::Null);
-    let html = Arc::new(render(&value));
+    let html = Bytes::from(render(&value));
+    let json = Bytes::from(json);
     Router::new()
         .route(
             "/api/v1/openapi.json",
             get(move || {
                 let json = json.clone();
-                async move { ([(header::CONTENT_TYPE, "application/json")], json.as_str().to_owned()).into_response() }
+                async move { ([(header::CONTENT_TYPE, "application/json")], json).into_response() }
             }),
         )
         .route(
             "/api/docs",
             get(move || {
                 let html = html.clone();
-                async move { Html(html.as_str().to_owned()) }
+                async move { Html(html) }
             }),
         )
 }
