@@ -122,7 +122,7 @@ pub(crate) fn link_secret(configured: &str, file: &Path) -> Result<LinkSecret, S
         if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(err)?;
         }
-        let hex: String = random_bytes().iter().map(|b| format!("{b:02x}")).collect();
+        let hex = hex::encode(random_bytes());
         let mut options = std::fs::OpenOptions::new();
         options.write(true).create_new(true);
         #[cfg(unix)]

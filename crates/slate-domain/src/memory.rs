@@ -90,9 +90,10 @@ pub struct TestPasswords;
 
 impl TestPasswords {
     fn digest(salt: &str, password: &Password) -> String {
+        use base64::Engine as _;
         use sha2::{Digest as _, Sha256};
-        let d = Sha256::digest(format!("{salt}\0{}", password.expose()));
-        d.iter().map(|b| format!("{b:02x}")).collect()
+        base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .encode(Sha256::digest(format!("{salt}\0{}", password.expose())))
     }
 }
 

@@ -252,12 +252,7 @@ pub(crate) fn snapshot_body(s: &InterviewSnapshot) -> (String, String) {
         company_name: s.company_name.as_ref().map(ToString::to_string),
         questions: questions_json(&s.questions),
     });
-    let hash = Sha256::digest(body.as_bytes()).iter().fold(String::with_capacity(64), |mut acc, b| {
-        use std::fmt::Write as _;
-        let _ = write!(acc, "{b:02x}");
-        acc
-    });
-    (hash, body)
+    (hex::encode(Sha256::digest(body.as_bytes())), body)
 }
 
 pub(crate) fn snapshot(body: &str) -> Result<InterviewSnapshot, RepoError> {
@@ -569,18 +564,12 @@ pub(crate) fn message(r: outbox::Model) -> Result<OutboxMessage, RepoError> {
 }
 
 fn digest_hex(d: SecretDigest) -> String {
-    d.to_bytes().iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(d.to_bytes())
 }
 
-fn digest(table: &str, hex: &str) -> Result<SecretDigest, RepoError> {
+fn digest(table: &str, text: &str) -> Result<SecretDigest, RepoError> {
     let mut out = [0_u8; 32];
-    if hex.len() != 64 || !hex.is_ascii() {
-        return Err(bad(table, "digest", "not 64 hex digits"));
-    }
-    for (i, byte) in out.iter_mut().enumerate() {
-        let pair = hex.get(2 * i..2 * i + 2).ok_or_else(|| bad(table, "digest", "not 64 hex digits"))?;
-        *byte = u8::from_str_radix(pair, 16).map_err(|e| bad(table, "digest", e))?;
-    }
+    hex::decode_to_slice(text, &mut out).map_err(|e| bad(table, "digest", e))?;
     Ok(SecretDigest::from_bytes(out))
 }
 
