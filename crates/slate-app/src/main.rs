@@ -149,7 +149,7 @@ fn main() -> ExitCode {
             Command::Serve { no_migrate } => serve(config, no_migrate).await,
             Command::Migrate { action } => migrate(&config, action).await,
             Command::CreateOrg { name, time_zone, language, admin_name, admin_email } => {
-                let (slate, _) = connect(&config).await?;
+                let (slate, _) = connect(&config, config.database.migrate_on_start).await?;
                 let seed = config::Seed {
                     organization: name,
                     time_zone,
@@ -165,7 +165,7 @@ fn main() -> ExitCode {
                 ))
             }
             Command::CreateRecruiter { org, name, email } => {
-                let (slate, _) = connect(&config).await?;
+                let (slate, _) = connect(&config, config.database.migrate_on_start).await?;
                 let new = slate_domain::NewRecruiter {
                     name: slate_domain::PersonName::parse(&name).map_err(|e| usage("--name", &e))?,
                     email: slate_domain::EmailAddress::parse(&email).map_err(|e| usage("--email", &e))?,
@@ -179,13 +179,13 @@ fn main() -> ExitCode {
                 ))
             }
             Command::SetPassword { email } => {
-                let (slate, _) = connect(&config).await?;
+                let (slate, _) = connect(&config, config.database.migrate_on_start).await?;
                 let recruiter = recruiter(&slate, &email).await?;
                 let password = new_password(&slate, recruiter.organization_id, recruiter.id).await?;
                 say(&format!("new password for {}: {password}\n", recruiter.email))
             }
             Command::CreateApiKey { email, name } => {
-                let (slate, _) = connect(&config).await?;
+                let (slate, _) = connect(&config, config.database.migrate_on_start).await?;
                 let recruiter = recruiter(&slate, &email).await?;
                 let label = slate_domain::Label::parse(&name).map_err(|e| usage("--name", &e))?;
                 let caller =
@@ -264,12 +264,13 @@ fn build(config: &Config, store: &SqlStore) -> Result<Slate, Fatal> {
     Ok(Slate::new(ports, settings))
 }
 
-/// Opens the database, applies pending migrations (for admin commands too: they need the
-/// schema), and builds the service.
-async fn connect(config: &Config) -> Result<(Slate, SqlStore), Fatal> {
+/// Opens the database, applies pending migrations when `migrate` (admin commands too: they
+/// need the schema), and builds the service.
+async fn connect(config: &Config, migrate: bool) -> Result<(Slate, SqlStore), Fatal> {
     let store = open(config).await?;
-    if config.database.migrate_on_start {
+    if migrate {
         store.migrate().await?;
+        tracing::info!("migrations applied");
     }
     let slate = build(config, &store)?;
     Ok((slate, store))
@@ -361,15 +362,10 @@ impl slate_http::Readiness for DatabaseReadiness {
 async fn serve(config: Config, no_migrate: bool) -> Result<(), Fatal> {
     init_logs(&config);
     tracing::info!(database = %mask_password(&config.database.url), "opening the database");
-    let store = open(&config).await?;
-    if config.database.migrate_on_start && !no_migrate {
-        store.migrate().await?;
-        tracing::info!("migrations applied");
-    }
-    // Bind first: a seeded password must not be lost to a port already in use.
+    let (slate, store) = connect(&config, config.database.migrate_on_start && !no_migrate).await?;
+    // Bind before seeding: a seeded password must not be lost to a port already in use.
     let listener = tokio::net::TcpListener::bind(config.server.listen).await?;
     let address = listener.local_addr()?;
-    let slate = build(&config, &store)?;
     let seeded = if slate.is_empty().await? { Some(create_account(&slate, &config.seed).await?) } else { None };
     let http = slate_http::HttpConfig {
         public_url: config.server.public_url.clone(),
