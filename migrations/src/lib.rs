@@ -12,6 +12,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261122_000001_initial;
 mod m20261122_000002_one_open_invitation;
 mod m20261122_000003_accounts;
+mod m20261123_000004_mail;
 
 /// Applies and reverts Slate's migrations.
 #[derive(Debug)]
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000001_initial::Migration),
             Box::new(m20261122_000002_one_open_invitation::Migration),
             Box::new(m20261122_000003_accounts::Migration),
+            Box::new(m20261123_000004_mail::Migration),
         ]
     }
 }

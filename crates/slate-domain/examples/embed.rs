@@ -97,9 +97,14 @@ async fn main() -> Result<(), Box<dyn Error>> {
         invitation.deadline().closes_at()
     )?;
 
-    // The mail worker delivers what was queued.
+    // The mail worker delivers what was queued: claim, gather, word, send, report.
     for message in slate.claim_messages(10).await? {
-        slate.record_delivery(message.id, DeliveryOutcome::Delivered).await?;
+        let Some(token) = message.claim_token() else { continue };
+        if let Prepared::Send(context) = slate.prepare_message(message.id, token).await? {
+            let email = slate.render_message(&context);
+            writeln!(out, "Subject: {}", email.subject)?;
+        }
+        slate.record_delivery(message.id, token, DeliveryOutcome::Delivered).await?;
         writeln!(out, "Delivered {} to {}", message.kind.as_str(), message.to)?;
     }
 
@@ -125,7 +130,8 @@ async fn main() -> Result<(), Box<dyn Error>> {
     writeln!(out, "Status: {}", done.status().as_str())?;
     let notices = slate.claim_messages(10).await?;
     for message in notices {
-        slate.record_delivery(message.id, DeliveryOutcome::Delivered).await?;
+        let Some(token) = message.claim_token() else { continue };
+        slate.record_delivery(message.id, token, DeliveryOutcome::Delivered).await?;
         writeln!(out, "Delivered {} to {}", message.kind.as_str(), message.to)?;
     }
 

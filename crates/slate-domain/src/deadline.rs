@@ -34,6 +34,13 @@ impl TimeZone {
         self.0.name()
     }
 
+    /// The wall-clock date and time at `instant` in this zone (to show a closing moment in
+    /// the organization's own zone).
+    #[must_use]
+    pub fn local(&self, instant: DateTime<Utc>) -> chrono::NaiveDateTime {
+        instant.with_timezone(&self.0).naive_local()
+    }
+
     /// The calendar date at `instant` in this zone.
     #[must_use]
     pub fn date_at(&self, instant: DateTime<Utc>) -> NaiveDate {

@@ -103,3 +103,13 @@ id_type!(
     /// Identifies a [`Session`](crate::Session).
     SessionId
 );
+id_type!(
+    /// Identifies one claim of outbox messages by one worker: recording how sending went
+    /// needs the claim's token, so a worker whose claim lapsed cannot overwrite the outcome
+    /// recorded by the worker that took the message over.
+    ClaimToken
+);
+id_type!(
+    /// Identifies a [`MessageTemplate`](crate::MessageTemplate).
+    TemplateId
+);

@@ -12,7 +12,7 @@
 //! Every transition is a method returning `Result<_, TransitionError>` and naming the
 //! [`EventKind`] to put on the candidate's timeline.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::{
     CandidateId, Deadline, EmailAddress, EventKind, InterviewSnapshot, InvitationId, Language, LinkVersion,
@@ -248,6 +248,9 @@ pub struct InvitationParts {
     pub emails_queued: u32,
     /// Reminders already queued.
     pub reminders_sent: RemindersSent,
+    /// When the reminder job should look at it next ([`Invitation::plan_reminders`]);
+    /// `None` when no reminder can fall due any more.
+    pub next_reminder_at: Option<DateTime<Utc>>,
     /// Takes recorded per question, in the snapshot's order.
     pub takes: Vec<u8>,
     /// When it was created.
@@ -292,6 +295,7 @@ impl Invitation {
         parts.link_version = LinkVersion::FIRST;
         parts.emails_queued = 1;
         parts.reminders_sent = RemindersSent::default();
+        parts.next_reminder_at = None;
         parts.takes = vec![0; parts.interview.questions.len()];
         parts.updated_at = parts.created_at;
         parts.opened_at = None;
@@ -573,6 +577,7 @@ impl Invitation {
         }
         self.p.status = InvitationStatus::Completed;
         self.p.completed_at = Some(now);
+        self.p.next_reminder_at = None;
         self.touch(now);
         Ok(EventKind::Completed)
     }
@@ -592,6 +597,7 @@ impl Invitation {
         }
         self.p.expired_from = Some(from);
         self.p.status = InvitationStatus::Expired;
+        self.p.next_reminder_at = None;
         self.touch(now);
         Ok(EventKind::Expired)
     }
@@ -673,9 +679,49 @@ impl Invitation {
         }
         self.p.status = InvitationStatus::Cancelled;
         self.p.expired_from = None;
+        self.p.next_reminder_at = None;
         self.p.link_version = self.p.link_version.next();
         self.touch(now);
         Ok(EventKind::Cancelled)
+    }
+
+    /// When the reminder job should next look at this invitation under `policy`.
+    #[must_use]
+    pub const fn next_reminder_at(&self) -> Option<DateTime<Utc>> {
+        self.p.next_reminder_at
+    }
+
+    /// Plans when the reminder job should next look at this invitation: the earliest due
+    /// moment of a reminder not sent yet that can still apply, so the job finds due
+    /// invitations through an index instead of reading every open one. A reminder due while
+    /// the invitation email has not gone out yet (Queued, Bounced) is looked at again an
+    /// hour later; a final status, a passed deadline or a reminder that can no longer apply
+    /// (not-started once started) plans nothing. Use cases plan again whenever the status,
+    /// the deadline or the reminders sent change.
+    pub fn plan_reminders(&mut self, policy: &ReminderPolicy, now: DateTime<Utc>) {
+        self.p.next_reminder_at = self.next_reminder(policy, now);
+    }
+
+    fn next_reminder(&self, policy: &ReminderPolicy, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        const RECHECK: TimeDelta = TimeDelta::hours(1);
+        let status = self.p.status;
+        if !status.is_open() || !self.p.deadline.is_open_at(now) {
+            return None;
+        }
+        let closes = self.p.deadline.closes_at();
+        [ReminderKind::NotStarted, ReminderKind::DeadlineApproaching]
+            .into_iter()
+            .filter(|kind| match kind {
+                ReminderKind::NotStarted => !self.p.reminders_sent.not_started && status != InvitationStatus::Started,
+                ReminderKind::DeadlineApproaching => !self.p.reminders_sent.deadline,
+            })
+            .filter_map(|kind| self.reminder_due_at(kind, policy))
+            .filter(|due| *due < closes)
+            .map(|due| {
+                let waiting_for_email = matches!(status, InvitationStatus::Queued | InvitationStatus::Bounced);
+                if due <= now && waiting_for_email { now + RECHECK } else { due }
+            })
+            .min()
     }
 
     /// When the `kind` reminder falls due under `policy`, if it ever does for this invitation.
@@ -795,6 +841,7 @@ mod tests {
             link_version: LinkVersion::FIRST,
             emails_queued: 1,
             reminders_sent: RemindersSent::default(),
+            next_reminder_at: None,
             takes,
             created_at: t(0),
             updated_at: t(0),
@@ -1094,6 +1141,47 @@ mod tests {
         assert_eq!(inv.link_version(), v, "resend keeps the link");
         assert!(inv.cancel(t(12)).is_ok());
         assert_eq!(inv.link_version(), v.next());
+    }
+
+    #[test]
+    fn reminder_plans_follow_status_deadline_and_what_was_sent() {
+        let policy = ReminderPolicy::default(); // 2 days after sending; 1 day before the deadline
+        let not_started = t(0) + TimeDelta::days(2); // 2026-11-24 00:00Z
+        let before_deadline = Utc.with_ymd_and_hms(2026, 11, 29, 0, 0, 0).single().unwrap_or_else(|| panic!());
+        let now = t(10);
+        let cases = [
+            (InvitationStatus::Sent, RemindersSent::default(), now, Some(not_started)),
+            (InvitationStatus::Opened, RemindersSent::default(), now, Some(not_started)),
+            (InvitationStatus::Started, RemindersSent::default(), now, Some(before_deadline)),
+            (InvitationStatus::Sent, RemindersSent { not_started: true, deadline: false }, now, Some(before_deadline)),
+            (InvitationStatus::Sent, RemindersSent { not_started: true, deadline: true }, now, None),
+            // Not delivered yet and already due: looked at again in an hour.
+            (InvitationStatus::Queued, RemindersSent::default(), not_started, Some(not_started + TimeDelta::hours(1))),
+            (InvitationStatus::Bounced, RemindersSent::default(), now, Some(not_started)),
+            (InvitationStatus::Completed, RemindersSent::default(), now, None),
+            (InvitationStatus::Expired, RemindersSent::default(), now, None),
+            // The deadline closed (2026-12-01 00:00Z): nothing to remind of.
+            (InvitationStatus::Sent, RemindersSent::default(), t(0) + TimeDelta::days(9), None),
+        ];
+        for (status, sent, at, expected) in cases {
+            let mut inv = fixture(status);
+            inv.p.reminders_sent = sent;
+            inv.plan_reminders(&policy, at);
+            assert_eq!(inv.next_reminder_at(), expected, "{status:?} {sent:?} at {at}");
+        }
+        assert_eq!(
+            {
+                let mut inv = fixture(InvitationStatus::Sent);
+                inv.plan_reminders(&ReminderPolicy::OFF, now);
+                inv.next_reminder_at()
+            },
+            None,
+            "no policy, no plan"
+        );
+        let mut inv = fixture(InvitationStatus::Opened);
+        inv.plan_reminders(&policy, now);
+        assert!(inv.cancel(now).is_ok());
+        assert_eq!(inv.next_reminder_at(), None, "final states clear the plan");
     }
 
     #[test]

@@ -102,10 +102,12 @@ mod interview;
 mod invitation;
 mod language;
 mod link;
+mod mail;
 mod organization;
 mod outbox;
 mod pagination;
 pub mod ports;
+mod template;
 mod text;
 mod timeline;
 
@@ -115,8 +117,8 @@ pub use candidate::{Candidate, CandidateKind, NamePrefix, NamePrefixError};
 pub use deadline::{Deadline, DeadlineError, TimeZone, TimeZoneError};
 pub use email::{EmailAddress, EmailError};
 pub use ids::{
-    AnswerId, ApiKeyId, CandidateId, EventId, InterviewId, InvitationId, JobId, MessageId, OrganizationId, QuestionId,
-    RecruiterId, SessionId,
+    AnswerId, ApiKeyId, CandidateId, ClaimToken, EventId, InterviewId, InvitationId, JobId, MessageId, OrganizationId,
+    QuestionId, RecruiterId, SessionId, TemplateId,
 };
 pub use interview::{
     InterviewDetails, InterviewError, InterviewSnapshot, InterviewStatus, Job, Question, QuestionError, VideoInterview,
@@ -127,11 +129,15 @@ pub use invitation::{
 };
 pub use language::{Language, LanguageError, LanguageTag};
 pub use link::{HmacLinkTokens, LinkSecret, LinkSecretError, LinkToken, LinkVersion};
+pub use mail::{CapturedEmail, LinkUrl, MessageContext, PublicUrl, PublicUrlError, RenderedMessage, WITHHELD_LINK};
 pub use organization::{Organization, Recruiter, ReminderPolicy, ReminderPolicyError};
 pub use outbox::{DeliveryState, MessageKind, OutboxMessage, ReminderKind};
 pub use pagination::{
     Cursor, CursorError, InvitationQuery, Page, PageSize, PageSizeError, SearchText, SearchTextError, Sort, SortField,
     SortKey, SortOrder,
+};
+pub use template::{
+    MessageTemplate, Placeholder, Segment, TemplateContent, TemplateError, TemplateField, TemplateKind, TemplateText,
 };
 pub use text::{DisplayName, JobText, Label, LongText, PersonName, PhoneNumber, PhoneNumberError, Prompt, TextError};
 pub use timeline::{Actor, EventKind, TimelineEvent};

@@ -20,8 +20,9 @@ use uuid::Uuid;
 
 use crate::ports::{
     AccountRepository, AnswerRepository, CandidateRepository, ChangeSet, Clock, CommitError, IdGenerator,
-    InterviewRepository, InvitationRepository, JobRepository, OrganizationRepository, Outbox, PasswordHasher,
-    RecruiterRepository, RepoError, TimelineRepository, UnitOfWork, VideoStat, VideoStore, VideoStoreError, Write,
+    InterviewRepository, InvitationRepository, JobRepository, MailboxRepository, MessageRenderer,
+    OrganizationRepository, Outbox, PasswordHasher, RecruiterRepository, RepoError, TemplateRepository,
+    TimelineRepository, UnitOfWork, VideoStat, VideoStore, VideoStoreError, Write,
 };
 use crate::{
     Answer, ApiKey, ApiKeyId, Candidate, CandidateId, CandidateKind, Cursor, DeliveryState, EmailAddress,
@@ -29,6 +30,10 @@ use crate::{
     JobId, LinkSecret, MediaKey, MessageId, NamePrefix, Organization, OrganizationId, OutboxMessage, Page, Password,
     PasswordHash, Ports, Recruiter, RecruiterId, Session, SessionId, Settings, Slate, SortOrder, TimelineEvent,
     VideoInterview,
+};
+use crate::{
+    CapturedEmail, ClaimToken, Language, MessageContext, MessageTemplate, Placeholder, RenderedMessage,
+    TemplateContent, TemplateKind,
 };
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -131,6 +136,8 @@ struct State {
     passwords: BTreeMap<RecruiterId, PasswordHash>,
     sessions: BTreeMap<SessionId, Session>,
     api_keys: BTreeMap<ApiKeyId, ApiKey>,
+    templates: Vec<MessageTemplate>,
+    mailbox: Vec<CapturedEmail>,
 }
 
 impl State {
@@ -208,9 +215,46 @@ impl State {
                 self.messages.push(m);
                 Ok(())
             }
-            Write::UpdateMessage(m) => {
-                let slot = self.messages.iter_mut().find(|x| x.id == m.id).ok_or(CommitError::Conflict)?;
-                *slot = m;
+            Write::UpdateMessage { message, token } => {
+                let slot = self.messages.iter_mut().find(|x| x.id == message.id).ok_or(CommitError::Conflict)?;
+                if !matches!(slot.state, DeliveryState::Claimed { token: held, .. } if held == token) {
+                    return Err(CommitError::Conflict);
+                }
+                *slot = message;
+                Ok(())
+            }
+            Write::InsertTemplate(t) => {
+                if self.templates.iter().any(|x| {
+                    x.id == t.id || (x.organization_id, x.kind, x.language) == (t.organization_id, t.kind, t.language)
+                }) {
+                    return Err(CommitError::Duplicate("template"));
+                }
+                self.templates.push(t);
+                Ok(())
+            }
+            Write::UpdateTemplate(mut t) => {
+                let slot = self
+                    .templates
+                    .iter_mut()
+                    .find(|x| x.id == t.id && x.organization_id == t.organization_id)
+                    .ok_or(CommitError::Conflict)?;
+                if slot.revision != t.revision {
+                    return Err(CommitError::Conflict);
+                }
+                t.revision += 1;
+                *slot = t;
+                Ok(())
+            }
+            Write::DeleteTemplate { organization_id, id } => {
+                let before = self.templates.len();
+                self.templates.retain(|x| !(x.id == id && x.organization_id == organization_id));
+                if self.templates.len() == before { Err(CommitError::Conflict) } else { Ok(()) }
+            }
+            Write::CaptureEmail(e) => {
+                if self.mailbox.iter().any(|x| x.id == e.id) {
+                    return Err(CommitError::Duplicate("captured email"));
+                }
+                self.mailbox.push(e);
                 Ok(())
             }
             Write::SetPassword { recruiter_id, hash } => {
@@ -442,25 +486,12 @@ impl InvitationRepository for InMemoryStore {
             .collect())
     }
 
-    async fn awaiting_reminders(
-        &self,
-        after: Option<InvitationId>,
-        limit: usize,
-    ) -> Result<Vec<Invitation>, RepoError> {
-        Ok(lock(&self.state)
-            .invitations
-            .values()
-            .filter(|i| after.is_none_or(|a| i.id() > a))
-            .filter(|i| {
-                matches!(i.status(), InvitationStatus::Sent | InvitationStatus::Opened | InvitationStatus::Started)
-            })
-            .filter(|i| {
-                let r = i.parts().reminders_sent;
-                !(r.not_started && r.deadline)
-            })
-            .take(limit)
-            .cloned()
-            .collect())
+    async fn awaiting_reminders(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<Invitation>, RepoError> {
+        let state = lock(&self.state);
+        let mut due: Vec<&Invitation> =
+            state.invitations.values().filter(|i| i.next_reminder_at().is_some_and(|at| at <= now)).collect();
+        due.sort_by_key(|i| (i.next_reminder_at(), i.id()));
+        Ok(due.into_iter().take(limit).cloned().collect())
     }
 }
 
@@ -508,23 +539,27 @@ impl Outbox for InMemoryStore {
         &self,
         now: DateTime<Utc>,
         until: DateTime<Utc>,
+        token: ClaimToken,
         limit: usize,
     ) -> Result<Vec<OutboxMessage>, RepoError> {
         let mut state = lock(&self.state);
+        let mut due: Vec<usize> = (0..state.messages.len()).filter(|n| is_due(&state.messages[*n], now)).collect();
+        due.sort_by_key(|n| (state.messages[*n].created_at, state.messages[*n].id));
         let mut claimed = Vec::new();
-        for m in &mut state.messages {
-            if claimed.len() >= limit {
-                break;
-            }
+        for n in due.into_iter().take(limit) {
+            let m = &mut state.messages[n];
             let attempts = match m.state {
-                DeliveryState::Pending { not_before, attempts } if not_before <= now => attempts,
-                DeliveryState::Claimed { until: lapsed, attempts } if lapsed <= now => attempts,
+                DeliveryState::Pending { attempts, .. } | DeliveryState::Claimed { attempts, .. } => attempts,
                 _ => continue,
             };
-            m.state = DeliveryState::Claimed { until, attempts: attempts.saturating_add(1) };
+            m.state = DeliveryState::Claimed { until, attempts: attempts.saturating_add(1), token };
             claimed.push(m.clone());
         }
         Ok(claimed)
+    }
+
+    async fn oldest_due(&self, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>, RepoError> {
+        Ok(lock(&self.state).messages.iter().filter(|m| is_due(m, now)).map(|m| m.created_at).min())
     }
 
     async fn get(&self, id: MessageId) -> Result<Option<OutboxMessage>, RepoError> {
@@ -552,6 +587,108 @@ impl Outbox for InMemoryStore {
             .filter(|m| m.organization_id == org && m.invitation_id == invitation)
             .cloned()
             .collect())
+    }
+}
+
+fn is_due(m: &OutboxMessage, now: DateTime<Utc>) -> bool {
+    match m.state {
+        DeliveryState::Pending { not_before, .. } => not_before <= now,
+        DeliveryState::Claimed { until, .. } => until <= now,
+        _ => false,
+    }
+}
+
+#[async_trait]
+impl TemplateRepository for InMemoryStore {
+    async fn get(
+        &self,
+        org: OrganizationId,
+        kind: TemplateKind,
+        language: Language,
+    ) -> Result<Option<MessageTemplate>, RepoError> {
+        Ok(lock(&self.state)
+            .templates
+            .iter()
+            .find(|t| t.organization_id == org && t.kind == kind && t.language == language)
+            .cloned())
+    }
+
+    async fn list(&self, org: OrganizationId) -> Result<Vec<MessageTemplate>, RepoError> {
+        let mut out: Vec<_> = lock(&self.state).templates.iter().filter(|t| t.organization_id == org).cloned().collect();
+        out.sort_by_key(|t| (t.kind, t.language.code()));
+        Ok(out)
+    }
+}
+
+#[async_trait]
+impl MailboxRepository for InMemoryStore {
+    async fn list(
+        &self,
+        org: OrganizationId,
+        before: Option<MessageId>,
+        limit: usize,
+    ) -> Result<Vec<CapturedEmail>, RepoError> {
+        let state = lock(&self.state);
+        let mut out: Vec<_> = state.mailbox.iter().filter(|e| e.organization_id == org).collect();
+        out.sort_by_key(|e| std::cmp::Reverse((e.captured_at, e.id)));
+        let start = before.and_then(|b| out.iter().position(|e| e.id == b).map(|p| p + 1)).unwrap_or(0);
+        Ok(out.into_iter().skip(start).take(limit).cloned().collect())
+    }
+
+    async fn get(&self, org: OrganizationId, id: MessageId) -> Result<Option<CapturedEmail>, RepoError> {
+        Ok(lock(&self.state).mailbox.iter().find(|e| e.organization_id == org && e.id == id).cloned())
+    }
+}
+
+/// A plain renderer for tests and for trying the crate: every kind worded the same short
+/// way in every language, the values filled in, the HTML escaped. Production wording comes
+/// from the mail adapter.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct PlainRenderer;
+
+impl MessageRenderer for PlainRenderer {
+    fn default_content(&self, kind: TemplateKind, _language: Language) -> TemplateContent {
+        let body = match kind.required_placeholder() {
+            Some(p) => format!("Dear {{{{candidate.first_name}}}}, {}: {{{{{}}}}}", kind.as_str(), p.name()),
+            None => format!("Dear {{{{candidate.first_name}}}}, {}.", kind.as_str()),
+        };
+        match TemplateContent::parse(kind, &format!("{} — {{{{interview.name}}}}", kind.as_str()), &body) {
+            Ok(c) => c,
+            Err(_) => unreachable!("the plain templates follow the rules"),
+        }
+    }
+
+    fn render(&self, context: &MessageContext) -> RenderedMessage {
+        let value = |p: Placeholder| -> String {
+            let inv = &context.invitation;
+            match p {
+                Placeholder::CandidateFirstName => inv.parts().candidate_first_name.to_string(),
+                Placeholder::CandidateLastName => inv.parts().candidate_last_name.to_string(),
+                Placeholder::CandidateEmail => inv.email().to_string(),
+                Placeholder::CompanyName => inv
+                    .interview()
+                    .company_name
+                    .as_ref()
+                    .map_or_else(|| context.organization.name.to_string(), ToString::to_string),
+                Placeholder::JobTitle => inv.interview().job_title.as_ref().map(ToString::to_string).unwrap_or_default(),
+                Placeholder::InterviewName => inv.interview().name.to_string(),
+                Placeholder::InterviewLink => {
+                    context.candidate_link.as_ref().map(|l| l.expose().to_owned()).unwrap_or_default()
+                }
+                Placeholder::InterviewQuestionCount => inv.interview().questions.len().to_string(),
+                Placeholder::InterviewEstimatedMinutes => inv.interview().estimated_duration().as_secs().div_ceil(60).to_string(),
+                Placeholder::Deadline => format!("{} ({})", inv.deadline().date(), inv.deadline().zone().name()),
+                Placeholder::RecruiterName => context.recruiter.name.to_string(),
+                Placeholder::RecruiterEmail => context.recruiter.email.to_string(),
+                Placeholder::ReviewLink => context.review_link.clone(),
+            }
+        };
+        let text = context.content.body.render(value);
+        let html = format!(
+            "<p>{}</p>",
+            text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+        );
+        RenderedMessage { subject: context.content.subject.render(value), text, html }
     }
 }
 
@@ -685,6 +822,7 @@ impl InMemory {
             self.links.clone(),
             self.videos.clone(),
             Arc::new(TestPasswords),
+            Arc::new(PlainRenderer),
         )
     }
 

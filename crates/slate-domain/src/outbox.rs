@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::{EmailAddress, InvitationId, Language, MessageId, OrganizationId};
+use crate::{ClaimToken, EmailAddress, InvitationId, Language, MessageId, OrganizationId};
 
 /// Which automatic reminder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -43,6 +43,10 @@ pub enum MessageKind {
     Reminder(ReminderKind),
     /// The notice to the recruiter that the candidate completed ("Notify me").
     CompletionNotice,
+    /// The candidate is told the deadline moved.
+    DeadlineChanged,
+    /// The candidate is told the invitation was withdrawn.
+    Cancelled,
 }
 
 impl MessageKind {
@@ -56,17 +60,21 @@ impl MessageKind {
             Self::Reminder(ReminderKind::NotStarted) => "reminder_not_started",
             Self::Reminder(ReminderKind::DeadlineApproaching) => "reminder_deadline_approaching",
             Self::CompletionNotice => "completion_notice",
+            Self::DeadlineChanged => "deadline_changed",
+            Self::Cancelled => "cancelled",
         }
     }
 
     /// Every kind.
-    pub const ALL: [Self; 6] = [
+    pub const ALL: [Self; 8] = [
         Self::Invitation,
         Self::BccCopy,
         Self::Resend,
         Self::Reminder(ReminderKind::NotStarted),
         Self::Reminder(ReminderKind::DeadlineApproaching),
         Self::CompletionNotice,
+        Self::DeadlineChanged,
+        Self::Cancelled,
     ];
 
     /// Parses [`Self::as_str`]'s names.
@@ -75,11 +83,32 @@ impl MessageKind {
         Self::ALL.into_iter().find(|k| k.as_str() == name)
     }
 
-    /// Whether it goes to the candidate (so its delivery or bounce concerns the invitation's
-    /// status) rather than to the recruiter.
+    /// Whether it goes to the candidate rather than to the recruiter.
     #[must_use]
     pub const fn is_for_candidate(self) -> bool {
-        matches!(self, Self::Invitation | Self::Resend | Self::Reminder(_))
+        !matches!(self, Self::BccCopy | Self::CompletionNotice)
+    }
+
+    /// Whether it carries the candidate's link, so that its delivery moves a queued
+    /// invitation to Sent and a permanent refusal marks it Bounced.
+    #[must_use]
+    pub const fn carries_link(self) -> bool {
+        matches!(self, Self::Invitation | Self::Resend | Self::Reminder(_) | Self::DeadlineChanged)
+    }
+
+    /// The template that words it: the BCC copy is the invitation itself, with a note.
+    #[must_use]
+    pub const fn template_kind(self) -> crate::TemplateKind {
+        use crate::TemplateKind as T;
+        match self {
+            Self::Invitation | Self::BccCopy => T::Invitation,
+            Self::Resend => T::Resend,
+            Self::Reminder(ReminderKind::NotStarted) => T::ReminderNotStarted,
+            Self::Reminder(ReminderKind::DeadlineApproaching) => T::ReminderDeadline,
+            Self::CompletionNotice => T::CompletionNotice,
+            Self::DeadlineChanged => T::DeadlineChanged,
+            Self::Cancelled => T::Cancelled,
+        }
     }
 }
 
@@ -99,11 +128,21 @@ pub enum DeliveryState {
         until: DateTime<Utc>,
         /// Attempts made so far, this one included.
         attempts: u32,
+        /// The claim: only its holder may record how sending went.
+        token: ClaimToken,
     },
     /// Accepted by the mail server.
     Delivered {
         /// When.
         at: DateTime<Utc>,
+    },
+    /// Not sent, on purpose: what it announced no longer holds (the invitation was
+    /// cancelled, completed or expired before it went out).
+    Skipped {
+        /// When.
+        at: DateTime<Utc>,
+        /// Why, safe to show.
+        reason: String,
     },
     /// Refused for good, or given up after too many temporary failures.
     Failed {
@@ -140,6 +179,15 @@ pub struct OutboxMessage {
 }
 
 impl OutboxMessage {
+    /// The token of the claim holding it, while it is claimed.
+    #[must_use]
+    pub const fn claim_token(&self) -> Option<ClaimToken> {
+        match self.state {
+            DeliveryState::Claimed { token, .. } => Some(token),
+            _ => None,
+        }
+    }
+
     /// The idempotency key `(invitation, kind, sequence)`.
     #[must_use]
     pub fn key(&self) -> (InvitationId, MessageKind, u32) {

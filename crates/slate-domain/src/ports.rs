@@ -11,10 +11,11 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use crate::{
-    Answer, ApiKey, ApiKeyId, Candidate, CandidateId, EmailAddress, InterviewId, InterviewStatus, Invitation,
-    InvitationId, InvitationQuery, Job, JobId, LinkToken, LinkVersion, MediaKey, MessageId, NamePrefix, Organization,
-    OrganizationId, OutboxMessage, Page, Password, PasswordHash, Recruiter, RecruiterId, Session, SessionId,
-    TimelineEvent, VideoInterview,
+    Answer, ApiKey, ApiKeyId, Candidate, CandidateId, CapturedEmail, ClaimToken, EmailAddress, InterviewId,
+    InterviewStatus, Invitation, InvitationId, InvitationQuery, Job, JobId, Language, LinkToken, LinkVersion, MediaKey,
+    MessageContext, MessageId, MessageTemplate, NamePrefix, Organization, OrganizationId, OutboxMessage, Page,
+    Password, PasswordHash, Recruiter, RecruiterId, RenderedMessage, Session, SessionId, TemplateContent, TemplateId,
+    TemplateKind, TimelineEvent, VideoInterview,
 };
 
 /// The current time. The domain never reads the system clock itself.
@@ -270,13 +271,13 @@ pub trait InvitationRepository: Send + Sync {
     /// [`RepoError`] on a storage failure.
     async fn overdue(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<Invitation>, RepoError>;
 
-    /// Up to `limit` invitations of any organization, by id after `after`, in status Sent,
-    /// Opened or Started with at least one reminder not sent yet.
+    /// Up to `limit` invitations of any organization whose
+    /// [`Invitation::next_reminder_at`] is at or before `now`, earliest first. MUST be
+    /// answered from an index on that moment, not by reading every open invitation.
     ///
     /// # Errors
     /// [`RepoError`] on a storage failure.
-    async fn awaiting_reminders(&self, after: Option<InvitationId>, limit: usize)
-    -> Result<Vec<Invitation>, RepoError>;
+    async fn awaiting_reminders(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<Invitation>, RepoError>;
 }
 
 /// Timelines.
@@ -308,8 +309,9 @@ pub trait AnswerRepository: Send + Sync {
 #[async_trait]
 pub trait Outbox: Send + Sync {
     /// Claims up to `limit` messages that are pending with `not_before <= now`, or claimed
-    /// with a lapsed claim, marking them claimed until `until`. Two callers at the same time
-    /// MUST NOT get the same message (row locks with `SKIP LOCKED`, or an equivalent).
+    /// with a lapsed claim, oldest first, marking them claimed by `token` until `until` and
+    /// counting the attempt. Two callers at the same time MUST NOT get the same message (row
+    /// locks with `SKIP LOCKED`, or an equivalent).
     ///
     /// # Errors
     /// [`RepoError`] on a storage failure.
@@ -317,8 +319,16 @@ pub trait Outbox: Send + Sync {
         &self,
         now: DateTime<Utc>,
         until: DateTime<Utc>,
+        token: ClaimToken,
         limit: usize,
     ) -> Result<Vec<OutboxMessage>, RepoError>;
+
+    /// When the oldest message that is due at `now` (pending and not held back, or claimed
+    /// with a lapsed claim) was queued: how far the workers are behind.
+    ///
+    /// # Errors
+    /// [`RepoError`] on a storage failure.
+    async fn oldest_due(&self, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>, RepoError>;
 
     /// One message.
     ///
@@ -344,6 +354,64 @@ pub trait Outbox: Send + Sync {
     ) -> Result<Vec<OutboxMessage>, RepoError>;
 }
 
+/// Organizations' own wordings of their emails. Written through [`UnitOfWork::commit`].
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait TemplateRepository: Send + Sync {
+    /// `org`'s template for `kind` in `language`, if it has one.
+    ///
+    /// # Errors
+    /// [`RepoError`] on a storage failure.
+    async fn get(
+        &self,
+        org: OrganizationId,
+        kind: TemplateKind,
+        language: Language,
+    ) -> Result<Option<MessageTemplate>, RepoError>;
+
+    /// Every template of `org`.
+    ///
+    /// # Errors
+    /// [`RepoError`] on a storage failure.
+    async fn list(&self, org: OrganizationId) -> Result<Vec<MessageTemplate>, RepoError>;
+}
+
+/// The local mailbox: emails kept instead of sent. Written through [`UnitOfWork::commit`].
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait MailboxRepository: Send + Sync {
+    /// `org`'s captured emails, newest first, older than `before` (a previous page's last
+    /// email), at most `limit`.
+    ///
+    /// # Errors
+    /// [`RepoError`] on a storage failure.
+    async fn list(
+        &self,
+        org: OrganizationId,
+        before: Option<MessageId>,
+        limit: usize,
+    ) -> Result<Vec<CapturedEmail>, RepoError>;
+
+    /// One captured email of `org`; MUST return `None` for another organization's.
+    ///
+    /// # Errors
+    /// [`RepoError`] on a storage failure.
+    async fn get(&self, org: OrganizationId, id: MessageId) -> Result<Option<CapturedEmail>, RepoError>;
+}
+
+/// Words messages: fills a template with a message's values and lays it out as plain text
+/// and HTML, in the message's language. Implemented by the mail adapter.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+pub trait MessageRenderer: Send + Sync {
+    /// The wording Slate ships for `kind` in `language`. MUST satisfy
+    /// [`TemplateContent::parse`]'s rules for `kind`.
+    fn default_content(&self, kind: TemplateKind, language: Language) -> TemplateContent;
+
+    /// The message's subject, text and HTML. Every value MUST be escaped in the HTML part,
+    /// and the HTML MUST load nothing from elsewhere.
+    fn render(&self, context: &MessageContext) -> RenderedMessage;
+}
+
 /// Everything one storage adapter serves: every repository, the outbox, the unit of work and
 /// the accounts. Implemented for any type that implements them all (see
 /// [`crate::Ports::from_store`]).
@@ -359,6 +427,8 @@ pub trait Store:
     + Outbox
     + UnitOfWork
     + AccountRepository
+    + TemplateRepository
+    + MailboxRepository
     + 'static
 {
 }
@@ -375,13 +445,15 @@ impl<T> Store for T where
         + Outbox
         + UnitOfWork
         + AccountRepository
+        + TemplateRepository
+        + MailboxRepository
         + 'static
 {
 }
 
-/// One write of a [`ChangeSet`].
+/// One write of a [`ChangeSet`]. Exhaustive on purpose: a new write is a compile error in
+/// every adapter until it is stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
 pub enum Write {
     /// A new organization.
     InsertOrganization(Organization),
@@ -408,8 +480,32 @@ pub enum Write {
     /// A new message; MUST fail with [`CommitError::Duplicate`] when a message with the
     /// same [`OutboxMessage::key`] exists.
     Enqueue(OutboxMessage),
-    /// A message's new delivery state.
-    UpdateMessage(OutboxMessage),
+    /// A message's new delivery state, recorded by the worker holding the claim `token`;
+    /// MUST fail with [`CommitError::Conflict`] unless the stored message is still claimed
+    /// with that token (a worker whose claim lapsed and was taken over never overwrites the
+    /// outcome the new holder records).
+    UpdateMessage {
+        /// The message in its new state.
+        message: OutboxMessage,
+        /// The claim it was sent under.
+        token: ClaimToken,
+    },
+    /// An organization's new template; MUST fail with [`CommitError::Duplicate`] when the
+    /// organization already has one for the same kind and language.
+    InsertTemplate(MessageTemplate),
+    /// A changed template, read at [`MessageTemplate::revision`].
+    UpdateTemplate(MessageTemplate),
+    /// Removes `id` of `organization_id` (back to the default); MUST leave another
+    /// organization's template alone and fail with [`CommitError::Conflict`] when missing.
+    DeleteTemplate {
+        /// The template's organization.
+        organization_id: OrganizationId,
+        /// The template.
+        id: TemplateId,
+    },
+    /// An email kept by the local mailbox; MUST fail with [`CommitError::Duplicate`] when
+    /// the message was captured already.
+    CaptureEmail(CapturedEmail),
     /// Sets (or replaces) a recruiter's password hash.
     SetPassword {
         /// The recruiter.

@@ -56,6 +56,11 @@ pub enum EventKind {
         /// The server's reply, as far as it is safe to show.
         reason: String,
     },
+    /// A message to the candidate could not be delivered after every retry.
+    EmailFailed {
+        /// The last failure, safe to show.
+        reason: String,
+    },
     /// The address of a bounced invitation was corrected and the email queued again.
     EmailChanged {
         /// The old address.
@@ -82,6 +87,7 @@ impl EventKind {
             Self::Cancelled => "cancelled",
             Self::DeadlineChanged { .. } => "deadline_changed",
             Self::EmailBounced { .. } => "email_bounced",
+            Self::EmailFailed { .. } => "email_failed",
             Self::EmailChanged { .. } => "email_changed",
             Self::ReminderQueued(_) => "reminder_queued",
         }

@@ -123,6 +123,9 @@ impl Mocks {
                 unit_of_work: Arc::new(self.unit_of_work),
                 accounts: Arc::new(self.accounts),
                 passwords: Arc::new(self.passwords),
+                templates: Arc::new(MockTemplateRepository::new()),
+                mailbox: Arc::new(MockMailboxRepository::new()),
+                renderer: Arc::new(MockMessageRenderer::new()),
             },
             Settings::default(),
         )

@@ -440,7 +440,7 @@ async fn bounces_and_email_corrections_go_through_the_outbox() {
     assert!(w.slate.claim_messages(10).await.unwrap().is_empty(), "a claimed message is not handed out twice");
     let msg = w
         .slate
-        .record_delivery(claimed[0].id, DeliveryOutcome::PermanentFailure { reason: "550 5.1.1 no such user".into() })
+        .record_delivery(claimed[0].id, claimed[0].claim_token().unwrap(), DeliveryOutcome::PermanentFailure { reason: "550 5.1.1 no such user".into() })
         .await
         .unwrap();
     assert!(matches!(msg.state, DeliveryState::Failed { .. }));
@@ -459,7 +459,7 @@ async fn bounces_and_email_corrections_go_through_the_outbox() {
         again.iter().map(|m| (m.kind, m.sequence, m.to.as_str())).collect::<Vec<_>>(),
         [(MessageKind::Invitation, 1, "ada@example.com")]
     );
-    w.slate.record_delivery(again[0].id, DeliveryOutcome::Delivered).await.unwrap();
+    w.slate.record_delivery(again[0].id, again[0].claim_token().unwrap(), DeliveryOutcome::Delivered).await.unwrap();
     assert_eq!(w.slate.get_invitation(w.caller, inv.id()).await.unwrap().status(), InvitationStatus::Sent);
 
     let names: Vec<_> =
@@ -483,23 +483,37 @@ async fn temporary_failures_back_off_then_give_up() {
     let fail = || DeliveryOutcome::TemporaryFailure { reason: "421 try later".into() };
 
     let m = slate.claim_messages(1).await.unwrap().remove(0);
-    let m = slate.record_delivery(m.id, fail()).await.unwrap();
-    assert_eq!(m.state, DeliveryState::Pending { not_before: at("2026-11-22T09:00:30Z"), attempts: 1 });
+    let m = slate.record_delivery(m.id, m.claim_token().unwrap(), fail()).await.unwrap();
+    let pending = |m: &OutboxMessage| match m.state {
+        DeliveryState::Pending { not_before, attempts } => (not_before, attempts),
+        ref other => panic!("{other:?}"),
+    };
+    // 30 s, with jitter: between half and all of it
+    let (not_before, attempts) = pending(&m);
+    assert_eq!(attempts, 1);
+    assert!((at("2026-11-22T09:00:15Z")..=at("2026-11-22T09:00:30Z")).contains(&not_before), "{not_before}");
     assert!(slate.claim_messages(1).await.unwrap().is_empty(), "not before the back-off");
     w.memory.clock.advance(TimeDelta::seconds(30));
     let m = slate.claim_messages(1).await.unwrap().remove(0);
-    let m = slate.record_delivery(m.id, fail()).await.unwrap();
-    assert_eq!(m.state, DeliveryState::Pending { not_before: at("2026-11-22T09:01:30Z"), attempts: 2 }, "doubled");
+    let m = slate.record_delivery(m.id, m.claim_token().unwrap(), fail()).await.unwrap();
+    let (not_before, attempts) = pending(&m);
+    assert_eq!(attempts, 2);
+    assert!((at("2026-11-22T09:01:00Z")..=at("2026-11-22T09:01:30Z")).contains(&not_before), "doubled: {not_before}");
     w.memory.clock.advance(TimeDelta::seconds(60));
     let m = slate.claim_messages(1).await.unwrap().remove(0);
-    let m = slate.record_delivery(m.id, fail()).await.unwrap();
+    let m = slate.record_delivery(m.id, m.claim_token().unwrap(), fail()).await.unwrap();
     assert!(matches!(m.state, DeliveryState::Failed { ref reason, .. } if reason.contains("3 attempts")), "{m:?}");
     assert_eq!(
         slate.get_invitation(w.caller, inv.id()).await.unwrap().status(),
         InvitationStatus::Queued,
         "not a bounce"
     );
-    assert_eq!(settings.retry_delay(30), settings.outbox_max_retry);
+    for spread in [0, 1, 7_777, u64::MAX] {
+        let d = settings.retry_delay(30, spread);
+        assert!(d <= settings.outbox_max_retry && d >= settings.outbox_max_retry / 2, "{d:?}");
+    }
+    let spreads: std::collections::HashSet<_> = (0..50).map(|n| settings.retry_delay(3, n * 997)).collect();
+    assert!(spreads.len() > 10, "jitter spreads retries: {spreads:?}");
 }
 
 #[tokio::test]
@@ -520,21 +534,21 @@ async fn expiry_and_reminders_run_once() {
     let a = w.invite("a@example.com").await;
     let b = w.invite("b@example.com").await;
     for m in w.slate.claim_messages(10).await.unwrap() {
-        w.slate.record_delivery(m.id, DeliveryOutcome::Delivered).await.unwrap();
+        w.slate.record_delivery(m.id, m.claim_token().unwrap(), DeliveryOutcome::Delivered).await.unwrap();
     }
     w.slate.open_link(&w.slate.link_token(&b)).await.unwrap();
     w.answer(&w.slate.link_token(&b), w.q(0)).await;
 
     // day 2 after sending: a has not started, b has
     w.memory.clock.set(at("2026-11-24T09:00:00Z"));
-    assert_eq!(w.slate.queue_due_reminders(1).await.unwrap(), 1);
-    assert_eq!(w.slate.queue_due_reminders(1).await.unwrap(), 0, "never twice");
+    assert_eq!(w.slate.queue_due_reminders(10).await.unwrap().queued, 1);
+    assert_eq!(w.slate.queue_due_reminders(10).await.unwrap().queued, 0, "never twice");
     // the day before the deadline (29 November in Athens starts at 28 Nov 22:00 UTC)
     w.memory.clock.set(at("2026-11-28T21:59:59Z"));
-    assert_eq!(w.slate.queue_due_reminders(10).await.unwrap(), 0);
+    assert_eq!(w.slate.queue_due_reminders(10).await.unwrap().queued, 0);
     w.memory.clock.set(at("2026-11-28T22:00:00Z"));
-    assert_eq!(w.slate.queue_due_reminders(10).await.unwrap(), 2);
-    assert_eq!(w.slate.queue_due_reminders(10).await.unwrap(), 0);
+    assert_eq!(w.slate.queue_due_reminders(10).await.unwrap().queued, 2);
+    assert_eq!(w.slate.queue_due_reminders(10).await.unwrap().queued, 0);
     let reminders = |id| {
         let slate = w.slate.clone();
         let caller = w.caller;
@@ -756,4 +770,228 @@ async fn recruiter_emails_are_unique() {
     let nowhere = OrganizationId::from_uuid(uuid::Uuid::from_u128(4242));
     let err = w.slate.add_recruiter(nowhere, NewRecruiter { name: name("X"), email: email("x@acme.example") }).await;
     assert!(matches!(err, Err(AddRecruiterError::OrganizationNotFound)), "{err:?}");
+}
+
+// ---------------------------------------------------------------- sending mail
+
+#[tokio::test]
+async fn a_worker_whose_claim_lapsed_cannot_overwrite_the_new_holders_outcome() {
+    let w = World::new().await;
+    let inv = w.invite("ada@example.com").await;
+    let first = w.slate.claim_messages(1).await.unwrap().remove(0);
+    w.memory.clock.advance(TimeDelta::minutes(6)); // past the 5-minute claim
+    let second = w.slate.claim_messages(1).await.unwrap().remove(0);
+    assert_eq!(first.id, second.id);
+    assert_ne!(first.claim_token(), second.claim_token());
+    // The new holder fails temporarily; the old one then reports a bounce.
+    let temp = DeliveryOutcome::TemporaryFailure { reason: "451 later".into() };
+    w.slate.record_delivery(second.id, second.claim_token().unwrap(), temp).await.unwrap();
+    let late = DeliveryOutcome::PermanentFailure { reason: "550 no".into() };
+    let err = w.slate.record_delivery(first.id, first.claim_token().unwrap(), late).await;
+    assert!(matches!(err, Err(DeliveryError::ClaimLost)), "{err:?}");
+    assert!(matches!(w.slate.prepare_message(first.id, first.claim_token().unwrap()).await, Err(DeliveryError::ClaimLost)));
+    let stored = w.slate.messages(w.caller, inv.id()).await.unwrap().remove(0);
+    assert!(matches!(stored.state, DeliveryState::Pending { attempts: 2, .. }), "{stored:?}");
+    assert_eq!(w.slate.get_invitation(w.caller, inv.id()).await.unwrap().status(), InvitationStatus::Queued, "no bounce");
+}
+
+#[tokio::test]
+async fn preparing_gathers_the_context_and_skips_what_no_longer_holds() {
+    let w = World::new().await;
+    let mut input = w.external("Ada", "Lovelace", "ada@example.com");
+    input.bcc_me = true;
+    let inv = w.slate.invite_external(w.caller, input).await.unwrap();
+    let claimed = w.slate.claim_messages(10).await.unwrap();
+    assert_eq!(claimed.iter().map(|m| m.kind).collect::<Vec<_>>(), [MessageKind::Invitation, MessageKind::BccCopy]);
+    for m in &claimed {
+        let Prepared::Send(ctx) = w.slate.prepare_message(m.id, m.claim_token().unwrap()).await.unwrap() else {
+            panic!("sent")
+        };
+        assert_eq!(ctx.organization.name.as_str(), "Acme");
+        assert_eq!(ctx.recruiter.email.as_str(), "rita@acme.example");
+        assert_eq!(ctx.invitation.id(), inv.id());
+        assert_eq!(ctx.message.language, Language::Greek, "the organization's default language");
+        let link = ctx.candidate_link.as_ref().unwrap().expose().to_owned();
+        assert_eq!(link, w.slate.candidate_link(&inv).expose());
+        assert!(link.starts_with("http://127.0.0.1:8080/i/"), "{link}");
+        assert!(!format!("{ctx:?}").contains(&link), "the link is redacted in Debug");
+        assert_eq!(ctx.review_link, format!("http://127.0.0.1:8080/invitations/{}", inv.id()));
+        let rendered = w.slate.render_message(&ctx);
+        assert!(rendered.text.contains(&link), "{}", rendered.text);
+    }
+    // Cancelled before the next attempt: the invitation email is skipped, not sent.
+    w.memory.clock.advance(TimeDelta::minutes(6));
+    let again = w.slate.claim_messages(10).await.unwrap();
+    w.slate.cancel(w.caller, inv.id()).await.unwrap();
+    let prepared = w.slate.prepare_message(again[0].id, again[0].claim_token().unwrap()).await.unwrap();
+    assert!(matches!(prepared, Prepared::Skipped { ref reason } if reason.contains("cancelled")), "{prepared:?}");
+    let messages = w.slate.messages(w.caller, inv.id()).await.unwrap();
+    assert!(matches!(messages[0].state, DeliveryState::Skipped { .. }), "{messages:?}");
+    assert!(
+        !messages.iter().any(|m| m.kind == MessageKind::Cancelled),
+        "a candidate who never received the link is not told it was withdrawn"
+    );
+}
+
+#[tokio::test]
+async fn deadline_changes_and_cancellations_tell_a_candidate_who_has_the_link() {
+    let w = World::new().await;
+    let inv = w.invite("ada@example.com").await;
+    // Still queued: the invitation email will carry the new date; no separate notice.
+    w.slate.change_deadline(w.caller, inv.id(), date("2026-12-02")).await.unwrap();
+    for m in w.slate.claim_messages(10).await.unwrap() {
+        w.slate.record_delivery(m.id, m.claim_token().unwrap(), DeliveryOutcome::Delivered).await.unwrap();
+    }
+    w.slate.change_deadline(w.caller, inv.id(), date("2026-12-05")).await.unwrap();
+    w.slate.change_deadline(w.caller, inv.id(), date("2026-12-06")).await.unwrap();
+    w.slate.cancel(w.caller, inv.id()).await.unwrap();
+    let kinds: Vec<_> = w.slate.messages(w.caller, inv.id()).await.unwrap().iter().map(|m| (m.kind, m.to.to_string())).collect();
+    let ada = "ada@example.com".to_owned();
+    assert_eq!(
+        kinds,
+        [
+            (MessageKind::Invitation, ada.clone()),
+            (MessageKind::DeadlineChanged, ada.clone()),
+            (MessageKind::DeadlineChanged, ada.clone()),
+            (MessageKind::Cancelled, ada),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn reminders_are_replanned_when_the_deadline_moves() {
+    let w = World::new().await;
+    let inv = w.invite("ada@example.com").await;
+    for m in w.slate.claim_messages(10).await.unwrap() {
+        w.slate.record_delivery(m.id, m.claim_token().unwrap(), DeliveryOutcome::Delivered).await.unwrap();
+    }
+    let sent = w.slate.get_invitation(w.caller, inv.id()).await.unwrap();
+    assert_eq!(sent.next_reminder_at(), Some(at("2026-11-24T09:00:00Z")), "two days after sending");
+    w.memory.clock.set(at("2026-11-24T09:00:00Z"));
+    assert_eq!(w.slate.queue_due_reminders(10).await.unwrap().queued, 1);
+    let planned = w.slate.get_invitation(w.caller, inv.id()).await.unwrap();
+    // The day before 30 November in Athens begins on 28 November at 22:00 UTC.
+    assert_eq!(planned.next_reminder_at(), Some(at("2026-11-28T22:00:00Z")));
+    let moved = w.slate.change_deadline(w.caller, inv.id(), date("2026-12-20")).await.unwrap();
+    assert_eq!(moved.next_reminder_at(), Some(at("2026-12-18T22:00:00Z")), "re-planned with the deadline");
+    w.memory.clock.set(at("2026-11-28T22:00:00Z"));
+    assert_eq!(w.slate.queue_due_reminders(10).await.unwrap(), RemindersRun { looked_at: 0, queued: 0 });
+    w.memory.clock.set(at("2026-12-18T22:00:00Z"));
+    assert_eq!(w.slate.queue_due_reminders(10).await.unwrap(), RemindersRun { looked_at: 1, queued: 1 });
+    assert_eq!(w.slate.get_invitation(w.caller, inv.id()).await.unwrap().next_reminder_at(), None, "all sent");
+}
+
+#[tokio::test]
+async fn templates_are_checked_saved_previewed_and_reset() {
+    let w = World::new().await;
+    let input = |subject: &str, body: &str| TemplateInput {
+        kind: TemplateKind::Invitation,
+        language: Language::English,
+        subject: subject.into(),
+        body: body.into(),
+        revision: None,
+    };
+    let err = w.slate.create_template(w.caller, input("Hi", "Hello {{candidate.frist_name}} {{interview.link}}")).await;
+    assert!(
+        matches!(&err, Err(TemplateUseCaseError::Invalid { field: TemplateField::Body, error: TemplateError::UnknownPlaceholder { name } }) if name == "candidate.frist_name"),
+        "{err:?}"
+    );
+    let err = w.slate.create_template(w.caller, input("Hi", "no link")).await;
+    assert!(matches!(err, Err(TemplateUseCaseError::Invalid { error: TemplateError::MissingPlaceholder { .. }, .. })));
+
+    let before = w.slate.get_template(w.caller, TemplateKind::Invitation, Language::English).await.unwrap();
+    assert!(before.custom.is_none(), "the default until the organization writes its own");
+    let saved = w
+        .slate
+        .create_template(w.caller, input("{{job.title}} at {{company.name}}", "Hello {{candidate.first_name}}: {{interview.link}}"))
+        .await
+        .unwrap();
+    assert!(matches!(
+        w.slate.create_template(w.caller, input("x", "{{interview.link}}")).await,
+        Err(TemplateUseCaseError::AlreadyExists(TemplateKind::Invitation))
+    ));
+    let mut update = input("New {{job.title}}", "Hi {{candidate.first_name}}, {{interview.link}}");
+    update.revision = Some(saved.revision + 7);
+    assert!(matches!(w.slate.save_template(w.caller, update.clone()).await, Err(TemplateUseCaseError::Conflict)));
+    update.revision = Some(saved.revision);
+    let updated = w.slate.save_template(w.caller, update).await.unwrap();
+    assert_eq!(updated.revision, saved.revision + 1);
+    let list = w.slate.list_templates(w.caller).await.unwrap();
+    assert_eq!(list.len(), TemplateKind::ALL.len() * Language::ALL.len());
+    assert_eq!(list.iter().filter(|t| t.custom.is_some()).count(), 1);
+    let other = w.other_caller().await;
+    assert!(w.slate.get_template(other, TemplateKind::Invitation, Language::English).await.unwrap().custom.is_none());
+
+    // The organization's template words the real email, and previews fill every value.
+    let inv = w.invite("ada@example.com").await;
+    let preview = w
+        .slate
+        .preview_template(w.caller, PreviewInput {
+            kind: TemplateKind::Invitation,
+            language: Language::English,
+            subject: None,
+            body: None,
+            invitation_id: Some(inv.id()),
+        })
+        .await
+        .unwrap();
+    assert_eq!(preview.subject, "New Backend engineer");
+    assert_eq!(preview.text, format!("Hi Ada, {}", w.slate.candidate_link(&inv).expose()));
+    let sample = w
+        .slate
+        .preview_template(w.caller, PreviewInput {
+            kind: TemplateKind::Resend,
+            language: Language::German,
+            subject: Some("Erinnerung: {{interview.name}}".into()),
+            body: Some("{{candidate.first_name}} {{candidate.last_name}}, {{interview.question_count}} Fragen: {{interview.link}}".into()),
+            invitation_id: None,
+        })
+        .await
+        .unwrap();
+    assert_eq!(sample.subject, "Erinnerung: First interview");
+    assert!(sample.text.starts_with("Ada Lovelace, 3 Fragen: http://127.0.0.1:8080/i/"), "{}", sample.text);
+    assert!(matches!(
+        w.slate.preview_template(other, PreviewInput { kind: TemplateKind::Invitation, language: Language::English, subject: None, body: None, invitation_id: Some(inv.id()) }).await,
+        Err(TemplateUseCaseError::NotFound)
+    ));
+    let reset = w.slate.reset_template(w.caller, TemplateKind::Invitation, Language::English).await.unwrap();
+    assert!(reset.custom.is_none());
+    assert!(matches!(
+        w.slate.reset_template(w.caller, TemplateKind::Invitation, Language::English).await,
+        Err(TemplateUseCaseError::NotFound)
+    ));
+}
+
+#[tokio::test]
+async fn the_mailbox_keeps_emails_without_their_links_and_shows_them_again() {
+    let w = World::new().await;
+    let inv = w.invite("ada@example.com").await;
+    let m = w.slate.claim_messages(1).await.unwrap().remove(0);
+    let token = m.claim_token().unwrap();
+    let Prepared::Send(ctx) = w.slate.prepare_message(m.id, token).await.unwrap() else { panic!("sent") };
+    let rendered = w.slate.render_message(&ctx);
+    let link = w.slate.candidate_link(&inv).expose().to_owned();
+    let captured = CapturedEmail {
+        id: m.id,
+        organization_id: m.organization_id,
+        invitation_id: m.invitation_id,
+        kind: m.kind,
+        from: "Slate <noreply@slate.example>".into(),
+        to: m.to.clone(),
+        reply_to: Some(ctx.recruiter.email.clone()),
+        subject: rendered.subject,
+        text: rendered.text,
+        html: rendered.html,
+        captured_at: at("2026-11-22T09:00:00Z"),
+    };
+    w.slate.record_delivery(m.id, token, DeliveryOutcome::Captured(Box::new(captured))).await.unwrap();
+    assert_eq!(w.slate.get_invitation(w.caller, inv.id()).await.unwrap().status(), InvitationStatus::Sent);
+    let page = w.slate.mailbox(w.caller, None, 10).await.unwrap();
+    assert_eq!(page.emails.len(), 1);
+    assert!(!page.emails[0].text.contains(&link) && page.emails[0].text.contains(WITHHELD_LINK), "no link at rest");
+    let read = w.slate.mailbox_email(w.caller, m.id).await.unwrap();
+    assert!(read.text.contains(&link) && read.html.contains(&link), "{}", read.text);
+    let other = w.other_caller().await;
+    assert!(w.slate.mailbox(other, None, 10).await.unwrap().emails.is_empty());
+    assert!(matches!(w.slate.mailbox_email(other, m.id).await, Err(NotFoundError::NotFound)));
 }

@@ -183,6 +183,7 @@ async fn setup(store: SqlStore) -> Setup {
         memory.links.clone(),
         memory.videos.clone(),
         Arc::new(slate_domain::memory::TestPasswords),
+        Arc::new(slate_domain::memory::PlainRenderer),
     );
     let slate = Slate::new(ports, Settings::default());
     let org = slate

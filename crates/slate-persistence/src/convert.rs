@@ -9,7 +9,8 @@ use slate_domain::*;
 use uuid::Uuid;
 
 use crate::entities::{
-    answer, api_key, candidate, interview, invitation, job, organization, outbox, recruiter, session, timeline_event,
+    answer, api_key, candidate, interview, invitation, job, mailbox, message_template, organization, outbox, recruiter,
+    session, timeline_event,
 };
 
 /// A row that does not make a valid domain value.
@@ -306,6 +307,7 @@ pub(crate) fn invitation_row(i: &Invitation, revision: u64, snapshot_hash: Strin
         emails_queued: i32::try_from(p.emails_queued).unwrap_or(i32::MAX),
         reminded_not_started: p.reminders_sent.not_started,
         reminded_deadline: p.reminders_sent.deadline,
+        next_reminder_at: p.next_reminder_at.map(micros),
         takes: to_json(&p.takes),
         created_at: micros(p.created_at),
         updated_at: micros(p.updated_at),
@@ -342,6 +344,7 @@ pub(crate) fn invitation(r: invitation::Model, snapshot_body: &str) -> Result<In
         link_version: LinkVersion::new(count(T, "link_version", i64::from(r.link_version))?),
         emails_queued: count(T, "emails_queued", i64::from(r.emails_queued))?,
         reminders_sent: RemindersSent { not_started: r.reminded_not_started, deadline: r.reminded_deadline },
+        next_reminder_at: opt_instant(T, "next_reminder_at", r.next_reminder_at)?,
         takes: parse!("invitations", "takes", serde_json::from_str(&r.takes)),
         created_at: instant(T, "created_at", r.created_at)?,
         updated_at: instant(T, "updated_at", r.updated_at)?,
@@ -396,7 +399,7 @@ pub(crate) fn event_row(e: &TimelineEvent) -> timeline_event::Model {
             data.to = Some(to.to_string());
             data.reopened = Some(*reopened);
         }
-        EventKind::EmailBounced { reason } => data.reason = Some(reason.clone()),
+        EventKind::EmailBounced { reason } | EventKind::EmailFailed { reason } => data.reason = Some(reason.clone()),
         EventKind::EmailChanged { from, to } => {
             data.from = Some(from.to_string());
             data.to = Some(to.to_string());
@@ -448,6 +451,7 @@ pub(crate) fn event(r: timeline_event::Model) -> Result<TimelineEvent, RepoError
             reopened: d.reopened.ok_or_else(|| missing("reopened"))?,
         },
         "email_bounced" => EventKind::EmailBounced { reason: d.reason.ok_or_else(|| missing("reason"))? },
+        "email_failed" => EventKind::EmailFailed { reason: d.reason.ok_or_else(|| missing("reason"))? },
         "email_changed" => EventKind::EmailChanged { from: email(d.from, "from")?, to: email(d.to, "to")? },
         "reminder_queued" => EventKind::ReminderQueued(
             d.reminder.as_deref().and_then(ReminderKind::from_name).ok_or_else(|| missing("reminder"))?,
@@ -509,10 +513,14 @@ pub(crate) fn message_row(m: &OutboxMessage) -> outbox::Model {
         DeliveryState::Pending { not_before, attempts } => {
             ("pending", Some(micros(*not_before)), None, *attempts, None, None)
         }
-        DeliveryState::Claimed { until, attempts } => ("claimed", None, Some(micros(*until)), *attempts, None, None),
+        DeliveryState::Claimed { until, attempts, .. } => {
+            ("claimed", None, Some(micros(*until)), *attempts, None, None)
+        }
         DeliveryState::Delivered { at } => ("delivered", None, None, 0, Some(micros(*at)), None),
+        DeliveryState::Skipped { at, reason } => ("skipped", None, None, 0, Some(micros(*at)), Some(reason.clone())),
         DeliveryState::Failed { at, reason } => ("failed", None, None, 0, Some(micros(*at)), Some(reason.clone())),
     };
+    let claim_token = m.claim_token().map(|t| t.as_uuid());
     outbox::Model {
         id: m.id.as_uuid(),
         organization_id: m.organization_id.as_uuid(),
@@ -528,6 +536,7 @@ pub(crate) fn message_row(m: &OutboxMessage) -> outbox::Model {
         attempts: i32::try_from(attempts).unwrap_or(i32::MAX),
         done_at,
         failure,
+        claim_token,
     }
 }
 
@@ -540,9 +549,15 @@ pub(crate) fn message(r: outbox::Model) -> Result<OutboxMessage, RepoError> {
             not_before: instant(T, "not_before", need(r.not_before, "not_before")?)?,
             attempts,
         },
-        "claimed" => {
-            DeliveryState::Claimed { until: instant(T, "claim_until", need(r.claim_until, "claim_until")?)?, attempts }
-        }
+        "claimed" => DeliveryState::Claimed {
+            until: instant(T, "claim_until", need(r.claim_until, "claim_until")?)?,
+            attempts,
+            token: ClaimToken::from_uuid(r.claim_token.ok_or_else(|| bad(T, "claim_token", "missing"))?),
+        },
+        "skipped" => DeliveryState::Skipped {
+            at: instant(T, "done_at", need(r.done_at, "done_at")?)?,
+            reason: r.failure.clone().unwrap_or_default(),
+        },
         "delivered" => DeliveryState::Delivered { at: instant(T, "done_at", need(r.done_at, "done_at")?)? },
         "failed" => DeliveryState::Failed {
             at: instant(T, "done_at", need(r.done_at, "done_at")?)?,
@@ -616,5 +631,72 @@ pub(crate) fn api_key(r: api_key::Model) -> Result<ApiKey, RepoError> {
         digest: digest("api_keys", &r.digest)?,
         created_at: instant("api_keys", "created_at", r.created_at)?,
         revoked_at: opt_instant("api_keys", "revoked_at", r.revoked_at)?,
+    })
+}
+
+// ---------------------------------------------------------------- templates and mailbox
+
+pub(crate) fn template_row(t: &MessageTemplate, revision: u64) -> message_template::Model {
+    message_template::Model {
+        id: t.id.as_uuid(),
+        organization_id: t.organization_id.as_uuid(),
+        kind: t.kind.as_str().to_owned(),
+        language: t.language.code().to_owned(),
+        subject: t.content.subject.as_str().to_owned(),
+        body: t.content.body.as_str().to_owned(),
+        updated_by: t.updated_by.as_uuid(),
+        created_at: micros(t.created_at),
+        updated_at: micros(t.updated_at),
+        revision: i64::try_from(revision).unwrap_or(i64::MAX),
+    }
+}
+
+pub(crate) fn template(r: message_template::Model) -> Result<MessageTemplate, RepoError> {
+    const T: &str = "message_templates";
+    let kind = TemplateKind::from_name(&r.kind).ok_or_else(|| bad(T, "kind", &r.kind))?;
+    let content = TemplateContent::parse(kind, &r.subject, &r.body).map_err(|(field, e)| bad(T, field.as_str(), e))?;
+    Ok(MessageTemplate {
+        id: TemplateId::from_uuid(r.id),
+        organization_id: OrganizationId::from_uuid(r.organization_id),
+        kind,
+        language: parse!("message_templates", "language", r.language.parse::<Language>()),
+        content,
+        updated_by: RecruiterId::from_uuid(r.updated_by),
+        created_at: instant(T, "created_at", r.created_at)?,
+        updated_at: instant(T, "updated_at", r.updated_at)?,
+        revision: count(T, "revision", r.revision)?,
+    })
+}
+
+pub(crate) fn captured_row(e: &CapturedEmail) -> mailbox::Model {
+    mailbox::Model {
+        id: e.id.as_uuid(),
+        organization_id: e.organization_id.as_uuid(),
+        invitation_id: e.invitation_id.as_uuid(),
+        kind: e.kind.as_str().to_owned(),
+        sender: e.from.clone(),
+        recipient: e.to.to_string(),
+        reply_to: e.reply_to.as_ref().map(ToString::to_string),
+        subject: e.subject.clone(),
+        text_body: e.text.clone(),
+        html_body: e.html.clone(),
+        captured_at: micros(e.captured_at),
+    }
+}
+
+pub(crate) fn captured(r: mailbox::Model) -> Result<CapturedEmail, RepoError> {
+    const T: &str = "mailbox";
+    Ok(CapturedEmail {
+        id: MessageId::from_uuid(r.id),
+        organization_id: OrganizationId::from_uuid(r.organization_id),
+        invitation_id: InvitationId::from_uuid(r.invitation_id),
+        kind: MessageKind::from_name(&r.kind).ok_or_else(|| bad(T, "kind", &r.kind))?,
+        from: r.sender,
+        to: parse!("mailbox", "recipient", EmailAddress::parse(&r.recipient)),
+        reply_to: r.reply_to.as_deref().map(EmailAddress::parse).transpose().map_err(|e| bad(T, "reply_to", e))?,
+        subject: r.subject,
+        text: r.text_body,
+        html: r.html_body,
+        captured_at: instant(T, "captured_at", r.captured_at)?,
     })
 }

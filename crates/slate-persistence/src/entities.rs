@@ -143,6 +143,7 @@ pub mod invitation {
         pub emails_queued: i32,
         pub reminded_not_started: bool,
         pub reminded_deadline: bool,
+        pub next_reminder_at: Option<i64>,
         pub takes: String,
         pub created_at: i64,
         pub updated_at: i64,
@@ -214,6 +215,48 @@ pub mod outbox {
         pub attempts: i32,
         pub done_at: Option<i64>,
         pub failure: Option<String>,
+        pub claim_token: Option<Uuid>,
+    }
+    no_relations!();
+}
+
+pub mod message_template {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "message_templates")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub organization_id: Uuid,
+        pub kind: String,
+        pub language: String,
+        pub subject: String,
+        pub body: String,
+        pub updated_by: Uuid,
+        pub created_at: i64,
+        pub updated_at: i64,
+        pub revision: i64,
+    }
+    no_relations!();
+}
+
+pub mod mailbox {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "mailbox")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub organization_id: Uuid,
+        pub invitation_id: Uuid,
+        pub kind: String,
+        pub sender: String,
+        pub recipient: String,
+        pub reply_to: Option<String>,
+        pub subject: String,
+        pub text_body: String,
+        pub html_body: String,
+        pub captured_at: i64,
     }
     no_relations!();
 }

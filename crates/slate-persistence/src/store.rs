@@ -14,8 +14,8 @@ use sea_orm::{
 };
 use slate_domain::ports::{
     AccountRepository, AnswerRepository, CandidateRepository, ChangeSet, CommitError, InterviewRepository,
-    InvitationRepository, JobRepository, OrganizationRepository, Outbox, RecruiterRepository, RepoError,
-    TimelineRepository, UnitOfWork, Write,
+    InvitationRepository, JobRepository, MailboxRepository, OrganizationRepository, Outbox, RecruiterRepository,
+    RepoError, TemplateRepository, TimelineRepository, UnitOfWork, Write,
 };
 use slate_domain::{
     Answer, ApiKey, ApiKeyId, Candidate, CandidateId, CandidateKind, EmailAddress, InterviewId, InterviewStatus,
@@ -23,11 +23,12 @@ use slate_domain::{
     OrganizationId, OutboxMessage, Page, PasswordHash, Recruiter, RecruiterId, Session, SessionId, SortField, SortKey,
     SortOrder, TimelineEvent, VideoInterview,
 };
+use slate_domain::{CapturedEmail, ClaimToken, Language, MessageTemplate, TemplateKind};
 
 use crate::convert;
 use crate::entities::{
-    answer, api_key, candidate, credential, interview, interview_snapshot, invitation, job, organization, outbox,
-    recruiter, session, timeline_event,
+    answer, api_key, candidate, credential, interview, interview_snapshot, invitation, job, mailbox, message_template,
+    organization, outbox, recruiter, session, timeline_event,
 };
 
 /// Which database a store runs on.
@@ -331,11 +332,14 @@ async fn apply(txn: &DatabaseTransaction, write: Write) -> Result<(), CommitErro
                 .await
                 .map_err(|e| commit_error(e, "outbox message"))?;
         }
-        Write::UpdateMessage(m) => {
+        Write::UpdateMessage { message: m, token } => {
             let am = convert::message_row(&m).into_active_model().reset_all();
+            // Only the claim's holder records an outcome.
             let result = outbox::Entity::update_many()
                 .set(am)
                 .filter(outbox::Column::Id.eq(m.id.as_uuid()))
+                .filter(outbox::Column::State.eq("claimed"))
+                .filter(outbox::Column::ClaimToken.eq(token.as_uuid()))
                 .exec(txn)
                 .await
                 .map_err(|e| commit_error(e, "outbox message"))?;
@@ -390,7 +394,43 @@ async fn apply(txn: &DatabaseTransaction, write: Write) -> Result<(), CommitErro
                 return Err(CommitError::Conflict);
             }
         }
-        _ => return Err(CommitError::Internal(RepoError::new("a write this adapter does not know"))),
+        Write::InsertTemplate(t) => {
+            let am = convert::template_row(&t, t.revision).into_active_model().reset_all();
+            message_template::Entity::insert(am)
+                .exec_without_returning(txn)
+                .await
+                .map_err(|e| commit_error(e, "template"))?;
+        }
+        Write::UpdateTemplate(t) => {
+            let mut am = convert::template_row(&t, t.revision + 1).into_active_model().reset_all();
+            am.created_at = ActiveValue::NotSet;
+            let result = message_template::Entity::update_many()
+                .set(am)
+                .filter(message_template::Column::Id.eq(t.id.as_uuid()))
+                .filter(message_template::Column::OrganizationId.eq(t.organization_id.as_uuid()))
+                .filter(message_template::Column::Revision.eq(i64::try_from(t.revision).unwrap_or(i64::MAX)))
+                .exec(txn)
+                .await
+                .map_err(|e| commit_error(e, "template"))?;
+            if result.rows_affected != 1 {
+                return Err(CommitError::Conflict);
+            }
+        }
+        Write::DeleteTemplate { organization_id, id } => {
+            let result = message_template::Entity::delete_many()
+                .filter(message_template::Column::Id.eq(id.as_uuid()))
+                .filter(message_template::Column::OrganizationId.eq(organization_id.as_uuid()))
+                .exec(txn)
+                .await
+                .map_err(|e| commit_error(e, "template"))?;
+            if result.rows_affected != 1 {
+                return Err(CommitError::Conflict);
+            }
+        }
+        Write::CaptureEmail(e) => {
+            let am = convert::captured_row(&e).into_active_model().reset_all();
+            mailbox::Entity::insert(am).exec_without_returning(txn).await.map_err(|e| commit_error(e, "captured email"))?;
+        }
     }
     Ok(())
 }
@@ -643,23 +683,11 @@ impl InvitationRepository for SqlStore {
         self.invitations_from(rows).await
     }
 
-    async fn awaiting_reminders(
-        &self,
-        after: Option<InvitationId>,
-        limit: usize,
-    ) -> Result<Vec<Invitation>, RepoError> {
+    async fn awaiting_reminders(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<Invitation>, RepoError> {
         use invitation::Column as C;
-        let mut q = invitation::Entity::find()
-            .filter(C::Status.is_in(names(&[
-                InvitationStatus::Sent,
-                InvitationStatus::Opened,
-                InvitationStatus::Started,
-            ])))
-            .filter(Expr::col(C::RemindedNotStarted).eq(false).or(Expr::col(C::RemindedDeadline).eq(false)));
-        if let Some(a) = after {
-            q = q.filter(C::Id.gt(a.as_uuid()));
-        }
-        let rows = q
+        let rows = invitation::Entity::find()
+            .filter(C::NextReminderAt.lte(convert::micros(now)))
+            .order_by_asc(C::NextReminderAt)
             .order_by_asc(C::Id)
             .limit(u64::try_from(limit).unwrap_or(u64::MAX))
             .all(&self.db)
@@ -711,6 +739,7 @@ impl Outbox for SqlStore {
         &self,
         now: DateTime<Utc>,
         until: DateTime<Utc>,
+        token: ClaimToken,
         limit: usize,
     ) -> Result<Vec<OutboxMessage>, RepoError> {
         use outbox::Column as C;
@@ -718,12 +747,7 @@ impl Outbox for SqlStore {
         let due = Query::select()
             .column(C::Id)
             .from(outbox::Entity)
-            .cond_where(
-                Expr::col(C::State)
-                    .eq("pending")
-                    .and(Expr::col(C::NotBefore).lte(now))
-                    .or(Expr::col(C::State).eq("claimed").and(Expr::col(C::ClaimUntil).lte(now))),
-            )
+            .cond_where(due_condition(now))
             .order_by(C::CreatedAt, Order::Asc)
             .order_by(C::Id, Order::Asc)
             .limit(u64::try_from(limit).unwrap_or(u64::MAX))
@@ -733,6 +757,7 @@ impl Outbox for SqlStore {
             .table(outbox::Entity)
             .value(C::State, "claimed")
             .value(C::ClaimUntil, convert::micros(until))
+            .value(C::ClaimToken, token.as_uuid())
             .value(C::NotBefore, Option::<i64>::None)
             .value(C::Attempts, Expr::col(C::Attempts).add(1))
             .and_where(Expr::col(C::Id).in_subquery(due))
@@ -747,6 +772,19 @@ impl Outbox for SqlStore {
         let mut messages = rows.into_iter().map(convert::message).collect::<Result<Vec<_>, _>>()?;
         messages.sort_by_key(|m| (m.created_at, m.id));
         Ok(messages)
+    }
+
+    async fn oldest_due(&self, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>, RepoError> {
+        use outbox::Column as C;
+        let oldest: Option<Option<i64>> = outbox::Entity::find()
+            .select_only()
+            .column_as(Expr::col(C::CreatedAt).min(), "oldest")
+            .filter(due_condition(convert::micros(now)))
+            .into_tuple()
+            .one(&self.db)
+            .await
+            .map_err(internal)?;
+        oldest.flatten().map(|m| DateTime::from_timestamp_micros(m).ok_or_else(|| RepoError::new("bad created_at"))).transpose()
     }
 
     async fn depth(&self) -> Result<u64, RepoError> {
@@ -781,6 +819,94 @@ impl Outbox for SqlStore {
             .await
             .map_err(internal)?;
         rows.into_iter().map(convert::message).collect()
+    }
+}
+
+/// Pending and due, or claimed with a lapsed claim.
+fn due_condition(now: i64) -> sea_orm::sea_query::SimpleExpr {
+    use outbox::Column as C;
+    Expr::col(C::State)
+        .eq("pending")
+        .and(Expr::col(C::NotBefore).lte(now))
+        .or(Expr::col(C::State).eq("claimed").and(Expr::col(C::ClaimUntil).lte(now)))
+}
+
+#[async_trait]
+impl TemplateRepository for SqlStore {
+    async fn get(
+        &self,
+        org: OrganizationId,
+        kind: TemplateKind,
+        language: Language,
+    ) -> Result<Option<MessageTemplate>, RepoError> {
+        use message_template::Column as C;
+        message_template::Entity::find()
+            .filter(C::OrganizationId.eq(org.as_uuid()))
+            .filter(C::Kind.eq(kind.as_str()))
+            .filter(C::Language.eq(language.code()))
+            .one(&self.db)
+            .await
+            .map_err(internal)?
+            .map(convert::template)
+            .transpose()
+    }
+
+    async fn list(&self, org: OrganizationId) -> Result<Vec<MessageTemplate>, RepoError> {
+        use message_template::Column as C;
+        let rows = message_template::Entity::find()
+            .filter(C::OrganizationId.eq(org.as_uuid()))
+            .order_by_asc(C::Kind)
+            .order_by_asc(C::Language)
+            .all(&self.db)
+            .await
+            .map_err(internal)?;
+        rows.into_iter().map(convert::template).collect()
+    }
+}
+
+#[async_trait]
+impl MailboxRepository for SqlStore {
+    async fn list(
+        &self,
+        org: OrganizationId,
+        before: Option<MessageId>,
+        limit: usize,
+    ) -> Result<Vec<CapturedEmail>, RepoError> {
+        use mailbox::Column as C;
+        let mut q = mailbox::Entity::find().filter(C::OrganizationId.eq(org.as_uuid()));
+        if let Some(before) = before {
+            let Some(last) = mailbox::Entity::find_by_id(before.as_uuid())
+                .filter(C::OrganizationId.eq(org.as_uuid()))
+                .one(&self.db)
+                .await
+                .map_err(internal)?
+            else {
+                return Ok(Vec::new());
+            };
+            q = q.filter(
+                Expr::col(C::CapturedAt)
+                    .lt(last.captured_at)
+                    .or(Expr::col(C::CapturedAt).eq(last.captured_at).and(Expr::col(C::Id).lt(last.id))),
+            );
+        }
+        let rows = q
+            .order_by_desc(C::CapturedAt)
+            .order_by_desc(C::Id)
+            .limit(u64::try_from(limit).unwrap_or(u64::MAX))
+            .all(&self.db)
+            .await
+            .map_err(internal)?;
+        rows.into_iter().map(convert::captured).collect()
+    }
+
+    async fn get(&self, org: OrganizationId, id: MessageId) -> Result<Option<CapturedEmail>, RepoError> {
+        mailbox::Entity::find_by_id(id.as_uuid())
+            .filter(mailbox::Column::OrganizationId.eq(org.as_uuid()))
+            .one(&self.db)
+            .await
+            .map_err(internal)?
+            .map(convert::captured)
+            .transpose()
     }
 }
 

@@ -229,7 +229,7 @@ impl Slate {
             Some(job) => self.ports.jobs.get(org_id, job).await?,
             None => None,
         };
-        let invitation = Invitation::new(InvitationParts {
+        let mut invitation = Invitation::new(InvitationParts {
             id: InvitationId::from_uuid(self.ports.ids.new_uuid()),
             organization_id: org_id,
             candidate_id: who.candidate.id,
@@ -247,6 +247,7 @@ impl Slate {
             link_version: LinkVersion::FIRST,
             emails_queued: 0,
             reminders_sent: RemindersSent::default(),
+            next_reminder_at: None,
             takes: Vec::new(),
             created_at: now,
             updated_at: now,
@@ -255,6 +256,7 @@ impl Slate {
             completed_at: None,
             revision: 0,
         });
+        invitation.plan_reminders(&org.reminders, now);
         let invited = EventKind::Invited {
             email: who.email.clone(),
             interview_name: interview.details().name.to_string(),
@@ -351,6 +353,7 @@ impl Slate {
             return Err(ChangeEmailError::AlreadyInvited(other.id()));
         }
         let (sequence, event) = invitation.change_email(email.clone(), now)?;
+        invitation.plan_reminders(&self.reminder_policy(caller.organization_id).await?, now);
         Ok(self
             .save_invitation(invitation, event, caller.actor(), now, Some((MessageKind::Invitation, sequence, email)))
             .await?)
@@ -371,8 +374,17 @@ impl Slate {
         let mut invitation = self.load_invitation(caller, id, ChangeDeadlineError::NotFound).await?;
         let zone = invitation.deadline().zone();
         let deadline = Deadline::new(date, zone, now).map_err(ChangeDeadlineError::Deadline)?;
+        let sequence = u32::try_from(invitation.revision()).unwrap_or(u32::MAX);
         let event = invitation.change_deadline(deadline, now)?;
-        Ok(self.save_invitation(invitation, event, caller.actor(), now, None).await?)
+        invitation.plan_reminders(&self.reminder_policy(caller.organization_id).await?, now);
+        // A candidate who has the link hears of the new date; one whose invitation email has
+        // not gone out yet will read the new date in it.
+        let notice = matches!(
+            invitation.status(),
+            InvitationStatus::Sent | InvitationStatus::Opened | InvitationStatus::Started
+        )
+        .then(|| (MessageKind::DeadlineChanged, sequence, invitation.email().clone()));
+        Ok(self.save_invitation(invitation, event, caller.actor(), now, notice).await?)
     }
 
     /// Cancels an invitation; its link stops working for good.
@@ -382,7 +394,13 @@ impl Slate {
     pub async fn cancel(&self, caller: Caller, id: InvitationId) -> Result<Invitation, CancelError> {
         let now = self.now();
         let mut invitation = self.load_invitation(caller, id, CancelError::NotFound).await?;
+        // Only a candidate who received the link is told it was withdrawn.
+        let knew = matches!(
+            invitation.status(),
+            InvitationStatus::Sent | InvitationStatus::Opened | InvitationStatus::Started | InvitationStatus::Expired
+        );
         let event = invitation.cancel(now)?;
-        Ok(self.save_invitation(invitation, event, caller.actor(), now, None).await?)
+        let notice = knew.then(|| (MessageKind::Cancelled, 0, invitation.email().clone()));
+        Ok(self.save_invitation(invitation, event, caller.actor(), now, notice).await?)
     }
 }

@@ -8,9 +8,10 @@
 mod accounts;
 mod candidate_side;
 mod delivery;
+mod background;
 mod interviews;
 mod invitations;
-mod jobs;
+mod mail;
 mod queries;
 mod setup;
 
@@ -23,11 +24,13 @@ pub use accounts::{
     AuthError, Authenticated, CreateAccountError, Credential, LoggedIn, LoginError, NewAccount, SetPasswordError,
 };
 pub use candidate_side::{CompleteError, OpenError, RecordAnswer, RecordAnswerError};
-pub use delivery::{DeliveryError, DeliveryOutcome};
+pub use background::RemindersRun;
+pub use delivery::{DeliveryError, DeliveryOutcome, OutboxHealth, Prepared};
 pub use interviews::{InterviewInput, InterviewUseCaseError, QuestionInput};
 pub use invitations::{
     CancelError, ChangeDeadlineError, ChangeEmailError, InviteError, InviteExternal, InviteInternal, ResendError,
 };
+pub use mail::{EffectiveTemplate, MailboxPage, PreviewInput, TemplateInput, TemplateUseCaseError};
 pub use queries::{NotFoundError, TimelineError};
 pub use setup::{
     AddRecruiterError, CreateCandidateError, CreateJobError, NewCandidate, NewJob, NewOrganization, NewRecruiter,
@@ -35,12 +38,13 @@ pub use setup::{
 
 use crate::ports::{
     AccountRepository, AnswerRepository, CandidateRepository, ChangeSet, Clock, CommitError, IdGenerator,
-    InterviewRepository, InvitationRepository, JobRepository, LinkTokens, OrganizationRepository, Outbox,
-    PasswordHasher, RecruiterRepository, RepoError, Store, TimelineRepository, UnitOfWork, VideoStore,
+    InterviewRepository, InvitationRepository, JobRepository, LinkTokens, MailboxRepository, MessageRenderer,
+    OrganizationRepository, Outbox, PasswordHasher, RecruiterRepository, RepoError, Store, TemplateRepository,
+    TimelineRepository, UnitOfWork, VideoStore,
 };
 use crate::{
-    Actor, DeliveryState, EmailAddress, EventId, EventKind, Invitation, MessageId, MessageKind, OrganizationId,
-    OutboxMessage, RecruiterId, TimelineEvent,
+    Actor, DeliveryState, EmailAddress, EventId, EventKind, Invitation, LinkUrl, MessageId, MessageKind,
+    OrganizationId, OutboxMessage, PublicUrl, RecruiterId, ReminderPolicy, TimelineEvent,
 };
 
 /// Every port Slate needs, as shared trait objects chosen at run time.
@@ -78,11 +82,18 @@ pub struct Ports {
     pub accounts: Arc<dyn AccountRepository>,
     /// Password hashing.
     pub passwords: Arc<dyn PasswordHasher>,
+    /// Organizations' email templates.
+    pub templates: Arc<dyn TemplateRepository>,
+    /// The local mailbox.
+    pub mailbox: Arc<dyn MailboxRepository>,
+    /// Wording of messages (the mail adapter's).
+    pub renderer: Arc<dyn MessageRenderer>,
 }
 
 impl Ports {
     /// Ports with every storage port served by one `store`, and the other ports given.
     #[must_use]
+    #[expect(clippy::too_many_arguments, reason = "one per port that storage does not serve")]
     pub fn from_store<S: Store>(
         store: Arc<S>,
         clock: Arc<dyn Clock>,
@@ -90,6 +101,7 @@ impl Ports {
         links: Arc<dyn LinkTokens>,
         videos: Arc<dyn VideoStore>,
         passwords: Arc<dyn PasswordHasher>,
+        renderer: Arc<dyn MessageRenderer>,
     ) -> Self {
         Self {
             clock,
@@ -105,9 +117,12 @@ impl Ports {
             answers: store.clone(),
             outbox: store.clone(),
             unit_of_work: store.clone(),
-            accounts: store,
+            accounts: store.clone(),
+            templates: store.clone(),
+            mailbox: store,
             videos,
             passwords,
+            renderer,
         }
     }
 }
@@ -127,6 +142,8 @@ pub struct Settings {
     pub outbox_max_retry: Duration,
     /// How long a login session lasts.
     pub session_ttl: Duration,
+    /// The address people reach Slate at: every link is built from it.
+    pub public_url: PublicUrl,
 }
 
 impl Default for Settings {
@@ -138,16 +155,24 @@ impl Default for Settings {
             outbox_first_retry: Duration::from_secs(30),
             outbox_max_retry: Duration::from_secs(6 * 3600),
             session_ttl: Duration::from_secs(12 * 3600),
+            public_url: PublicUrl::default(),
         }
     }
 }
 
 impl Settings {
-    /// The delay before attempt `attempts + 1`, after `attempts` temporary failures.
+    /// The delay before attempt `attempts + 1`, after `attempts` temporary failures:
+    /// exponential (doubling from `outbox_first_retry`, capped at `outbox_max_retry`) with
+    /// jitter — between half and all of that, spread by `spread` (any number that differs
+    /// between messages, such as a hash of the message id), so that messages that failed
+    /// together do not all retry at the same moment.
     #[must_use]
-    pub fn retry_delay(&self, attempts: u32) -> Duration {
-        let factor = 2_u32.saturating_pow(attempts.saturating_sub(1));
-        self.outbox_first_retry.saturating_mul(factor).min(self.outbox_max_retry)
+    pub fn retry_delay(&self, attempts: u32, spread: u64) -> Duration {
+        let factor = 2_u32.saturating_pow(attempts.saturating_sub(1).min(31));
+        let full = self.outbox_first_retry.saturating_mul(factor).min(self.outbox_max_retry);
+        let half = full / 2;
+        let millis = u64::try_from(half.as_millis()).unwrap_or(u64::MAX);
+        half + Duration::from_millis(if millis == 0 { 0 } else { spread % (millis + 1) })
     }
 }
 
@@ -234,6 +259,18 @@ impl Slate {
 
     async fn commit(&self, changes: ChangeSet) -> Result<(), CommitError> {
         self.ports.unit_of_work.commit(changes).await
+    }
+
+    /// The organization's reminder policy (none for an organization that vanished).
+    async fn reminder_policy(&self, org: OrganizationId) -> Result<ReminderPolicy, RepoError> {
+        Ok(self.ports.organizations.get(org).await?.map_or(ReminderPolicy::OFF, |o| o.reminders))
+    }
+
+    /// The candidate's link for `invitation`, as a URL: the one place links are built, for
+    /// the API and for emails alike.
+    #[must_use]
+    pub fn candidate_link(&self, invitation: &Invitation) -> LinkUrl {
+        self.settings.public_url.candidate_link(&self.link_token(invitation))
     }
 }
 

@@ -421,7 +421,9 @@ impl From<&TimelineEvent> for EventDto {
             EventKind::DeadlineChanged { from, to, reopened } => serde_json::json!({
                 "from": from.to_string(), "to": to.to_string(), "reopened": reopened,
             }),
-            EventKind::EmailBounced { reason } => serde_json::json!({ "reason": reason }),
+            EventKind::EmailBounced { reason } | EventKind::EmailFailed { reason } => {
+                serde_json::json!({ "reason": reason })
+            }
             EventKind::EmailChanged { from, to } => serde_json::json!({ "from": from.as_str(), "to": to.as_str() }),
             EventKind::ReminderQueued(kind) => serde_json::json!({ "reminder": kind.as_str() }),
             _ => serde_json::json!({}),
@@ -621,14 +623,16 @@ pub struct ChangeEmail {
 pub struct MessageDto {
     /// Id.
     pub id: Uuid,
-    /// `invitation`, `invitation_copy`, `resend`, `reminder_not_started`, `reminder_deadline`,
-    /// `completion_notice` …
+    /// `invitation`, `bcc_copy`, `resend`, `reminder_not_started`,
+    /// `reminder_deadline_approaching`, `completion_notice`, `deadline_changed`, `cancelled`.
     pub kind: String,
     /// Recipient.
     pub to: String,
     /// Language.
     pub language: String,
-    /// `pending`, `claimed`, `delivered` or `failed`.
+    /// `pending`, `claimed`, `delivered`, `skipped` (no longer relevant when its turn came:
+    /// the invitation was cancelled, completed or expired) or `failed` (refused, or given up
+    /// after every retry).
     pub state: String,
     /// Attempts so far.
     pub attempts: u32,
@@ -636,7 +640,7 @@ pub struct MessageDto {
     pub created_at: String,
     /// Delivered or failed (RFC 3339, UTC).
     pub done_at: Option<String>,
-    /// Why it failed.
+    /// Why it failed or was skipped.
     pub failure: Option<String>,
 }
 
@@ -646,6 +650,7 @@ impl From<&OutboxMessage> for MessageDto {
             DeliveryState::Pending { attempts, .. } => ("pending", *attempts, None, None),
             DeliveryState::Claimed { attempts, .. } => ("claimed", *attempts, None, None),
             DeliveryState::Delivered { at } => ("delivered", 0, Some(rfc3339(*at)), None),
+            DeliveryState::Skipped { at, reason } => ("skipped", 0, Some(rfc3339(*at)), Some(reason.clone())),
             DeliveryState::Failed { at, reason } => ("failed", 0, Some(rfc3339(*at)), Some(reason.clone())),
         };
         Self {

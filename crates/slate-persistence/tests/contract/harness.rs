@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, Database};
-use slate_domain::memory::{InMemory, SequentialIds, TestPasswords};
+use slate_domain::memory::{InMemory, PlainRenderer, SequentialIds, TestPasswords};
 use slate_domain::{Ports, Settings, Slate};
 use slate_persistence::{SqlStore, StoreOptions};
 
@@ -45,6 +45,7 @@ pub(crate) fn slate_over(store: &SqlStore, memory: &InMemory) -> Slate {
         memory.links.clone(),
         memory.videos.clone(),
         Arc::new(TestPasswords),
+        Arc::new(PlainRenderer),
     );
     Slate::new(ports, Settings::default())
 }

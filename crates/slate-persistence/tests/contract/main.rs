@@ -53,6 +53,9 @@ contract!(
     migrations_go_down_and_up_again,
     simultaneous_identical_invitations_store_one,
     accounts_sessions_and_api_keys,
+    a_lapsed_claim_cannot_overwrite_the_new_holders_outcome,
+    reminders_are_found_by_their_planned_moment,
+    templates_and_the_mailbox_round_trip_per_organization,
 );
 
 struct Fixture {
@@ -165,7 +168,7 @@ async fn a_whole_journey_reads_back_exactly(store: SqlStore) {
     assert_eq!(candidate.kind, CandidateKind::External);
 
     for m in f.slate.claim_messages(10).await.unwrap() {
-        f.slate.record_delivery(m.id, DeliveryOutcome::Delivered).await.unwrap();
+        f.slate.record_delivery(m.id, m.claim_token().unwrap(), DeliveryOutcome::Delivered).await.unwrap();
     }
     let token = f.slate.link_token(&inv);
     f.memory.clock.advance(TimeDelta::hours(1));
@@ -193,7 +196,8 @@ async fn a_whole_journey_reads_back_exactly(store: SqlStore) {
     assert_eq!(answers.iter().map(|a| (a.question_id, a.take)).collect::<Vec<_>>(), [(q(0), 1), (q(0), 2), (q(1), 1)]);
     let kinds: Vec<_> =
         f.slate.messages(f.caller, inv.id()).await.unwrap().iter().map(|m| (m.kind, m.sequence)).collect();
-    assert_eq!(kinds.len(), 4);
+    assert_eq!(kinds.len(), 5);
+    assert!(kinds.iter().any(|(k, _)| *k == MessageKind::DeadlineChanged), "the started candidate hears of the new date");
     for k in [
         (MessageKind::Invitation, 0),
         (MessageKind::BccCopy, 0),
@@ -486,11 +490,11 @@ async fn expiry_and_reminders_over_sql(store: SqlStore) {
     let a = f.slate.invite_external(f.caller, external(&f, "A", "One", "a@example.com", "2026-11-30")).await.unwrap();
     let b = f.slate.invite_external(f.caller, external(&f, "B", "Two", "b@example.com", "2026-12-20")).await.unwrap();
     for m in f.slate.claim_messages(10).await.unwrap() {
-        f.slate.record_delivery(m.id, DeliveryOutcome::Delivered).await.unwrap();
+        f.slate.record_delivery(m.id, m.claim_token().unwrap(), DeliveryOutcome::Delivered).await.unwrap();
     }
     f.memory.clock.set(at("2026-11-24T09:00:00Z"));
-    assert_eq!(f.slate.queue_due_reminders(1).await.unwrap(), 2, "not-started reminders for both, one page at a time");
-    assert_eq!(f.slate.queue_due_reminders(1).await.unwrap(), 0);
+    assert_eq!(f.slate.queue_due_reminders(10).await.unwrap().queued, 2, "not-started reminders for both");
+    assert_eq!(f.slate.queue_due_reminders(10).await.unwrap().queued, 0);
     f.memory.clock.set(at("2026-11-30T21:59:59Z"));
     assert_eq!(f.slate.expire_overdue(10).await.unwrap(), 0);
     f.memory.clock.set(at("2026-11-30T22:00:00Z"));
@@ -678,4 +682,139 @@ async fn accounts_sessions_and_api_keys(store: SqlStore) {
     let revoked = slate.revoke_api_key(rita_caller, k1.id).await.unwrap();
     assert_eq!(store.api_key(k1.id).await.unwrap().unwrap().revoked_at, revoked.revoked_at);
     assert!(matches!(slate.authenticate(&s1).await, Err(AuthError::Invalid)));
+}
+
+/// Ada, without the recruiter's copy: one message.
+async fn invite_ada_alone(f: &Fixture) -> Invitation {
+    let input = InviteExternal { bcc_me: false, ..external(f, "Ada", "Lovelace", "ada@example.com", "2026-11-30") };
+    f.slate.invite_external(f.caller, input).await.unwrap()
+}
+
+async fn a_lapsed_claim_cannot_overwrite_the_new_holders_outcome(store: SqlStore) {
+    let f = fixture(&store).await;
+    let inv = invite_ada_alone(&f).await;
+    let first = f.slate.claim_messages(1).await.unwrap().remove(0);
+    f.memory.clock.advance(TimeDelta::minutes(6));
+    let second = f.slate.claim_messages(1).await.unwrap().remove(0);
+    assert_eq!(first.id, second.id, "the lapsed claim was taken over");
+    // At the port: an outcome written under the old token is refused.
+    let mut late = first.clone();
+    late.state = DeliveryState::Failed { at: at("2026-11-22T09:06:00Z"), reason: "550 late".into() };
+    let mut changes = ChangeSet::new();
+    changes.push(Write::UpdateMessage { message: late, token: first.claim_token().unwrap() });
+    assert!(matches!(store.commit(changes).await, Err(CommitError::Conflict)));
+    // Through the use cases: the new holder's delivery stands, the old holder's bounce is dropped.
+    f.slate.record_delivery(second.id, second.claim_token().unwrap(), DeliveryOutcome::Delivered).await.unwrap();
+    let bounce = DeliveryOutcome::PermanentFailure { reason: "550 no such user".into() };
+    assert!(matches!(
+        f.slate.record_delivery(first.id, first.claim_token().unwrap(), bounce).await,
+        Err(DeliveryError::ClaimLost)
+    ));
+    let stored = Outbox::get(&store, first.id).await.unwrap().unwrap();
+    assert!(matches!(stored.state, DeliveryState::Delivered { .. }), "{stored:?}");
+    assert_eq!(f.slate.get_invitation(f.caller, inv.id()).await.unwrap().status(), InvitationStatus::Sent);
+    assert_eq!(f.slate.outbox_health().await.unwrap(), OutboxHealth { depth: 0, oldest_due: None });
+}
+
+async fn reminders_are_found_by_their_planned_moment(store: SqlStore) {
+    let f = fixture(&store).await;
+    let a = invite_ada_alone(&f).await;
+    let health = f.slate.outbox_health().await.unwrap();
+    assert_eq!(health.depth, 1);
+    assert_eq!(health.oldest_due, Some(a.created_at()));
+    for m in f.slate.claim_messages(10).await.unwrap() {
+        f.slate.record_delivery(m.id, m.claim_token().unwrap(), DeliveryOutcome::Delivered).await.unwrap();
+    }
+    let sent = f.slate.get_invitation(f.caller, a.id()).await.unwrap();
+    let first = sent.next_reminder_at().unwrap();
+    assert_eq!(first, sent.created_at() + TimeDelta::days(2));
+    assert!(store.awaiting_reminders(first - TimeDelta::seconds(1), 10).await.unwrap().is_empty());
+    assert_eq!(store.awaiting_reminders(first, 10).await.unwrap(), [sent.clone()]);
+    f.memory.clock.set(first);
+    assert_eq!(f.slate.queue_due_reminders(10).await.unwrap(), RemindersRun { looked_at: 1, queued: 1 });
+    let later = f.slate.get_invitation(f.caller, a.id()).await.unwrap().next_reminder_at().unwrap();
+    assert!(later > first);
+    f.memory.clock.advance(TimeDelta::minutes(1));
+    let moved = f.slate.change_deadline(f.caller, a.id(), "2026-12-24".parse().unwrap()).await.unwrap();
+    let replanned = moved.next_reminder_at().unwrap();
+    assert!(replanned > later, "moved with the deadline");
+    assert_eq!(f.slate.get_invitation(f.caller, a.id()).await.unwrap().next_reminder_at(), Some(replanned));
+    f.memory.clock.set(replanned);
+    assert_eq!(f.slate.queue_due_reminders(10).await.unwrap(), RemindersRun { looked_at: 1, queued: 1 });
+    assert_eq!(f.slate.queue_due_reminders(10).await.unwrap(), RemindersRun { looked_at: 0, queued: 0 });
+    let kinds: Vec<_> = f.slate.messages(f.caller, a.id()).await.unwrap().iter().map(|m| m.kind).collect();
+    assert_eq!(
+        kinds,
+        [
+            MessageKind::Invitation,
+            MessageKind::Reminder(ReminderKind::NotStarted),
+            MessageKind::DeadlineChanged,
+            MessageKind::Reminder(ReminderKind::DeadlineApproaching),
+        ]
+    );
+    let cancelled = f.slate.cancel(f.caller, a.id()).await.unwrap();
+    assert_eq!(cancelled.next_reminder_at(), None);
+}
+
+async fn templates_and_the_mailbox_round_trip_per_organization(store: SqlStore) {
+    let f = fixture(&store).await;
+    let other = organization(&f.slate, "Other", "o@other.example").await;
+    let input = TemplateInput {
+        kind: TemplateKind::ReminderDeadline,
+        language: Language::Polish,
+        subject: "Przypomnienie: {{interview.name}}".into(),
+        body: "Dzień dobry {{candidate.first_name}},\n\nzostało mało czasu: {{deadline}}.\n\n{{interview.link}}".into(),
+        revision: None,
+    };
+    let saved = f.slate.create_template(f.caller, input.clone()).await.unwrap();
+    let read = f.slate.get_template(f.caller, input.kind, input.language).await.unwrap();
+    assert_eq!(read.custom.as_ref(), Some(&saved), "reads back exactly");
+    assert!(matches!(f.slate.create_template(f.caller, input.clone()).await, Err(TemplateUseCaseError::AlreadyExists(_))));
+    assert!(f.slate.get_template(other, input.kind, input.language).await.unwrap().custom.is_none());
+    let updated =
+        f.slate.save_template(f.caller, TemplateInput { revision: Some(0), ..input.clone() }).await.unwrap();
+    assert_eq!(updated.revision, 1);
+    assert!(matches!(
+        f.slate.save_template(f.caller, TemplateInput { revision: Some(0), ..input.clone() }).await,
+        Err(TemplateUseCaseError::Conflict)
+    ));
+    assert!(matches!(f.slate.reset_template(other, input.kind, input.language).await, Err(TemplateUseCaseError::NotFound)));
+    f.slate.reset_template(f.caller, input.kind, input.language).await.unwrap();
+    assert!(f.slate.get_template(f.caller, input.kind, input.language).await.unwrap().custom.is_none());
+
+    let inv = invite_ada(&f).await;
+    let m = f.slate.claim_messages(1).await.unwrap().remove(0);
+    let token = m.claim_token().unwrap();
+    let Prepared::Send(ctx) = f.slate.prepare_message(m.id, token).await.unwrap() else { panic!("sent") };
+    let rendered = f.slate.render_message(&ctx);
+    let email = CapturedEmail {
+        id: m.id,
+        organization_id: m.organization_id,
+        invitation_id: m.invitation_id,
+        kind: m.kind,
+        from: "\"Acme\" <noreply@slate.example>".into(),
+        to: m.to.clone(),
+        reply_to: Some(ctx.recruiter.email.clone()),
+        subject: rendered.subject.clone(),
+        text: rendered.text.clone(),
+        html: rendered.html.clone(),
+        captured_at: at("2026-11-22T09:00:00Z"),
+    };
+    f.slate.record_delivery(m.id, token, DeliveryOutcome::Captured(Box::new(email.clone()))).await.unwrap();
+    let link = f.slate.candidate_link(&inv).expose().to_owned();
+    let listed = f.slate.mailbox(f.caller, None, 10).await.unwrap();
+    assert_eq!(listed.emails.len(), 1);
+    assert!(!listed.emails[0].text.contains(&link), "no link at rest");
+    assert_eq!(f.slate.mailbox_email(f.caller, m.id).await.unwrap(), email, "reads back exactly, link restored");
+    assert!(f.slate.mailbox(other, None, 10).await.unwrap().emails.is_empty());
+    assert!(matches!(f.slate.mailbox_email(other, m.id).await, Err(NotFoundError::NotFound)));
+    let raw: Vec<String> = store
+        .connection()
+        .query_all_raw(sea_orm::Statement::from_string(store.connection().get_database_backend(), "SELECT text_body FROM mailbox"))
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.try_get::<String>("", "text_body").unwrap())
+        .collect();
+    assert!(raw.iter().all(|t| !t.contains(&link)), "the stored row holds no usable link");
 }

@@ -1,0 +1,210 @@
+//! # slate-i18n
+//!
+//! Slate's words in every supported language, shared by the adapters that speak to people
+//! (the mail adapter today, the candidate's pages next): Fluent messages
+//! (`locales/<language>/slate.ftl`, compiled into the binary), the default email templates
+//! (`templates/<language>.toml`), and dates and times written the way each language writes
+//! them. It sits beside the hexagon's adapters and depends only on the domain's types.
+//!
+//! Adding a language is adding its `.ftl` file and its templates file (and its variant in
+//! `slate_domain::Language`); the tests fail until every language has every key and every
+//! template.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use fluent_templates::fluent_bundle::FluentValue;
+use fluent_templates::{LanguageIdentifier, Loader};
+use slate_domain::{Language, TemplateKind, TimeZone};
+
+fluent_templates::static_loader! {
+    static LOCALES = {
+        locales: "./locales",
+        fallback_language: "en",
+        // Plain text for email: no Unicode isolation marks around arguments.
+        customise: |bundle| bundle.set_use_isolating(false),
+    };
+}
+
+/// The language identifier Fluent knows a language by.
+fn langid(language: Language) -> LanguageIdentifier {
+    language.code().parse().unwrap_or_default()
+}
+
+/// The message `key` in `language`, with `args` filled in. A key missing in that language
+/// falls back to English (the tests forbid that for shipped languages).
+#[must_use]
+pub fn message(language: Language, key: &str, args: &[(&str, &str)]) -> String {
+    let args: HashMap<Cow<'static, str>, FluentValue<'_>> =
+        args.iter().map(|(k, v)| (Cow::Owned((*k).to_owned()), FluentValue::from(*v))).collect();
+    LOCALES.lookup_with_args(&langid(language), key, &args)
+}
+
+/// A date written out for `language`, e.g. "Monday, 30 November 2026" or "30 listopada 2026".
+#[must_use]
+pub fn long_date(language: Language, date: NaiveDate) -> String {
+    date.format_localized(&message(language, "date-long", &[]), locale(language)).to_string()
+}
+
+/// An instant as the date and time it is in `zone`, written for `language`.
+#[must_use]
+pub fn date_time_in(language: Language, instant: DateTime<Utc>, zone: TimeZone) -> String {
+    let local = zone.local(instant);
+    let date = long_date(language, local.date());
+    let time = local.format(&message(language, "time-short", &[])).to_string();
+    format!("{date} {time}")
+}
+
+/// The chrono locale for a language.
+const fn locale(language: Language) -> chrono::Locale {
+    use chrono::Locale as L;
+    match language {
+        Language::English => L::en_GB,
+        Language::German => L::de_DE,
+        Language::French => L::fr_FR,
+        Language::Spanish => L::es_ES,
+        Language::Italian => L::it_IT,
+        Language::Dutch => L::nl_NL,
+        Language::Portuguese => L::pt_PT,
+        Language::Greek => L::el_GR,
+        Language::Polish => L::pl_PL,
+        _ => L::en_GB,
+    }
+}
+
+/// A default template: subject and body with placeholders.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct DefaultTemplate {
+    /// The subject line.
+    pub subject: String,
+    /// The body; blank lines separate paragraphs.
+    pub body: String,
+}
+
+const TEMPLATE_FILES: [(Language, &str); 9] = [
+    (Language::English, include_str!("../templates/en.toml")),
+    (Language::German, include_str!("../templates/de.toml")),
+    (Language::French, include_str!("../templates/fr.toml")),
+    (Language::Spanish, include_str!("../templates/es.toml")),
+    (Language::Italian, include_str!("../templates/it.toml")),
+    (Language::Dutch, include_str!("../templates/nl.toml")),
+    (Language::Portuguese, include_str!("../templates/pt.toml")),
+    (Language::Greek, include_str!("../templates/el.toml")),
+    (Language::Polish, include_str!("../templates/pl.toml")),
+];
+
+static TEMPLATES: LazyLock<HashMap<(Language, &'static str), DefaultTemplate>> = LazyLock::new(|| {
+    let mut out = HashMap::new();
+    for (language, file) in TEMPLATE_FILES {
+        // A broken file is caught by the tests; at run time it leaves that language's
+        // templates to the English fallback.
+        let parsed: HashMap<String, DefaultTemplate> = toml::from_str(file).unwrap_or_default();
+        for kind in TemplateKind::ALL {
+            if let Some(t) = parsed.get(kind.as_str()) {
+                out.insert((language, kind.as_str()), t.clone());
+            }
+        }
+    }
+    out
+});
+
+/// The template Slate ships for `kind` in `language` (English when that language lacks it,
+/// which the tests forbid).
+#[must_use]
+pub fn default_template(kind: TemplateKind, language: Language) -> Option<&'static DefaultTemplate> {
+    TEMPLATES.get(&(language, kind.as_str())).or_else(|| TEMPLATES.get(&(Language::English, kind.as_str())))
+}
+
+/// Every message key of a language's `.ftl` file, for the completeness tests.
+#[must_use]
+pub fn keys(language: Language) -> Vec<String> {
+    const FILES: [(Language, &str); 9] = [
+        (Language::English, include_str!("../locales/en/slate.ftl")),
+        (Language::German, include_str!("../locales/de/slate.ftl")),
+        (Language::French, include_str!("../locales/fr/slate.ftl")),
+        (Language::Spanish, include_str!("../locales/es/slate.ftl")),
+        (Language::Italian, include_str!("../locales/it/slate.ftl")),
+        (Language::Dutch, include_str!("../locales/nl/slate.ftl")),
+        (Language::Portuguese, include_str!("../locales/pt/slate.ftl")),
+        (Language::Greek, include_str!("../locales/el/slate.ftl")),
+        (Language::Polish, include_str!("../locales/pl/slate.ftl")),
+    ];
+    let source = FILES.iter().find(|(l, _)| *l == language).map_or("", |(_, f)| *f);
+    source
+        .lines()
+        .filter(|l| l.chars().next().is_some_and(|c| c.is_ascii_lowercase()))
+        .filter_map(|l| l.split_once(" =").map(|(k, _)| k.trim().to_owned()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use slate_domain::{TemplateContent, TemplateKind};
+
+    use super::*;
+
+    #[test]
+    fn every_language_has_every_key_and_no_other() {
+        let english = keys(Language::English);
+        assert!(english.len() >= 16, "{english:?}");
+        for language in Language::ALL {
+            assert_eq!(keys(language), english, "{language:?} has not the same keys as English");
+            for key in &english {
+                let args: HashMap<&str, FluentValue<'_>> =
+                    ["date", "closes", "zone", "minutes", "email", "company"].into_iter().map(|a| (a, "x".into())).collect();
+                let text = LOCALES.lookup_single_language(&langid(language), key, Some(&args));
+                assert!(text.is_ok_and(|t| !t.trim().is_empty()), "{language:?} lacks {key}");
+            }
+        }
+    }
+
+    #[test]
+    fn every_language_ships_every_template_and_each_passes_the_rules() {
+        for language in Language::ALL {
+            let file = TEMPLATE_FILES.iter().find(|(l, _)| *l == language).map(|(_, f)| *f).unwrap_or_default();
+            let parsed: HashMap<String, DefaultTemplate> =
+                toml::from_str(file).unwrap_or_else(|e| panic!("{language:?}: {e}"));
+            assert_eq!(parsed.len(), TemplateKind::ALL.len(), "{language:?} has extra or missing templates");
+            for kind in TemplateKind::ALL {
+                let t = parsed.get(kind.as_str()).unwrap_or_else(|| panic!("{language:?} lacks {kind}"));
+                if let Err((field, e)) = TemplateContent::parse(kind, &t.subject, &t.body) {
+                    panic!("{language:?} {kind} {}: {e}", field.as_str());
+                }
+                if language != Language::English {
+                    let en = default_template(kind, Language::English).map(|t| t.body.clone()).unwrap_or_default();
+                    assert_ne!(t.body, en, "{language:?} {kind} is not translated");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn dates_are_written_for_each_language() {
+        let date = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap_or_default();
+        let cases = [
+            (Language::English, "Monday, 30 November 2026"),
+            (Language::German, "Montag, 30. November 2026"),
+            (Language::French, "lundi 30 novembre 2026"),
+            (Language::Spanish, "lunes, 30 de noviembre de 2026"),
+            (Language::Italian, "lunedì 30 novembre 2026"),
+            (Language::Dutch, "maandag 30 november 2026"),
+            (Language::Portuguese, "segunda, 30 de novembro de 2026"),
+            (Language::Greek, "30 Νοεμβρίου 2026"),
+            (Language::Polish, "30 listopada 2026"),
+        ];
+        for (language, expected) in cases {
+            assert_eq!(long_date(language, date), expected, "{language:?}");
+        }
+        let athens = TimeZone::parse("Europe/Athens").unwrap_or(TimeZone::UTC);
+        let closes = DateTime::parse_from_rfc3339("2026-11-30T22:00:00Z").map(|d| d.with_timezone(&Utc)).unwrap_or_default();
+        assert_eq!(date_time_in(Language::German, closes, athens), "Dienstag, 1. Dezember 2026 00:00");
+    }
+
+    #[test]
+    fn arguments_carry_no_isolation_marks() {
+        let text = message(Language::English, "email-bcc-note", &[("email", "ada@example.com")]);
+        assert_eq!(text, "This is your copy of the invitation sent to ada@example.com.");
+    }
+}
