@@ -20,6 +20,7 @@ pub(crate) struct Config {
     pub(crate) database: Database,
     pub(crate) security: Security,
     pub(crate) storage: Storage,
+    pub(crate) mail: Mail,
     pub(crate) seed: Seed,
     pub(crate) log: Log,
 }
@@ -64,6 +65,64 @@ impl fmt::Debug for Security {
 #[serde(deny_unknown_fields)]
 pub(crate) struct Storage {
     pub(crate) videos_dir: String,
+}
+
+/// `[mail]`: where outgoing emails go.
+#[derive(Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Mail {
+    pub(crate) transport: MailTransport,
+    pub(crate) from_address: String,
+    pub(crate) from_via: String,
+    pub(crate) smtp_host: String,
+    pub(crate) smtp_port: u16,
+    pub(crate) smtp_security: SmtpSecurity,
+    pub(crate) smtp_user: String,
+    pub(crate) smtp_password: String,
+    pub(crate) timeout_secs: u64,
+    pub(crate) batch: usize,
+    pub(crate) max_attempts: u32,
+    pub(crate) first_retry_secs: u64,
+    pub(crate) max_retry_secs: u64,
+}
+
+impl fmt::Debug for Mail {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Mail")
+            .field("transport", &self.transport)
+            .field("from_address", &self.from_address)
+            .field("from_via", &self.from_via)
+            .field("smtp_host", &self.smtp_host)
+            .field("smtp_port", &self.smtp_port)
+            .field("smtp_security", &self.smtp_security)
+            .field("smtp_user", &self.smtp_user)
+            .field("smtp_password", &if self.smtp_password.is_empty() { "" } else { "***" })
+            .field("timeout_secs", &self.timeout_secs)
+            .field("batch", &self.batch)
+            .field("max_attempts", &self.max_attempts)
+            .field("first_retry_secs", &self.first_retry_secs)
+            .field("max_retry_secs", &self.max_retry_secs)
+            .finish()
+    }
+}
+
+/// Where emails go.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum MailTransport {
+    /// Kept in the database and shown by the API: nothing is sent.
+    Mailbox,
+    /// Sent through an SMTP relay.
+    Smtp,
+}
+
+/// How the SMTP connection is secured.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum SmtpSecurity {
+    Tls,
+    Starttls,
+    None,
 }
 
 /// `[seed]`: the organization and recruiter created on first start.
@@ -201,6 +260,33 @@ impl Config {
         if self.storage.videos_dir.trim().is_empty() {
             return invalid("storage.videos_dir", "must name a folder");
         }
+        if slate_domain::PublicUrl::parse(public).is_err() {
+            return invalid("server.public_url", "must be an http:// or https:// URL without a path query or fragment");
+        }
+        if slate_domain::EmailAddress::parse(&self.mail.from_address).is_err() {
+            return invalid("mail.from_address", "must be an email address, e.g. \"interviews@example.com\"");
+        }
+        if self.mail.from_via.contains(['\r', '\n', '"']) {
+            return invalid("mail.from_via", "must be one line without quotes");
+        }
+        if self.mail.transport == MailTransport::Smtp && self.mail.smtp_host.trim().is_empty() {
+            return invalid("mail.smtp_host", "must name the SMTP relay when mail.transport is \"smtp\"");
+        }
+        if self.mail.smtp_user.is_empty() != self.mail.smtp_password.is_empty() {
+            return invalid("mail.smtp_password", "must be set together with mail.smtp_user (or both left empty)");
+        }
+        if !(1..=600).contains(&self.mail.timeout_secs) {
+            return invalid("mail.timeout_secs", "must be 1 to 600");
+        }
+        if !(1..=1000).contains(&self.mail.batch) {
+            return invalid("mail.batch", "must be 1 to 1000");
+        }
+        if !(1..=100).contains(&self.mail.max_attempts) {
+            return invalid("mail.max_attempts", "must be 1 to 100");
+        }
+        if self.mail.first_retry_secs == 0 || self.mail.max_retry_secs < self.mail.first_retry_secs {
+            return invalid("mail.max_retry_secs", "must be at least mail.first_retry_secs, which must be at least 1");
+        }
         if slate_domain::TimeZone::parse(&self.seed.time_zone).is_err() {
             return invalid("seed.time_zone", "must be an IANA time zone such as \"Europe/Athens\" or \"UTC\"");
         }
@@ -238,5 +324,32 @@ mod tests {
         assert_eq!(mask_password("sqlite://./data/slate.db?mode=rwc"), "sqlite://./data/slate.db?mode=rwc");
         let db = Database { url: "postgres://u:hunter2@h/d".into(), max_connections: 1, migrate_on_start: true };
         assert!(!format!("{db:?}").contains("hunter2"));
+        let mut config: Config = Figment::from(Toml::string(DEFAULTS)).extract().unwrap_or_else(|e| panic!("{e}"));
+        config.mail.smtp_user = "slate".into();
+        config.mail.smtp_password = "hunter2".into();
+        assert!(!format!("{config:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn mail_settings_are_checked_and_named() {
+        let base: Config = Figment::from(Toml::string(DEFAULTS)).extract().unwrap_or_else(|e| panic!("{e}"));
+        type Change = fn(&mut Config);
+        let cases: [(&str, Change); 4] = [
+            ("mail.from_address", |c| c.mail.from_address = "not an address".into()),
+            ("mail.smtp_host", |c| {
+                c.mail.transport = MailTransport::Smtp;
+                c.mail.smtp_host = " ".into();
+            }),
+            ("mail.smtp_password", |c| c.mail.smtp_user = "me".into()),
+            ("mail.batch", |c| c.mail.batch = 0),
+        ];
+        for (key, change) in cases {
+            let mut c = base.clone();
+            change(&mut c);
+            match c.check() {
+                Err(ConfigError::Invalid { key: k, .. }) => assert_eq!(k, key),
+                other => panic!("{key}: {other:?}"),
+            }
+        }
     }
 }

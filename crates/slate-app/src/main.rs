@@ -256,9 +256,16 @@ fn build(config: &Config, store: &SqlStore) -> Result<Slate, Fatal> {
         Arc::new(slate_domain::HmacLinkTokens::new(secret)),
         Arc::new(videos::DiskVideos::new(PathBuf::from(&config.storage.videos_dir))),
         Arc::new(adapters::Argon2Passwords),
+        Arc::new(slate_email::Renderer::new()),
     );
+    let public_url = slate_domain::PublicUrl::parse(&config.server.public_url)
+        .map_err(|e| Fatal::Usage(format!("server.public_url: {e}")))?;
     let settings = Settings {
         session_ttl: Duration::from_secs(u64::from(config.security.session_hours) * 3600),
+        outbox_max_attempts: config.mail.max_attempts,
+        outbox_first_retry: Duration::from_secs(config.mail.first_retry_secs),
+        outbox_max_retry: Duration::from_secs(config.mail.max_retry_secs),
+        public_url,
         ..Settings::default()
     };
     Ok(Slate::new(ports, settings))
@@ -376,6 +383,7 @@ async fn serve(config: Config, no_migrate: bool) -> Result<(), Fatal> {
         trust_forwarded_for: config.server.trust_forwarded_for,
     };
     let state = slate_http::AppState::new(slate.clone(), Arc::new(DatabaseReadiness(store)), http);
+    let state_metrics = state.metrics().clone();
     let app = slate_http::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     tracing::info!(%address, public_url = %config.server.public_url, "listening");
     // On stdout for people and scripts, whatever the log format; the password only once.
@@ -395,7 +403,14 @@ async fn serve(config: Config, no_migrate: bool) -> Result<(), Fatal> {
         ))?;
     }
     say(&format!("Slate is listening on http://{address}\n"))?;
-    let ticker = tokio::spawn(housekeeping(slate));
+    let ticker = tokio::spawn(housekeeping(slate.clone()));
+    let (mail_stop, mail_stop_rx) = tokio::sync::watch::channel(false);
+    let metrics = state_metrics.clone();
+    let mailer = tokio::spawn(
+        outbox_worker(&config, slate)
+            .counting(Arc::new(move |tally: slate_email::Tally| metrics.count_mail(tally.as_str())))
+            .run(mail_stop_rx),
+    );
 
     let grace = Duration::from_secs(config.server.shutdown_grace_secs);
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
@@ -417,8 +432,44 @@ async fn serve(config: Config, no_migrate: bool) -> Result<(), Fatal> {
         Err(_) => tracing::warn!("requests still running after the grace period; stopping anyway"),
     }
     ticker.abort();
+    // The worker finishes the message in hand; one it could not finish is taken over after
+    // its claim lapses.
+    let _ = mail_stop.send(true);
+    if tokio::time::timeout(grace, mailer).await.is_err() {
+        tracing::warn!("the mail worker was still sending after the grace period");
+    }
     tracing::info!("stopped");
     Ok(())
+}
+
+/// The outbox worker the configuration asks for: SMTP, or the local mailbox.
+fn outbox_worker(config: &Config, slate: Slate) -> slate_email::OutboxWorker {
+    let mail = &config.mail;
+    let transport = match mail.transport {
+        config::MailTransport::Mailbox => slate_email::Transport::Mailbox,
+        config::MailTransport::Smtp => {
+            slate_email::Transport::Smtp(Box::new(slate_email::Smtp::new(slate_email::SmtpSettings {
+                host: mail.smtp_host.clone(),
+                port: mail.smtp_port,
+                security: match mail.smtp_security {
+                    config::SmtpSecurity::Tls => slate_email::Security::Tls,
+                    config::SmtpSecurity::Starttls => slate_email::Security::StartTls,
+                    config::SmtpSecurity::None => slate_email::Security::None,
+                },
+                credentials: (!mail.smtp_user.is_empty()).then(|| (mail.smtp_user.clone(), mail.smtp_password.clone())),
+                timeout: Duration::from_secs(mail.timeout_secs),
+                helo_host: slate.settings().public_url.host().to_owned(),
+            })))
+        }
+    };
+    tracing::info!(transport = ?mail.transport, "outgoing mail");
+    let sender = slate_email::Sender {
+        address: mail.from_address.clone(),
+        via: mail.from_via.clone(),
+        message_id_host: slate.settings().public_url.host().to_owned(),
+    };
+    let settings = slate_email::WorkerSettings { batch: mail.batch, ..slate_email::WorkerSettings::default() };
+    slate_email::OutboxWorker::new(slate, sender, transport, settings)
 }
 
 /// Every minute: expire invitations whose deadline passed, and queue due reminders.
@@ -432,10 +483,22 @@ async fn housekeeping(slate: Slate) {
             Ok(n) => tracing::info!(count = n, "invitations expired"),
             Err(e) => tracing::warn!(error = %e, "expiring invitations failed"),
         }
-        match slate.queue_due_reminders(500).await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(count = n, "reminders queued"),
-            Err(e) => tracing::warn!(error = %e, "queueing reminders failed"),
+        // Batches until no planned moment has come (bounded, so a tick always ends).
+        for _ in 0..100 {
+            match slate.queue_due_reminders(500).await {
+                Ok(run) => {
+                    if run.queued > 0 {
+                        tracing::info!(count = run.queued, "reminders queued");
+                    }
+                    if run.looked_at < 500 {
+                        break;
+                    }
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "queueing reminders failed");
+                    break;
+                }
+            }
         }
     }
 }

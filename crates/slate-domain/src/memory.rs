@@ -614,7 +614,8 @@ impl TemplateRepository for InMemoryStore {
     }
 
     async fn list(&self, org: OrganizationId) -> Result<Vec<MessageTemplate>, RepoError> {
-        let mut out: Vec<_> = lock(&self.state).templates.iter().filter(|t| t.organization_id == org).cloned().collect();
+        let mut out: Vec<_> =
+            lock(&self.state).templates.iter().filter(|t| t.organization_id == org).cloned().collect();
         out.sort_by_key(|t| (t.kind, t.language.code()));
         Ok(out)
     }
@@ -670,13 +671,17 @@ impl MessageRenderer for PlainRenderer {
                     .company_name
                     .as_ref()
                     .map_or_else(|| context.organization.name.to_string(), ToString::to_string),
-                Placeholder::JobTitle => inv.interview().job_title.as_ref().map(ToString::to_string).unwrap_or_default(),
+                Placeholder::JobTitle => {
+                    inv.interview().job_title.as_ref().map(ToString::to_string).unwrap_or_default()
+                }
                 Placeholder::InterviewName => inv.interview().name.to_string(),
                 Placeholder::InterviewLink => {
                     context.candidate_link.as_ref().map(|l| l.expose().to_owned()).unwrap_or_default()
                 }
                 Placeholder::InterviewQuestionCount => inv.interview().questions.len().to_string(),
-                Placeholder::InterviewEstimatedMinutes => inv.interview().estimated_duration().as_secs().div_ceil(60).to_string(),
+                Placeholder::InterviewEstimatedMinutes => {
+                    inv.interview().estimated_duration().as_secs().div_ceil(60).to_string()
+                }
                 Placeholder::Deadline => format!("{} ({})", inv.deadline().date(), inv.deadline().zone().name()),
                 Placeholder::RecruiterName => context.recruiter.name.to_string(),
                 Placeholder::RecruiterEmail => context.recruiter.email.to_string(),

@@ -288,8 +288,8 @@ impl TemplateText {
             let after = &rest[start + 2..];
             let end = after.find("}}").ok_or(TemplateError::Unclosed)?;
             let name = after[..end].trim();
-            let placeholder =
-                Placeholder::from_name(name).ok_or_else(|| TemplateError::UnknownPlaceholder { name: name.to_owned() })?;
+            let placeholder = Placeholder::from_name(name)
+                .ok_or_else(|| TemplateError::UnknownPlaceholder { name: name.to_owned() })?;
             segments.push(Segment::Value(placeholder));
             rest = &after[end + 2..];
         }
@@ -314,7 +314,7 @@ impl TemplateText {
     /// Whether it uses `placeholder`.
     #[must_use]
     pub fn uses(&self, placeholder: Placeholder) -> bool {
-        self.segments.iter().any(|s| *s == Segment::Value(placeholder))
+        self.segments.contains(&Segment::Value(placeholder))
     }
 
     /// The text with every placeholder replaced by `value(placeholder)`.
@@ -412,7 +412,8 @@ mod tests {
 
     #[test]
     fn placeholders_parse_with_or_without_spaces() {
-        let t = TemplateText::body("Hello {{candidate.first_name}}, {{ job.title }}!").unwrap_or_else(|e| panic!("{e}"));
+        let t =
+            TemplateText::body("Hello {{candidate.first_name}}, {{ job.title }}!").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(
             t.segments(),
             [
@@ -440,7 +441,13 @@ mod tests {
                 TemplateField::Body,
                 TemplateError::UnknownPlaceholder { name: "candidate.first_nam".into() },
             ),
-            ("Hi {{job.title", "{{interview.link}}", TemplateKind::Invitation, TemplateField::Subject, TemplateError::Unclosed),
+            (
+                "Hi {{job.title",
+                "{{interview.link}}",
+                TemplateKind::Invitation,
+                TemplateField::Subject,
+                TemplateError::Unclosed,
+            ),
             (
                 "Hi",
                 "no link here",

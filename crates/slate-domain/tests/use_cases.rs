@@ -440,7 +440,11 @@ async fn bounces_and_email_corrections_go_through_the_outbox() {
     assert!(w.slate.claim_messages(10).await.unwrap().is_empty(), "a claimed message is not handed out twice");
     let msg = w
         .slate
-        .record_delivery(claimed[0].id, claimed[0].claim_token().unwrap(), DeliveryOutcome::PermanentFailure { reason: "550 5.1.1 no such user".into() })
+        .record_delivery(
+            claimed[0].id,
+            claimed[0].claim_token().unwrap(),
+            DeliveryOutcome::PermanentFailure { reason: "550 5.1.1 no such user".into() },
+        )
         .await
         .unwrap();
     assert!(matches!(msg.state, DeliveryState::Failed { .. }));
@@ -789,10 +793,17 @@ async fn a_worker_whose_claim_lapsed_cannot_overwrite_the_new_holders_outcome() 
     let late = DeliveryOutcome::PermanentFailure { reason: "550 no".into() };
     let err = w.slate.record_delivery(first.id, first.claim_token().unwrap(), late).await;
     assert!(matches!(err, Err(DeliveryError::ClaimLost)), "{err:?}");
-    assert!(matches!(w.slate.prepare_message(first.id, first.claim_token().unwrap()).await, Err(DeliveryError::ClaimLost)));
+    assert!(matches!(
+        w.slate.prepare_message(first.id, first.claim_token().unwrap()).await,
+        Err(DeliveryError::ClaimLost)
+    ));
     let stored = w.slate.messages(w.caller, inv.id()).await.unwrap().remove(0);
     assert!(matches!(stored.state, DeliveryState::Pending { attempts: 2, .. }), "{stored:?}");
-    assert_eq!(w.slate.get_invitation(w.caller, inv.id()).await.unwrap().status(), InvitationStatus::Queued, "no bounce");
+    assert_eq!(
+        w.slate.get_invitation(w.caller, inv.id()).await.unwrap().status(),
+        InvitationStatus::Queued,
+        "no bounce"
+    );
 }
 
 #[tokio::test]
@@ -845,7 +856,8 @@ async fn deadline_changes_and_cancellations_tell_a_candidate_who_has_the_link() 
     w.slate.change_deadline(w.caller, inv.id(), date("2026-12-05")).await.unwrap();
     w.slate.change_deadline(w.caller, inv.id(), date("2026-12-06")).await.unwrap();
     w.slate.cancel(w.caller, inv.id()).await.unwrap();
-    let kinds: Vec<_> = w.slate.messages(w.caller, inv.id()).await.unwrap().iter().map(|m| (m.kind, m.to.to_string())).collect();
+    let kinds: Vec<_> =
+        w.slate.messages(w.caller, inv.id()).await.unwrap().iter().map(|m| (m.kind, m.to.to_string())).collect();
     let ada = "ada@example.com".to_owned();
     assert_eq!(
         kinds,
@@ -903,7 +915,10 @@ async fn templates_are_checked_saved_previewed_and_reset() {
     assert!(before.custom.is_none(), "the default until the organization writes its own");
     let saved = w
         .slate
-        .create_template(w.caller, input("{{job.title}} at {{company.name}}", "Hello {{candidate.first_name}}: {{interview.link}}"))
+        .create_template(
+            w.caller,
+            input("{{job.title}} at {{company.name}}", "Hello {{candidate.first_name}}: {{interview.link}}"),
+        )
         .await
         .unwrap();
     assert!(matches!(
@@ -926,13 +941,16 @@ async fn templates_are_checked_saved_previewed_and_reset() {
     let inv = w.invite("ada@example.com").await;
     let preview = w
         .slate
-        .preview_template(w.caller, PreviewInput {
-            kind: TemplateKind::Invitation,
-            language: Language::English,
-            subject: None,
-            body: None,
-            invitation_id: Some(inv.id()),
-        })
+        .preview_template(
+            w.caller,
+            PreviewInput {
+                kind: TemplateKind::Invitation,
+                language: Language::English,
+                subject: None,
+                body: None,
+                invitation_id: Some(inv.id()),
+            },
+        )
         .await
         .unwrap();
     assert_eq!(preview.subject, "New Backend engineer");
@@ -951,7 +969,18 @@ async fn templates_are_checked_saved_previewed_and_reset() {
     assert_eq!(sample.subject, "Erinnerung: First interview");
     assert!(sample.text.starts_with("Ada Lovelace, 3 Fragen: http://127.0.0.1:8080/i/"), "{}", sample.text);
     assert!(matches!(
-        w.slate.preview_template(other, PreviewInput { kind: TemplateKind::Invitation, language: Language::English, subject: None, body: None, invitation_id: Some(inv.id()) }).await,
+        w.slate
+            .preview_template(
+                other,
+                PreviewInput {
+                    kind: TemplateKind::Invitation,
+                    language: Language::English,
+                    subject: None,
+                    body: None,
+                    invitation_id: Some(inv.id())
+                }
+            )
+            .await,
         Err(TemplateUseCaseError::NotFound)
     ));
     let reset = w.slate.reset_template(w.caller, TemplateKind::Invitation, Language::English).await.unwrap();

@@ -126,11 +126,6 @@ impl AppState {
         &self.inner.metrics
     }
 
-    /// The candidate link for an invitation.
-    pub(crate) fn link_for(&self, token: &slate_domain::LinkToken) -> String {
-        format!("{}/i/{}", self.inner.config.public_url.trim_end_matches('/'), token.expose())
-    }
-
     pub(crate) fn limit_login(&self, ip: Option<IpAddr>) -> Result<(), ApiError> {
         self.inner.login_limiter.check(ip)
     }

@@ -39,6 +39,11 @@ struct RouteLabels {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct MailLabels {
+    outcome: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct LimitLabels {
     limit: &'static str,
 }
@@ -56,6 +61,8 @@ pub struct Metrics {
     requests: Family<RequestLabels, Counter>,
     latency: Family<RouteLabels, Histogram, fn() -> Histogram>,
     outbox_depth: Gauge,
+    outbox_oldest_due: Gauge,
+    mail: Family<MailLabels, Counter>,
     rate_limited: Family<LimitLabels, Counter>,
 }
 
@@ -72,9 +79,27 @@ impl Metrics {
             "Messages waiting to be sent (pending or claimed), read at scrape time",
             outbox_depth.clone(),
         );
+        let outbox_oldest_due = Gauge::default();
+        registry.register(
+            "outbox_oldest_due_age_seconds",
+            "How long the oldest message that is due has waited (0 when none is due), read at scrape time",
+            outbox_oldest_due.clone(),
+        );
+        let mail = Family::<MailLabels, Counter>::default();
+        registry.register(
+            "mail_messages",
+            "Outbox messages handled by this instance's mail worker, by outcome (sent, retried, failed, bounced, skipped)",
+            mail.clone(),
+        );
         let rate_limited = Family::<LimitLabels, Counter>::default();
         registry.register("rate_limited", "Requests refused by a rate limit", rate_limited.clone());
-        Self { registry: Arc::new(registry), requests, latency, outbox_depth, rate_limited }
+        Self { registry: Arc::new(registry), requests, latency, outbox_depth, outbox_oldest_due, mail, rate_limited }
+    }
+
+    /// Counts one message handled by the mail worker (`outcome`: sent, retried, failed,
+    /// bounced or skipped).
+    pub fn count_mail(&self, outcome: &'static str) {
+        self.mail.get_or_create(&MailLabels { outcome }).inc();
     }
 
     fn encode(&self) -> Result<String, std::fmt::Error> {
@@ -164,11 +189,12 @@ async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
 
 async fn metrics(State(state): State<AppState>) -> Response {
     let m = state.metrics();
-    match state.slate().ports().outbox.depth().await {
-        Ok(depth) => {
-            m.outbox_depth.set(i64::try_from(depth).unwrap_or(i64::MAX));
+    match state.slate().outbox_health().await {
+        Ok(health) => {
+            m.outbox_depth.set(i64::try_from(health.depth).unwrap_or(i64::MAX));
+            m.outbox_oldest_due.set(health.oldest_due_age_secs());
         }
-        Err(e) => tracing::warn!(error = %e, "outbox depth unavailable for metrics"),
+        Err(e) => tracing::warn!(error = %e, "outbox health unavailable for metrics"),
     }
     match m.encode() {
         Ok(body) => (

@@ -59,7 +59,8 @@ impl World {
 
     async fn with(config: HttpConfig) -> Self {
         let memory = InMemory::new("2026-11-22T09:00:00Z".parse().unwrap());
-        let slate = memory.slate();
+        let public_url = PublicUrl::parse(&config.public_url).unwrap();
+        let slate = Slate::new(memory.ports(), Settings { public_url, ..Settings::default() });
         let mut keys = Vec::new();
         for (org, email) in [("Acme", "rita@acme.example"), ("Beta", "olga@beta.example")] {
             let (o, r) = slate.create_account(account(org, email)).await.unwrap();
@@ -797,6 +798,14 @@ async fn the_openapi_document_describes_every_endpoint_and_the_reference_page_re
         (Method::GET, "/api/v1/invitations"),
         (Method::POST, "/api/v1/invitations"),
         (Method::POST, "/api/v1/links/{token}/open"),
+        (Method::GET, "/api/v1/templates"),
+        (Method::POST, "/api/v1/templates"),
+        (Method::POST, "/api/v1/templates/preview"),
+        (Method::GET, "/api/v1/templates/{kind}/{language}"),
+        (Method::PUT, "/api/v1/templates/{kind}/{language}"),
+        (Method::DELETE, "/api/v1/templates/{kind}/{language}"),
+        (Method::GET, "/api/v1/mailbox"),
+        (Method::GET, "/api/v1/mailbox/{id}"),
     ] {
         expected.push((m, p.to_owned()));
     }
@@ -846,4 +855,57 @@ async fn health_readiness_and_metrics() {
     assert!(text.contains("slate_http_request_duration_seconds_bucket"), "{text}");
     assert!(text.contains("slate_outbox_depth 1"), "the queued invitation email: {text}");
     assert!(!text.contains(&r.invitation), "ids never become labels");
+}
+
+#[tokio::test]
+async fn templates_are_listed_checked_saved_previewed_and_reset() {
+    let w = World::new().await;
+    let (status, all) = w.call(Method::GET, "/api/v1/templates", &w.a, None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(all.as_array().unwrap().len(), 7 * 9, "every kind in every language");
+    assert!(all.as_array().unwrap().iter().all(|t| t["source"] == "default"));
+
+    let bad = json!({"kind": "invitation", "language": "de", "subject": "Hallo", "body": "{{candidate.vorname}} {{interview.link}}"});
+    let (status, err) = w.call(Method::POST, "/api/v1/templates", &w.a, Some(bad)).await;
+    assert_eq!(
+        (status, err["code"].as_str(), err["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("unknown_placeholder"), Some("body"))
+    );
+    assert!(err["message"].as_str().unwrap().contains("{{candidate.vorname}}"), "{err}");
+    let no_link = json!({"kind": "invitation", "language": "de", "subject": "Hallo", "body": "Kein Link"});
+    let (status, err) = w.call(Method::POST, "/api/v1/templates", &w.a, Some(no_link)).await;
+    assert_eq!((status, err["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("missing_placeholder")));
+    let (status, err) = w.call(Method::GET, "/api/v1/templates/invitation/xx", &w.a, None).await;
+    assert_eq!((status, err["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("language")));
+
+    let good = json!({"kind": "invitation", "language": "de", "subject": "Einladung: {{job.title}}", "body": "Hallo {{candidate.first_name}},\n\n{{interview.link}}"});
+    let (status, created) = w.call(Method::POST, "/api/v1/templates", &w.a, Some(good.clone())).await;
+    assert_eq!(
+        (status, created["source"].as_str(), created["revision"].as_u64()),
+        (StatusCode::CREATED, Some("custom"), Some(0))
+    );
+    let (status, err) = w.call(Method::POST, "/api/v1/templates", &w.a, Some(good)).await;
+    assert_eq!((status, err["code"].as_str()), (StatusCode::CONFLICT, Some("already_exists")));
+    let update = json!({"subject": "Einladung zu {{interview.name}}", "body": "Hallo {{candidate.first_name}}: {{interview.link}}", "revision": 0});
+    let (status, updated) = w.call(Method::PUT, "/api/v1/templates/invitation/de", &w.a, Some(update.clone())).await;
+    assert_eq!((status, updated["revision"].as_u64()), (StatusCode::OK, Some(1)));
+    let (status, _) = w.call(Method::PUT, "/api/v1/templates/invitation/de", &w.a, Some(update)).await;
+    assert_eq!(status, StatusCode::CONFLICT, "stale revision");
+    let (_, other) = w.call(Method::GET, "/api/v1/templates/invitation/de", &w.b, None).await;
+    assert_eq!(other["source"], "default", "another organization keeps the default");
+
+    let preview = json!({"kind": "invitation", "language": "de"});
+    let (status, p) = w.call(Method::POST, "/api/v1/templates/preview", &w.a, Some(preview)).await;
+    assert_eq!(status, StatusCode::OK, "{p}");
+    assert_eq!(p["subject"], "Einladung zu First interview");
+    assert!(p["text"].as_str().unwrap().starts_with("Hallo Ada: https://slate.example/i/"), "{p}");
+    let (status, reset) = w.call(Method::DELETE, "/api/v1/templates/invitation/de", &w.a, None).await;
+    assert_eq!((status, reset["source"].as_str()), (StatusCode::OK, Some("default")));
+    let (status, _) = w.call(Method::DELETE, "/api/v1/templates/invitation/de", &w.a, None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    let (status, page) = w.call(Method::GET, "/api/v1/mailbox", &w.a, None).await;
+    assert_eq!((status, page["items"].as_array().map(Vec::len)), (StatusCode::OK, Some(0)));
+    let (status, _) = w.call(Method::GET, &format!("/api/v1/mailbox/{}", uuid::Uuid::nil()), &w.a, None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
 }

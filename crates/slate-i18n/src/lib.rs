@@ -152,8 +152,10 @@ mod tests {
         for language in Language::ALL {
             assert_eq!(keys(language), english, "{language:?} has not the same keys as English");
             for key in &english {
-                let args: HashMap<&str, FluentValue<'_>> =
-                    ["date", "closes", "zone", "minutes", "email", "company"].into_iter().map(|a| (a, "x".into())).collect();
+                let args: HashMap<&str, FluentValue<'_>> = ["date", "closes", "zone", "minutes", "email", "company"]
+                    .into_iter()
+                    .map(|a| (a, "x".into()))
+                    .collect();
                 let text = LOCALES.lookup_single_language(&langid(language), key, Some(&args));
                 assert!(text.is_ok_and(|t| !t.trim().is_empty()), "{language:?} lacks {key}");
             }
@@ -198,7 +200,8 @@ mod tests {
             assert_eq!(long_date(language, date), expected, "{language:?}");
         }
         let athens = TimeZone::parse("Europe/Athens").unwrap_or(TimeZone::UTC);
-        let closes = DateTime::parse_from_rfc3339("2026-11-30T22:00:00Z").map(|d| d.with_timezone(&Utc)).unwrap_or_default();
+        let closes =
+            DateTime::parse_from_rfc3339("2026-11-30T22:00:00Z").map(|d| d.with_timezone(&Utc)).unwrap_or_default();
         assert_eq!(date_time_in(Language::German, closes, athens), "Dienstag, 1. Dezember 2026 00:00");
     }
 

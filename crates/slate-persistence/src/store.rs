@@ -429,7 +429,10 @@ async fn apply(txn: &DatabaseTransaction, write: Write) -> Result<(), CommitErro
         }
         Write::CaptureEmail(e) => {
             let am = convert::captured_row(&e).into_active_model().reset_all();
-            mailbox::Entity::insert(am).exec_without_returning(txn).await.map_err(|e| commit_error(e, "captured email"))?;
+            mailbox::Entity::insert(am)
+                .exec_without_returning(txn)
+                .await
+                .map_err(|e| commit_error(e, "captured email"))?;
         }
     }
     Ok(())
@@ -784,7 +787,10 @@ impl Outbox for SqlStore {
             .one(&self.db)
             .await
             .map_err(internal)?;
-        oldest.flatten().map(|m| DateTime::from_timestamp_micros(m).ok_or_else(|| RepoError::new("bad created_at"))).transpose()
+        oldest
+            .flatten()
+            .map(|m| DateTime::from_timestamp_micros(m).ok_or_else(|| RepoError::new("bad created_at")))
+            .transpose()
     }
 
     async fn depth(&self) -> Result<u64, RepoError> {

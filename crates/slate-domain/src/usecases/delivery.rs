@@ -19,7 +19,8 @@ use crate::{
 pub enum DeliveryOutcome {
     /// The mail server accepted it.
     Delivered,
-    /// The local mailbox kept it instead of sending it (stored in the same commit).
+    /// The local mailbox kept it instead of sending it (stored in the same commit; its
+    /// `captured_at` is set to the moment of recording).
     Captured(Box<CapturedEmail>),
     /// A temporary failure (SMTP 4xx, connection refused, time-out): retry later.
     TemporaryFailure {
@@ -70,6 +71,16 @@ pub struct OutboxHealth {
     pub depth: u64,
     /// When the oldest message that is due now was queued.
     pub oldest_due: Option<DateTime<Utc>>,
+    /// When this was read.
+    pub checked_at: DateTime<Utc>,
+}
+
+impl OutboxHealth {
+    /// How long the oldest due message has waited, in whole seconds (0 when none is due).
+    #[must_use]
+    pub fn oldest_due_age_secs(&self) -> i64 {
+        self.oldest_due.map_or(0, |at| (self.checked_at - at).num_seconds().max(0))
+    }
 }
 
 impl Slate {
@@ -100,7 +111,8 @@ impl Slate {
             return Err(DeliveryError::ClaimLost);
         }
         let org = message.organization_id;
-        let invitation = self.ports.invitations.get(org, message.invitation_id).await?.ok_or(DeliveryError::NotFound)?;
+        let invitation =
+            self.ports.invitations.get(org, message.invitation_id).await?.ok_or(DeliveryError::NotFound)?;
         if let Some(reason) = stale(&message, &invitation, self.now()) {
             let now = self.now();
             let mut skipped = message;
@@ -181,6 +193,7 @@ impl Slate {
                     event = Some(e);
                 }
                 if let DeliveryOutcome::Captured(mut email) = outcome {
+                    email.captured_at = now;
                     // No usable link at rest: the mailbox shows it again when read.
                     if let Some(link) = &link {
                         withhold(&mut email, link.expose());
@@ -248,7 +261,7 @@ impl Slate {
     pub async fn outbox_health(&self) -> Result<OutboxHealth, RepoError> {
         let now = self.now();
         let (depth, oldest_due) = futures_util::join!(self.ports.outbox.depth(), self.ports.outbox.oldest_due(now));
-        Ok(OutboxHealth { depth: depth?, oldest_due: oldest_due? })
+        Ok(OutboxHealth { depth: depth?, oldest_due: oldest_due?, checked_at: now })
     }
 }
 
@@ -259,9 +272,13 @@ fn stale(message: &OutboxMessage, invitation: &Invitation, now: DateTime<Utc>) -
     let reason = match message.kind {
         MessageKind::CompletionNotice | MessageKind::Cancelled => return None,
         _ if status == InvitationStatus::Cancelled => "the invitation was cancelled before this email went out",
-        _ if status == InvitationStatus::Completed => "the candidate completed the interview before this email went out",
+        _ if status == InvitationStatus::Completed => {
+            "the candidate completed the interview before this email went out"
+        }
         _ if closed => "the deadline passed before this email went out",
-        MessageKind::Reminder(_) if !matches!(status, InvitationStatus::Sent | InvitationStatus::Opened | InvitationStatus::Started) => {
+        MessageKind::Reminder(_)
+            if !matches!(status, InvitationStatus::Sent | InvitationStatus::Opened | InvitationStatus::Started) =>
+        {
             "the invitation email has not been delivered"
         }
         _ => return None,

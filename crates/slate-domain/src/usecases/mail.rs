@@ -6,11 +6,11 @@ use chrono::{DateTime, Utc};
 use super::{Caller, Failed, Slate};
 use crate::ports::{ChangeSet, RepoError, Write};
 use crate::{
-    CandidateId, CapturedEmail, DeliveryState, EmailAddress, InterviewId, InterviewSnapshot, Invitation,
-    InvitationId, InvitationParts, InvitationStatus, Language, LanguageTag, LinkToken, LinkVersion, LongText,
-    MessageContext, MessageId, MessageKind, MessageTemplate, OutboxMessage, PersonName, Prompt, Question, QuestionId,
-    RecruiterId, RemindersSent, RenderedMessage, TemplateContent, TemplateError, TemplateField, TemplateId,
-    TemplateKind, WITHHELD_LINK,
+    CandidateId, CapturedEmail, DeliveryState, EmailAddress, InterviewId, InterviewSnapshot, Invitation, InvitationId,
+    InvitationParts, InvitationStatus, Language, LanguageTag, LinkToken, LinkVersion, LongText, MessageContext,
+    MessageId, MessageKind, MessageTemplate, OutboxMessage, PersonName, Prompt, Question, QuestionId, RecruiterId,
+    RemindersSent, RenderedMessage, TemplateContent, TemplateError, TemplateField, TemplateId, TemplateKind,
+    WITHHELD_LINK,
 };
 
 /// A template as it is used: the organization's own, or the default Slate ships.
@@ -153,7 +153,8 @@ impl Slate {
     }
 
     fn effective(&self, kind: TemplateKind, language: Language, own: Option<MessageTemplate>) -> EffectiveTemplate {
-        let content = own.as_ref().map_or_else(|| self.ports.renderer.default_content(kind, language), |t| t.content.clone());
+        let content =
+            own.as_ref().map_or_else(|| self.ports.renderer.default_content(kind, language), |t| t.content.clone());
         EffectiveTemplate { kind, language, content, custom: own }
     }
 

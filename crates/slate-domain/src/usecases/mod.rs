@@ -6,9 +6,9 @@
 //! stored together or not at all (see `docs/decisions/0003-atomic-use-cases.md`).
 
 mod accounts;
+mod background;
 mod candidate_side;
 mod delivery;
-mod background;
 mod interviews;
 mod invitations;
 mod mail;
@@ -23,8 +23,8 @@ use chrono::{DateTime, TimeDelta, Utc};
 pub use accounts::{
     AuthError, Authenticated, CreateAccountError, Credential, LoggedIn, LoginError, NewAccount, SetPasswordError,
 };
-pub use candidate_side::{CompleteError, OpenError, RecordAnswer, RecordAnswerError};
 pub use background::RemindersRun;
+pub use candidate_side::{CompleteError, OpenError, RecordAnswer, RecordAnswerError};
 pub use delivery::{DeliveryError, DeliveryOutcome, OutboxHealth, Prepared};
 pub use interviews::{InterviewInput, InterviewUseCaseError, QuestionInput};
 pub use invitations::{
@@ -93,7 +93,6 @@ pub struct Ports {
 impl Ports {
     /// Ports with every storage port served by one `store`, and the other ports given.
     #[must_use]
-    #[expect(clippy::too_many_arguments, reason = "one per port that storage does not serve")]
     pub fn from_store<S: Store>(
         store: Arc<S>,
         clock: Arc<dyn Clock>,

@@ -18,7 +18,7 @@ use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::{ApiError, AppState};
 
 fn present(state: &AppState, i: &Invitation) -> InvitationDto {
-    InvitationDto::new(i, state.link_for(&state.slate().link_token(i)))
+    InvitationDto::new(i, state.slate().candidate_link(i).expose().to_owned())
 }
 
 fn language(raw: Option<&str>) -> Result<Option<Language>, ApiError> {

@@ -7,6 +7,7 @@ pub mod dto;
 mod interviews;
 mod invitations;
 mod links;
+pub mod mail;
 
 use std::net::{IpAddr, SocketAddr};
 
@@ -55,6 +56,11 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(invitations::cancel))
         .routes(routes!(invitations::messages))
         .routes(routes!(links::open))
+        .routes(routes!(mail::list_templates, mail::create_template))
+        .routes(routes!(mail::preview_template))
+        .routes(routes!(mail::get_template, mail::update_template, mail::reset_template))
+        .routes(routes!(mail::mailbox))
+        .routes(routes!(mail::mailbox_email))
 }
 
 /// The OpenAPI document: the generated paths and schemas with Slate's title, version and

@@ -1,0 +1,286 @@
+//! Wording messages: a template's placeholders filled with the message's values, laid out
+//! as plain text and as HTML (askama, every value escaped, nothing loaded from elsewhere),
+//! with the interview's details, the candidate's link as a button and a footer, in the
+//! message's language.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use slate_domain::ports::MessageRenderer;
+use slate_domain::{
+    Language, MessageContext, MessageKind, Placeholder, RenderedMessage, Segment, TemplateContent, TemplateKind,
+};
+
+/// The renderer Slate uses: its default templates come from `slate-i18n`.
+#[derive(Debug, Clone)]
+pub struct Renderer {
+    defaults: HashMap<(TemplateKind, Language), TemplateContent>,
+}
+
+impl Default for Renderer {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Renderer {
+    /// A renderer with every default template parsed once.
+    #[must_use]
+    pub fn new() -> Self {
+        let mut defaults = HashMap::new();
+        for kind in TemplateKind::ALL {
+            for language in Language::ALL {
+                if let Some(t) = slate_i18n::default_template(kind, language)
+                    && let Ok(content) = TemplateContent::parse(kind, &t.subject, &t.body)
+                {
+                    defaults.insert((kind, language), content);
+                }
+            }
+        }
+        Self { defaults }
+    }
+}
+
+/// A paragraph of the HTML body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Paragraph {
+    /// A paragraph that is only a link: a button, with the address spelled out below.
+    Button { url: String, label: String },
+    /// Lines of text and links.
+    Text { lines: Vec<Vec<Inline>> },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Inline {
+    Text { text: String },
+    Link { url: String },
+}
+
+#[derive(Template)]
+#[template(path = "email.html")]
+struct Html<'a> {
+    lang: &'a str,
+    subject: &'a str,
+    note: Option<String>,
+    paragraphs: Vec<Paragraph>,
+    fallback: String,
+    details: Vec<(String, String)>,
+    footer: String,
+}
+
+/// The values of one message's placeholders.
+struct Values<'a> {
+    context: &'a MessageContext,
+    language: Language,
+}
+
+impl Values<'_> {
+    fn company(&self) -> String {
+        let inv = &self.context.invitation;
+        inv.interview()
+            .company_name
+            .as_ref()
+            .map_or_else(|| self.context.organization.name.to_string(), ToString::to_string)
+    }
+
+    fn minutes(&self) -> String {
+        self.context.invitation.interview().estimated_duration().as_secs().div_ceil(60).to_string()
+    }
+
+    fn deadline(&self) -> String {
+        let deadline = self.context.invitation.deadline();
+        let date = slate_i18n::long_date(self.language, deadline.date());
+        let closes = slate_i18n::date_time_in(self.language, deadline.closes_at(), deadline.zone());
+        slate_i18n::message(
+            self.language,
+            "email-deadline-value",
+            &[("date", &date), ("closes", &closes), ("zone", deadline.zone().name())],
+        )
+    }
+
+    fn get(&self, p: Placeholder) -> String {
+        let ctx = self.context;
+        let inv = &ctx.invitation;
+        let one_line = |s: String| s.replace(['\r', '\n'], " ");
+        one_line(match p {
+            Placeholder::CandidateFirstName => inv.parts().candidate_first_name.to_string(),
+            Placeholder::CandidateLastName => inv.parts().candidate_last_name.to_string(),
+            Placeholder::CandidateEmail => inv.email().to_string(),
+            Placeholder::CompanyName => self.company(),
+            Placeholder::JobTitle => inv.interview().job_title.as_ref().map(ToString::to_string).unwrap_or_default(),
+            Placeholder::InterviewName => inv.interview().name.to_string(),
+            Placeholder::InterviewLink => {
+                ctx.candidate_link.as_ref().map(|l| l.expose().to_owned()).unwrap_or_default()
+            }
+            Placeholder::InterviewQuestionCount => inv.interview().questions.len().to_string(),
+            Placeholder::InterviewEstimatedMinutes => self.minutes(),
+            Placeholder::Deadline => self.deadline(),
+            Placeholder::RecruiterName => ctx.recruiter.name.to_string(),
+            Placeholder::RecruiterEmail => ctx.recruiter.email.to_string(),
+            Placeholder::ReviewLink => ctx.review_link.clone(),
+        })
+    }
+}
+
+/// Whether a message shows the interview's details (company, position, questions,
+/// duration, deadline, requirements).
+const fn shows_details(kind: MessageKind) -> bool {
+    matches!(
+        kind,
+        MessageKind::Invitation
+            | MessageKind::BccCopy
+            | MessageKind::Resend
+            | MessageKind::Reminder(_)
+            | MessageKind::DeadlineChanged
+    )
+}
+
+impl MessageRenderer for Renderer {
+    fn default_content(&self, kind: TemplateKind, language: Language) -> TemplateContent {
+        match self.defaults.get(&(kind, language)).or_else(|| self.defaults.get(&(kind, Language::English))) {
+            Some(c) => c.clone(),
+            None => minimal(kind),
+        }
+    }
+
+    fn render(&self, context: &MessageContext) -> RenderedMessage {
+        let language = context.message.language;
+        let values = Values { context, language };
+        let m = |key: &str| slate_i18n::message(language, key, &[]);
+        let subject = context.content.subject.render(|p| values.get(p));
+        let kind = context.message.kind;
+
+        let note = (kind == MessageKind::BccCopy).then(|| {
+            slate_i18n::message(language, "email-bcc-note", &[("email", context.invitation.email().as_str())])
+        });
+        let mut details = Vec::new();
+        if shows_details(kind) {
+            details.push((m("email-company"), values.company()));
+            if let Some(title) = &context.invitation.interview().job_title {
+                details.push((m("email-position"), title.to_string()));
+            }
+            details.push((m("email-questions"), context.invitation.interview().questions.len().to_string()));
+            let minutes = values.minutes();
+            details.push((
+                m("email-duration"),
+                slate_i18n::message(language, "email-duration-value", &[("minutes", &minutes)]),
+            ));
+            details.push((m("email-answer-by"), values.deadline()));
+            details.push((m("email-requirements"), m("email-requirements-text")));
+        }
+        let footer = slate_i18n::message(language, "email-footer", &[("company", &values.company())]);
+
+        // Plain text: the body, then the details, then the footer.
+        let mut text = String::new();
+        if let Some(note) = &note {
+            text.push_str(note);
+            text.push_str("\n\n");
+        }
+        text.push_str(&context.content.body.render(|p| values.get(p)));
+        if !details.is_empty() {
+            text.push_str("\n\n");
+            for (label, value) in &details {
+                text.push_str(&format!("{label}: {value}\n"));
+            }
+        }
+        text.push_str("\n-- \n");
+        text.push_str(&footer);
+        text.push('\n');
+
+        let button_label =
+            |p: Placeholder| if p == Placeholder::ReviewLink { m("email-review-button") } else { m("email-button") };
+        let html = Html {
+            lang: language.code(),
+            subject: &subject,
+            note,
+            paragraphs: paragraphs(context.content.body.segments(), &values, &button_label),
+            fallback: m("email-link-fallback"),
+            details,
+            footer,
+        }
+        .render()
+        .unwrap_or_else(|e| {
+            tracing::error!(error = %e, "rendering an email's HTML failed; sending text only");
+            String::new()
+        });
+        RenderedMessage { subject: subject.replace(['\r', '\n'], " "), text, html }
+    }
+}
+
+/// Splits a body into paragraphs (blank lines) and lines, with links kept apart so the HTML
+/// can make them clickable; a paragraph that is only a link becomes a button.
+fn paragraphs(segments: &[Segment], values: &Values<'_>, label: &dyn Fn(Placeholder) -> String) -> Vec<Paragraph> {
+    let mut out = Vec::new();
+    let mut lines: Vec<Vec<(Inline, Option<Placeholder>)>> = vec![Vec::new()];
+    let flush = |lines: &mut Vec<Vec<(Inline, Option<Placeholder>)>>, out: &mut Vec<Paragraph>| {
+        while lines.last().is_some_and(Vec::is_empty) {
+            lines.pop();
+        }
+        if lines.is_empty() {
+            lines.push(Vec::new());
+            return;
+        }
+        let only_link = lines.len() == 1
+            && lines[0].iter().filter(|(i, _)| !matches!(i, Inline::Text { text } if text.trim().is_empty())).count()
+                == 1
+            && lines[0].iter().any(|(i, _)| matches!(i, Inline::Link { .. }));
+        if only_link
+            && let Some((Inline::Link { url }, Some(p))) =
+                lines[0].iter().find(|(i, _)| matches!(i, Inline::Link { .. }))
+        {
+            out.push(Paragraph::Button { url: url.clone(), label: label(*p) });
+        } else {
+            out.push(Paragraph::Text {
+                lines: lines.drain(..).map(|l| l.into_iter().map(|(i, _)| i).collect()).collect(),
+            });
+        }
+        lines.clear();
+        lines.push(Vec::new());
+    };
+    for segment in segments {
+        match segment {
+            Segment::Value(p) if p.is_link() => {
+                let url = values.get(*p);
+                if let Some(line) = lines.last_mut() {
+                    line.push((Inline::Link { url }, Some(*p)));
+                }
+            }
+            Segment::Value(p) => {
+                if let Some(line) = lines.last_mut() {
+                    line.push((Inline::Text { text: values.get(*p) }, None));
+                }
+            }
+            Segment::Text(t) => {
+                for (n, piece) in t.split('\n').enumerate() {
+                    if n > 0 {
+                        // A line break; two in a row end the paragraph.
+                        if lines.last().is_some_and(Vec::is_empty) {
+                            flush(&mut lines, &mut out);
+                        } else {
+                            lines.push(Vec::new());
+                        }
+                    }
+                    if !piece.is_empty()
+                        && let Some(line) = lines.last_mut()
+                    {
+                        line.push((Inline::Text { text: piece.to_owned() }, None));
+                    }
+                }
+            }
+        }
+    }
+    flush(&mut lines, &mut out);
+    out
+}
+
+/// The barest wording, used only if a default template were missing (the tests of
+/// `slate-i18n` forbid that).
+fn minimal(kind: TemplateKind) -> TemplateContent {
+    let body = kind
+        .required_placeholder()
+        .map_or_else(|| "{{interview.name}}".to_owned(), |p| format!("{{{{{}}}}}", p.name()));
+    match TemplateContent::parse(kind, "{{interview.name}}", &body) {
+        Ok(c) => c,
+        Err(_) => unreachable!("the minimal template follows the rules"),
+    }
+}

@@ -1,0 +1,214 @@
+//! The outbox worker: claims due messages, gathers and words each one, hands it to the
+//! transport and records how it went — under the claim it holds, so that several workers
+//! (several app instances on one PostgreSQL) never send one message twice.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use slate_domain::{
+    CapturedEmail, ClaimToken, DeliveryError, DeliveryOutcome, DeliveryState, OutboxMessage, Prepared, Slate,
+};
+use tokio::sync::watch;
+
+use crate::mime::{self, Sender};
+use crate::transport::{SendResult, Smtp};
+
+/// Where messages go.
+#[derive(Debug)]
+pub enum Transport {
+    /// An SMTP relay.
+    Smtp(Box<Smtp>),
+    /// The local mailbox (the embedded default): kept in the database, readable through
+    /// the API, never sent.
+    Mailbox,
+}
+
+/// What became of one message, for counters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tally {
+    /// Accepted by the relay, or kept by the mailbox.
+    Sent,
+    /// A temporary failure; it will be tried again.
+    Retried,
+    /// Given up after every retry, or a permanent failure of a message without the link.
+    Failed,
+    /// A permanent failure of a candidate's message: the invitation is Bounced.
+    Bounced,
+    /// Not sent: what it announced no longer held.
+    Skipped,
+}
+
+impl Tally {
+    /// `"sent"`, `"retried"`, `"failed"`, `"bounced"` or `"skipped"`.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Sent => "sent",
+            Self::Retried => "retried",
+            Self::Failed => "failed",
+            Self::Bounced => "bounced",
+            Self::Skipped => "skipped",
+        }
+    }
+}
+
+/// Counts outcomes (the app passes one that feeds `/metrics`).
+pub type Counter = Arc<dyn Fn(Tally) + Send + Sync>;
+
+/// The worker's settings.
+#[derive(Debug, Clone)]
+pub struct WorkerSettings {
+    /// Messages claimed at once.
+    pub batch: usize,
+    /// How long to wait when the outbox is empty.
+    pub idle_poll: Duration,
+}
+
+impl Default for WorkerSettings {
+    fn default() -> Self {
+        Self { batch: 50, idle_poll: Duration::from_secs(2) }
+    }
+}
+
+/// Claims, words, sends and records messages until told to stop.
+pub struct OutboxWorker {
+    slate: Slate,
+    sender: Sender,
+    transport: Transport,
+    settings: WorkerSettings,
+    counter: Option<Counter>,
+}
+
+impl std::fmt::Debug for OutboxWorker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OutboxWorker").field("sender", &self.sender).field("transport", &self.transport).finish()
+    }
+}
+
+impl OutboxWorker {
+    /// A worker over `slate`'s outbox.
+    #[must_use]
+    pub const fn new(slate: Slate, sender: Sender, transport: Transport, settings: WorkerSettings) -> Self {
+        Self { slate, sender, transport, settings, counter: None }
+    }
+
+    /// Counts every outcome with `counter`.
+    #[must_use]
+    pub fn counting(mut self, counter: Counter) -> Self {
+        self.counter = Some(counter);
+        self
+    }
+
+    /// Runs until `stop` turns true; finishes the message in hand first.
+    pub async fn run(mut self, mut stop: watch::Receiver<bool>) {
+        loop {
+            if *stop.borrow() {
+                break;
+            }
+            let handled = match self.run_once().await {
+                Ok(n) => n,
+                Err(e) => {
+                    tracing::warn!(error = %e, "the outbox worker could not read the outbox");
+                    0
+                }
+            };
+            if handled == 0 {
+                if let Transport::Smtp(smtp) = &mut self.transport {
+                    smtp.close().await;
+                }
+                tokio::select! {
+                    () = tokio::time::sleep(self.settings.idle_poll) => {}
+                    _ = stop.changed() => {}
+                }
+            }
+        }
+        if let Transport::Smtp(smtp) = &mut self.transport {
+            smtp.close().await;
+        }
+    }
+
+    /// Claims one batch and handles every message of it. Returns how many it claimed.
+    ///
+    /// # Errors
+    /// A storage failure while claiming.
+    pub async fn run_once(&mut self) -> Result<usize, slate_domain::ports::RepoError> {
+        let batch = self.slate.claim_messages(self.settings.batch).await?;
+        let n = batch.len();
+        for message in batch {
+            let Some(token) = message.claim_token() else { continue };
+            match self.handle(&message, token).await {
+                Ok(tally) => self.count(tally),
+                Err(DeliveryError::ClaimLost) => {
+                    tracing::info!(message = %message.id, "claim lost to another worker; leaving the message to it");
+                }
+                Err(e) => {
+                    tracing::warn!(message = %message.id, error = %e, "recording a delivery failed; it will be retried")
+                }
+            }
+        }
+        Ok(n)
+    }
+
+    fn count(&self, tally: Tally) {
+        if let Some(counter) = &self.counter {
+            counter(tally);
+        }
+    }
+
+    async fn handle(&mut self, message: &OutboxMessage, token: ClaimToken) -> Result<Tally, DeliveryError> {
+        let context = match self.slate.prepare_message(message.id, token).await? {
+            Prepared::Send(context) => context,
+            Prepared::Skipped { reason } => {
+                tracing::info!(message = %message.id, kind = message.kind.as_str(), %reason, "message skipped");
+                return Ok(Tally::Skipped);
+            }
+        };
+        let rendered = self.slate.render_message(&context);
+        let outcome = match &mut self.transport {
+            Transport::Mailbox => DeliveryOutcome::Captured(Box::new(CapturedEmail {
+                id: message.id,
+                organization_id: message.organization_id,
+                invitation_id: message.invitation_id,
+                kind: message.kind,
+                from: format!("\"{}\" <{}>", self.sender.display_name(&context), self.sender.address),
+                to: message.to.clone(),
+                reply_to: Some(context.recruiter.email.clone()),
+                subject: rendered.subject,
+                text: rendered.text,
+                html: rendered.html,
+                // Set to the moment of recording by the use case.
+                captured_at: message.created_at,
+            })),
+            Transport::Smtp(smtp) => {
+                let body = match mime::build(&self.sender, &context, &rendered) {
+                    Ok(b) => b,
+                    Err(e) => return self.temporary(message, token, format!("building the message failed: {e}")).await,
+                };
+                match smtp.send(&self.sender.address, message.to.as_str(), &body).await {
+                    SendResult::Accepted => DeliveryOutcome::Delivered,
+                    SendResult::Temporary(reason) => DeliveryOutcome::TemporaryFailure { reason },
+                    SendResult::Permanent(reason) => DeliveryOutcome::PermanentFailure { reason },
+                }
+            }
+        };
+        let permanent = matches!(outcome, DeliveryOutcome::PermanentFailure { .. });
+        let recorded = self.slate.record_delivery(message.id, token, outcome).await?;
+        Ok(match recorded.state {
+            DeliveryState::Delivered { .. } => Tally::Sent,
+            DeliveryState::Pending { .. } => Tally::Retried,
+            DeliveryState::Failed { .. } if permanent && message.kind.carries_link() => Tally::Bounced,
+            _ => Tally::Failed,
+        })
+    }
+
+    async fn temporary(
+        &self,
+        message: &OutboxMessage,
+        token: ClaimToken,
+        reason: String,
+    ) -> Result<Tally, DeliveryError> {
+        let recorded =
+            self.slate.record_delivery(message.id, token, DeliveryOutcome::TemporaryFailure { reason }).await?;
+        Ok(if matches!(recorded.state, DeliveryState::Pending { .. }) { Tally::Retried } else { Tally::Failed })
+    }
+}
