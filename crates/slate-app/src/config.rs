@@ -81,6 +81,7 @@ pub(crate) struct Mail {
     pub(crate) smtp_password: String,
     pub(crate) timeout_secs: u64,
     pub(crate) batch: usize,
+    pub(crate) claim_secs: u64,
     pub(crate) max_attempts: u32,
     pub(crate) first_retry_secs: u64,
     pub(crate) max_retry_secs: u64,
@@ -99,6 +100,7 @@ impl fmt::Debug for Mail {
             .field("smtp_password", &if self.smtp_password.is_empty() { "" } else { "***" })
             .field("timeout_secs", &self.timeout_secs)
             .field("batch", &self.batch)
+            .field("claim_secs", &self.claim_secs)
             .field("max_attempts", &self.max_attempts)
             .field("first_retry_secs", &self.first_retry_secs)
             .field("max_retry_secs", &self.max_retry_secs)
@@ -280,6 +282,9 @@ impl Config {
         }
         if !(1..=1000).contains(&self.mail.batch) {
             return invalid("mail.batch", "must be 1 to 1000");
+        }
+        if !(2..=3600).contains(&self.mail.claim_secs) || self.mail.claim_secs <= self.mail.timeout_secs * 3 {
+            return invalid("mail.claim_secs", "must be 2 to 3600 and more than three times mail.timeout_secs");
         }
         if !(1..=100).contains(&self.mail.max_attempts) {
             return invalid("mail.max_attempts", "must be 1 to 100");

@@ -135,6 +135,9 @@ enum Fatal {
 }
 
 fn main() -> ExitCode {
+    // sqlx brings rustls' ring provider and mail-send aws-lc-rs: with both linked, rustls
+    // cannot pick one by itself and the first TLS client would panic. Choose aws-lc-rs.
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
     let cli = Cli::parse();
     let config = match Config::load(cli.config.as_deref()) {
         Ok(c) => c,
@@ -263,6 +266,7 @@ fn build(config: &Config, store: &SqlStore) -> Result<Slate, Fatal> {
     let settings = Settings {
         session_ttl: Duration::from_secs(u64::from(config.security.session_hours) * 3600),
         outbox_max_attempts: config.mail.max_attempts,
+        outbox_claim: Duration::from_secs(config.mail.claim_secs),
         outbox_first_retry: Duration::from_secs(config.mail.first_retry_secs),
         outbox_max_retry: Duration::from_secs(config.mail.max_retry_secs),
         public_url,
