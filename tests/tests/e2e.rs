@@ -4,7 +4,6 @@
 //! seeded password. Needs the binary: `cargo test --workspace` (or `./scripts/test`)
 //! builds it first.
 
-
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};

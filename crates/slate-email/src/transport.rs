@@ -112,9 +112,17 @@ impl Smtp {
 
     async fn connect(&self) -> Result<Connection, SendResult> {
         let builder = self.builder()?;
+        // TCP_NODELAY: a message's body and its final ".\r\n" are two writes; with Nagle's
+        // algorithm the second waits for the relay's delayed ACK (~40 ms a message).
         let connection = match self.settings.security {
-            Security::None => builder.connect_plain().await.map(Connection::Plain),
-            Security::Tls | Security::StartTls => builder.connect().await.map(|c| Connection::Tls(Box::new(c))),
+            Security::None => builder.connect_plain().await.map(|c| {
+                let _ = c.stream.set_nodelay(true);
+                Connection::Plain(c)
+            }),
+            Security::Tls | Security::StartTls => builder.connect().await.map(|c| {
+                let _ = c.stream.get_ref().0.set_nodelay(true);
+                Connection::Tls(Box::new(c))
+            }),
         };
         connection.map_err(|e| match classify(&e) {
             // A refusal while connecting (a 5xx greeting, failed authentication) is the

@@ -5,8 +5,10 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use futures_util::StreamExt as _;
 use slate_domain::{
-    CapturedEmail, ClaimToken, DeliveryError, DeliveryOutcome, DeliveryState, OutboxMessage, Prepared, Slate,
+    CapturedEmail, ClaimToken, DeliveryError, DeliveryOutcome, DeliveryState, MessageContext, OutboxMessage, Prepared,
+    Slate,
 };
 use tokio::sync::watch;
 
@@ -129,24 +131,69 @@ impl OutboxWorker {
 
     /// Claims one batch and handles every message of it. Returns how many it claimed.
     ///
+    /// A batch is a pipeline: every message is gathered and worded concurrently (database
+    /// reads overlap), then sent one after another over the transport's one connection,
+    /// each outcome recorded in its own task while the next message goes out.
+    ///
     /// # Errors
     /// A storage failure while claiming.
     pub async fn run_once(&mut self) -> Result<usize, slate_domain::ports::RepoError> {
         let batch = self.slate.claim_messages(self.settings.batch).await?;
         let n = batch.len();
-        for message in batch {
-            let Some(token) = message.claim_token() else { continue };
-            match self.handle(&message, token).await {
-                Ok(tally) => self.count(tally),
-                Err(DeliveryError::ClaimLost) => {
-                    tracing::info!(message = %message.id, "claim lost to another worker; leaving the message to it");
+        let slate = &self.slate;
+        let prepared: Vec<(OutboxMessage, ClaimToken, Result<Prepared, DeliveryError>)> =
+            futures_util::stream::iter(batch.into_iter().filter_map(|m| m.claim_token().map(|t| (m, t))))
+                .map(|(m, token)| async move {
+                    let p = slate.prepare_message(m.id, token).await;
+                    (m, token, p)
+                })
+                .buffered(PREPARE_CONCURRENCY)
+                .collect()
+                .await;
+        let mut records = tokio::task::JoinSet::new();
+        for (message, token, prepared) in prepared {
+            let context = match prepared {
+                Ok(Prepared::Send(context)) => context,
+                Ok(Prepared::Skipped { reason }) => {
+                    tracing::info!(message = %message.id, kind = message.kind.as_str(), %reason, "message skipped");
+                    self.count(Tally::Skipped);
+                    continue;
                 }
                 Err(e) => {
-                    tracing::warn!(message = %message.id, error = %e, "recording a delivery failed; it will be retried")
+                    self.report(&message, &e);
+                    continue;
                 }
+            };
+            let outcome = self.send(&message, &context).await;
+            let slate = self.slate.clone();
+            records.spawn(async move {
+                let permanent = matches!(outcome, DeliveryOutcome::PermanentFailure { .. });
+                let recorded = slate.record_delivery(message.id, token, outcome).await;
+                (message, permanent, recorded)
+            });
+        }
+        while let Some(done) = records.join_next().await {
+            let Ok((message, permanent, recorded)) = done else { continue };
+            match recorded {
+                Ok(m) => self.count(match m.state {
+                    DeliveryState::Delivered { .. } => Tally::Sent,
+                    DeliveryState::Pending { .. } => Tally::Retried,
+                    DeliveryState::Failed { .. } if permanent && message.kind.carries_link() => Tally::Bounced,
+                    _ => Tally::Failed,
+                }),
+                Err(e) => self.report(&message, &e),
             }
         }
         Ok(n)
+    }
+
+    fn report(&self, message: &OutboxMessage, e: &DeliveryError) {
+        match e {
+            DeliveryError::ClaimLost => {
+                tracing::info!(message = %message.id, "claim lost to another worker; leaving the message to it");
+            }
+            e => tracing::warn!(message = %message.id, error = %e, "handling a message failed; it will be retried"),
+        }
     }
 
     fn count(&self, tally: Tally) {
@@ -155,22 +202,16 @@ impl OutboxWorker {
         }
     }
 
-    async fn handle(&mut self, message: &OutboxMessage, token: ClaimToken) -> Result<Tally, DeliveryError> {
-        let context = match self.slate.prepare_message(message.id, token).await? {
-            Prepared::Send(context) => context,
-            Prepared::Skipped { reason } => {
-                tracing::info!(message = %message.id, kind = message.kind.as_str(), %reason, "message skipped");
-                return Ok(Tally::Skipped);
-            }
-        };
-        let rendered = self.slate.render_message(&context);
-        let outcome = match &mut self.transport {
+    /// Words, wraps and hands one message to the transport.
+    async fn send(&mut self, message: &OutboxMessage, context: &MessageContext) -> DeliveryOutcome {
+        let rendered = self.slate.render_message(context);
+        match &mut self.transport {
             Transport::Mailbox => DeliveryOutcome::Captured(Box::new(CapturedEmail {
                 id: message.id,
                 organization_id: message.organization_id,
                 invitation_id: message.invitation_id,
                 kind: message.kind,
-                from: format!("\"{}\" <{}>", self.sender.display_name(&context), self.sender.address),
+                from: format!("\"{}\" <{}>", self.sender.display_name(context), self.sender.address),
                 to: message.to.clone(),
                 reply_to: Some(context.recruiter.email.clone()),
                 subject: rendered.subject,
@@ -179,36 +220,17 @@ impl OutboxWorker {
                 // Set to the moment of recording by the use case.
                 captured_at: message.created_at,
             })),
-            Transport::Smtp(smtp) => {
-                let body = match mime::build(&self.sender, &context, &rendered) {
-                    Ok(b) => b,
-                    Err(e) => return self.temporary(message, token, format!("building the message failed: {e}")).await,
-                };
-                match smtp.send(&self.sender.address, message.to.as_str(), &body).await {
+            Transport::Smtp(smtp) => match mime::build(&self.sender, context, &rendered) {
+                Err(e) => DeliveryOutcome::TemporaryFailure { reason: format!("building the message failed: {e}") },
+                Ok(body) => match smtp.send(&self.sender.address, message.to.as_str(), &body).await {
                     SendResult::Accepted => DeliveryOutcome::Delivered,
                     SendResult::Temporary(reason) => DeliveryOutcome::TemporaryFailure { reason },
                     SendResult::Permanent(reason) => DeliveryOutcome::PermanentFailure { reason },
-                }
-            }
-        };
-        let permanent = matches!(outcome, DeliveryOutcome::PermanentFailure { .. });
-        let recorded = self.slate.record_delivery(message.id, token, outcome).await?;
-        Ok(match recorded.state {
-            DeliveryState::Delivered { .. } => Tally::Sent,
-            DeliveryState::Pending { .. } => Tally::Retried,
-            DeliveryState::Failed { .. } if permanent && message.kind.carries_link() => Tally::Bounced,
-            _ => Tally::Failed,
-        })
-    }
-
-    async fn temporary(
-        &self,
-        message: &OutboxMessage,
-        token: ClaimToken,
-        reason: String,
-    ) -> Result<Tally, DeliveryError> {
-        let recorded =
-            self.slate.record_delivery(message.id, token, DeliveryOutcome::TemporaryFailure { reason }).await?;
-        Ok(if matches!(recorded.state, DeliveryState::Pending { .. }) { Tally::Retried } else { Tally::Failed })
+                },
+            },
+        }
     }
 }
+
+/// Messages gathered from the database at once within a batch.
+const PREPARE_CONCURRENCY: usize = 8;

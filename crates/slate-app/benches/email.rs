@@ -1,0 +1,250 @@
+//! `cargo bench -p slate-app --bench email`: delivers N queued invitations (default 10,000;
+//! `SLATE_BENCH_MESSAGES`) to a local SMTP sink through Slate's outbox worker (SQLite store,
+//! the real renderer, MIME and mail-send over one reused connection), beside a baseline
+//! measured in the same run: mail-send alone sending the same number of pre-rendered
+//! messages over one connection to the same sink. Prints both rates and the ratio (target:
+//! at least 0.80).
+
+#![expect(clippy::unwrap_used, clippy::print_stdout, reason = "a benchmark program")]
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use mail_send::SmtpClientBuilder;
+use mail_send::smtp::message::Message;
+use slate_domain::memory::TestPasswords;
+use slate_domain::ports::{Clock, IdGenerator};
+use slate_domain::*;
+use slate_email::{OutboxWorker, Renderer, Security, Sender, Smtp, SmtpSettings, Transport, WorkerSettings};
+use slate_persistence::{SqlStore, StoreOptions};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpListener;
+
+struct Ids;
+impl IdGenerator for Ids {
+    fn new_uuid(&self) -> uuid::Uuid {
+        uuid::Uuid::now_v7()
+    }
+    fn new_secret(&self) -> [u8; 32] {
+        let mut out = [0; 32];
+        out[..16].copy_from_slice(uuid::Uuid::now_v7().as_bytes());
+        out[16..].copy_from_slice(uuid::Uuid::now_v7().as_bytes());
+        out
+    }
+}
+
+struct SystemClock;
+impl Clock for SystemClock {
+    fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        chrono::Utc::now()
+    }
+}
+
+/// A minimal SMTP sink: accepts everything and counts messages.
+async fn sink() -> (u16, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let count = Arc::new(AtomicUsize::new(0));
+    let counted = count.clone();
+    tokio::spawn(async move {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else { continue };
+            let _ = stream.set_nodelay(true);
+            let count = counted.clone();
+            tokio::spawn(async move {
+                let (read, mut write) = stream.into_split();
+                let mut lines = BufReader::new(read);
+                write.write_all(b"220 sink ESMTP\r\n").await.ok()?;
+                let mut line = String::new();
+                loop {
+                    line.clear();
+                    if lines.read_line(&mut line).await.ok()? == 0 {
+                        return Some(());
+                    }
+                    let upper = line.get(..4).unwrap_or("").to_ascii_uppercase();
+                    let reply: &[u8] = match upper.as_str() {
+                        "EHLO" | "HELO" => b"250-sink\r\n250 8BITMIME\r\n",
+                        "DATA" => {
+                            write.write_all(b"354 go\r\n").await.ok()?;
+                            loop {
+                                line.clear();
+                                if lines.read_line(&mut line).await.ok()? == 0 {
+                                    return Some(());
+                                }
+                                if line == ".\r\n" {
+                                    break;
+                                }
+                            }
+                            count.fetch_add(1, Ordering::Relaxed);
+                            b"250 queued\r\n"
+                        }
+                        "QUIT" => {
+                            write.write_all(b"221 bye\r\n").await.ok()?;
+                            return Some(());
+                        }
+                        _ => b"250 ok\r\n",
+                    };
+                    write.write_all(reply).await.ok()?;
+                }
+            });
+        }
+    });
+    (port, count)
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+    let n: usize = std::env::var("SLATE_BENCH_MESSAGES").ok().and_then(|v| v.parse().ok()).unwrap_or(10_000);
+    let dir = std::env::temp_dir().join(format!("slate-bench-email-{}", uuid::Uuid::now_v7().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let url = format!("sqlite://{}/slate.db?mode=rwc", dir.display());
+    let store = SqlStore::connect(&url, &StoreOptions::default()).await.unwrap();
+    store.migrate().await.unwrap();
+    let memory = slate_domain::memory::InMemory::new(chrono::Utc::now());
+    let ports = Ports::from_store(
+        Arc::new(store.clone()),
+        Arc::new(SystemClock),
+        Arc::new(Ids),
+        memory.links.clone(),
+        memory.videos.clone(),
+        Arc::new(TestPasswords),
+        Arc::new(Renderer::new()),
+    );
+    let slate = Slate::new(ports, Settings::default());
+    let org = slate
+        .create_organization(NewOrganization {
+            name: DisplayName::parse("Acme").unwrap(),
+            time_zone: TimeZone::parse("Europe/Athens").unwrap(),
+            default_language: Language::English,
+            reminders: ReminderPolicy::default(),
+        })
+        .await
+        .unwrap();
+    let rita = slate
+        .add_recruiter(
+            org.id,
+            NewRecruiter {
+                name: PersonName::parse("Rita").unwrap(),
+                email: EmailAddress::parse("rita@acme.example").unwrap(),
+            },
+        )
+        .await
+        .unwrap();
+    let caller = Caller { organization_id: org.id, recruiter_id: rita.id };
+    let q = |p: &str| QuestionInput {
+        id: None,
+        prompt: Prompt::parse(p).unwrap(),
+        thinking_secs: 30,
+        max_answer_secs: 120,
+        retakes: 1,
+    };
+    let details = InterviewDetails {
+        name: DisplayName::parse("First round").unwrap(),
+        job_id: None,
+        intro: LongText::default(),
+        question_language: LanguageTag::parse("en").unwrap(),
+        difficulty: None,
+        focus_area: None,
+    };
+    let draft = slate
+        .create_interview(
+            caller,
+            InterviewInput { details, questions: vec![q("Tell us about yourself."), q("Why us?")] },
+        )
+        .await
+        .unwrap();
+    let interview = slate.publish_interview(caller, draft.id()).await.unwrap();
+    let deadline = (chrono::Utc::now() + chrono::TimeDelta::days(20)).date_naive();
+    print!("queueing {n} invitations… ");
+    let queued = Instant::now();
+    for i in 0..n {
+        slate
+            .invite_external(
+                caller,
+                InviteExternal {
+                    first_name: PersonName::parse("Candidate").unwrap(),
+                    last_name: PersonName::parse(&format!("N{i}")).unwrap(),
+                    email: EmailAddress::parse(&format!("c{i}@example.com")).unwrap(),
+                    interview_id: interview.id(),
+                    language: None,
+                    deadline,
+                    bcc_me: false,
+                    notify_me: false,
+                },
+            )
+            .await
+            .unwrap();
+    }
+    println!("{:.1} s", queued.elapsed().as_secs_f64());
+
+    let (port, count) = sink().await;
+
+    // Baseline: mail-send alone, pre-rendered messages of the same size, one connection.
+    let sample = {
+        let claimed = slate.claim_messages(1).await.unwrap().remove(0);
+        let token = claimed.claim_token().unwrap();
+        let Prepared::Send(ctx) = slate.prepare_message(claimed.id, token).await.unwrap() else { panic!() };
+        let rendered = slate.render_message(&ctx);
+        let sender = Sender {
+            address: "interviews@acme.example".into(),
+            via: "via Slate".into(),
+            message_id_host: "bench".into(),
+        };
+        let raw = slate_email::mime::build(&sender, &ctx, &rendered).unwrap();
+        slate
+            .record_delivery(claimed.id, token, DeliveryOutcome::TemporaryFailure { reason: "bench sample".into() })
+            .await
+            .unwrap();
+        raw
+    };
+    let messages: Vec<(String, Vec<u8>)> = (0..n).map(|i| (format!("c{i}@example.com"), sample.clone())).collect();
+    let mut client = SmtpClientBuilder::new("127.0.0.1".to_owned(), port)
+        .unwrap()
+        .implicit_tls(false)
+        .timeout(Duration::from_secs(10))
+        .connect_plain()
+        .await
+        .unwrap();
+    client.stream.set_nodelay(true).unwrap();
+    let started = Instant::now();
+    for (to, body) in &messages {
+        client.send(Message::new("interviews@acme.example", [to.as_str()], body.as_slice())).await.unwrap();
+    }
+    let baseline = started.elapsed();
+    drop(client);
+    let baseline_rate = n as f64 / baseline.as_secs_f64();
+    count.store(0, Ordering::Relaxed);
+
+    // Slate: the outbox worker over the SQLite store.
+    let smtp = Smtp::new(SmtpSettings {
+        host: "127.0.0.1".into(),
+        port,
+        security: Security::None,
+        credentials: None,
+        timeout: Duration::from_secs(10),
+        helo_host: "bench".into(),
+    });
+    let sender =
+        Sender { address: "interviews@acme.example".into(), via: "via Slate".into(), message_id_host: "bench".into() };
+    let mut worker =
+        OutboxWorker::new(slate.clone(), sender, Transport::Smtp(Box::new(smtp)), WorkerSettings::default());
+    // The sample message above waits out its back-off; count what the worker sends now.
+    let started = Instant::now();
+    while count.load(Ordering::Relaxed) < n - 1 {
+        if worker.run_once().await.unwrap() == 0 {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    }
+    let slate_time = started.elapsed();
+    let slate_rate = (n - 1) as f64 / slate_time.as_secs_f64();
+    println!("email delivery, {n} messages to a local SMTP sink over one connection:");
+    println!("  baseline (mail-send alone, pre-rendered): {baseline_rate:>9.0} messages/s");
+    println!("  Slate outbox worker (SQLite):             {slate_rate:>9.0} messages/s");
+    println!("  ratio: {:.2} (target ≥ 0.80)", slate_rate / baseline_rate);
+    if n < 1000 {
+        println!("  (smoke run: too few messages for the figures to mean anything)");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
