@@ -284,3 +284,130 @@ fn minimal(kind: TemplateKind) -> TemplateContent {
         Err(_) => unreachable!("the minimal template follows the rules"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use slate_domain::memory::InMemory;
+    use slate_domain::*;
+
+    use super::*;
+
+    /// An invitation in `language` to "Ada <b>Lovelace</b>", prepared for sending.
+    async fn context(language: Language, bcc: bool) -> (Slate, MessageContext) {
+        let memory = InMemory::new("2026-11-22T09:00:00Z".parse().unwrap_or_default());
+        let slate = memory.slate();
+        let org = slate
+            .create_organization(NewOrganization {
+                name: DisplayName::parse("Acme & Sons").unwrap_or_else(|e| panic!("{e}")),
+                time_zone: TimeZone::parse("Europe/Athens").unwrap_or_else(|e| panic!("{e}")),
+                default_language: Language::English,
+                reminders: ReminderPolicy::default(),
+            })
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let rita = slate
+            .add_recruiter(
+                org.id,
+                NewRecruiter {
+                    name: PersonName::parse("Rita").unwrap_or_else(|e| panic!("{e}")),
+                    email: EmailAddress::parse("rita@acme.example").unwrap_or_else(|e| panic!("{e}")),
+                },
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let caller = Caller { organization_id: org.id, recruiter_id: rita.id };
+        let q = QuestionInput {
+            id: None,
+            prompt: Prompt::parse("Why?").unwrap_or_else(|e| panic!("{e}")),
+            thinking_secs: 30,
+            max_answer_secs: 120,
+            retakes: 0,
+        };
+        let details = InterviewDetails {
+            name: DisplayName::parse("First round").unwrap_or_else(|e| panic!("{e}")),
+            job_id: None,
+            intro: LongText::default(),
+            question_language: LanguageTag::parse("en").unwrap_or_else(|e| panic!("{e}")),
+            difficulty: None,
+            focus_area: None,
+        };
+        let draft = slate
+            .create_interview(caller, InterviewInput { details, questions: vec![q] })
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let interview = slate.publish_interview(caller, draft.id()).await.unwrap_or_else(|e| panic!("{e}"));
+        slate
+            .invite_external(
+                caller,
+                InviteExternal {
+                    first_name: PersonName::parse("Ada <b>").unwrap_or_else(|e| panic!("{e}")),
+                    last_name: PersonName::parse("Lovelace").unwrap_or_else(|e| panic!("{e}")),
+                    email: EmailAddress::parse("ada@example.com").unwrap_or_else(|e| panic!("{e}")),
+                    interview_id: interview.id(),
+                    language: Some(language),
+                    deadline: "2026-11-30".parse().unwrap_or_default(),
+                    bcc_me: bcc,
+                    notify_me: true,
+                },
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let messages = slate.claim_messages(5).await.unwrap_or_else(|e| panic!("{e}"));
+        let m = messages.last().cloned().unwrap_or_else(|| panic!("claimed"));
+        let Ok(Prepared::Send(mut ctx)) =
+            slate.prepare_message(m.id, m.claim_token().unwrap_or_else(|| panic!())).await
+        else {
+            panic!("prepared")
+        };
+        ctx.content = Renderer::new().default_content(ctx.message.kind.template_kind(), language);
+        (slate, *ctx)
+    }
+
+    #[tokio::test]
+    async fn the_invitation_carries_its_details_a_button_and_escaped_values() {
+        let (slate, ctx) = context(Language::English, false).await;
+        let link = slate.candidate_link(&ctx.invitation).expose().to_owned();
+        let r = Renderer::new().render(&ctx);
+        assert_eq!(r.subject, "Your video interview with Acme & Sons");
+        assert!(r.text.starts_with("Dear Ada <b>,"), "{}", r.text);
+        assert!(r.text.contains("Company: Acme & Sons\n") && r.text.contains("Questions: 1\n"), "{}", r.text);
+        assert!(r.text.contains("Answer by: Monday, 30 November 2026 (the link closes on Tuesday, 1 December 2026 00:00, Europe/Athens time)"), "{}", r.text);
+        assert!(r.text.contains(&link));
+        assert!(r.html.contains("Dear Ada &#60;b&#62;,") || r.html.contains("Dear Ada &lt;b&gt;,"), "{}", r.html);
+        assert!(!r.html.contains("<b>"), "no markup from a name");
+        assert!(r.html.contains("Acme &#38; Sons") || r.html.contains("Acme &amp; Sons"));
+        assert_eq!(r.html.matches(&format!("href=\"{link}\"")).count(), 2, "the button and the spelled-out address");
+        assert!(r.html.contains(">Start the interview</a>"));
+        assert!(!r.html.contains("src="), "nothing loaded from elsewhere");
+    }
+
+    #[tokio::test]
+    async fn the_recruiters_copy_says_so_and_other_languages_use_their_words() {
+        let (_, ctx) = context(Language::French, true).await;
+        assert_eq!(ctx.message.kind, MessageKind::BccCopy);
+        let r = Renderer::new().render(&ctx);
+        assert!(r.text.starts_with("Ceci est votre copie de l’invitation envoyée à ada@example.com."), "{}", r.text);
+        assert!(r.text.contains("Bonjour Ada <b>,") && r.text.contains("lundi 30 novembre 2026"), "{}", r.text);
+        assert!(r.html.contains("Commencer l’entretien"));
+    }
+
+    #[tokio::test]
+    async fn paragraphs_split_on_blank_lines_and_only_a_lone_link_becomes_a_button() {
+        let (slate, mut ctx) = context(Language::English, false).await;
+        let body = "Hello {{candidate.last_name}},\nsecond line\n\n{{interview.link}}\n\nSee {{review.link}} too";
+        ctx.content.body = TemplateText::body(body).unwrap_or_else(|e| panic!("{e}"));
+        let r = Renderer::new().render(&ctx);
+        let link = slate.candidate_link(&ctx.invitation).expose().to_owned();
+        assert!(r.html.contains("Hello Lovelace,<br>second line</p>"), "{}", r.html);
+        assert_eq!(r.html.matches(">Start the interview</a>").count(), 1, "the lone link is a button");
+        assert!(
+            r.html.contains(&format!(
+                "See <a href=\"{0}\" style=\"color:#1d4ed8;word-break:break-all;\">{0}</a> too",
+                ctx.review_link
+            )),
+            "{}",
+            r.html
+        );
+        assert!(r.text.contains(&format!("second line\n\n{link}\n\nSee {} too", ctx.review_link)), "{}", r.text);
+    }
+}
