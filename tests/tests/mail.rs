@@ -216,8 +216,9 @@ fn temporary_refusals_are_retried_and_a_permanent_one_bounces_the_invitation() {
 /// Kills the app with SIGKILL while it sends 1,000 invitations to the real SMTP server,
 /// restarts it, and counts what each candidate received. The bound: a message whose DATA
 /// was accepted but whose outcome was not yet recorded when the process died is sent again
-/// after its claim lapses — at most one message per kill (the worker sends one at a time),
-/// and it carries the same Message-ID, so receiving servers can drop the copy.
+/// after its claim lapses. Outcomes are group-committed behind the sending, with at most
+/// `2 × UNRECORDED_WINDOW + 2` accepted messages unrecorded at any moment; a copy carries the
+/// original Message-ID, so receiving servers can drop it.
 #[test]
 fn killed_while_sending_a_thousand_every_candidate_still_gets_their_invitation() {
     const N: usize = 1000;
@@ -257,12 +258,14 @@ fn killed_while_sending_a_thousand_every_candidate_still_gets_their_invitation()
     let duplicates: usize = per_recipient.values().map(|n| n - 1).sum();
     println!(
         "SIGKILL test: {N} invitations; {at_kill} at the SMTP server when killed mid-stream; {} received by {} \
-         recipients after the restart; duplicates: {duplicates}",
+         recipients after the restart; duplicates: {duplicates} (bound: {})",
         messages.len(),
-        per_recipient.len()
+        per_recipient.len(),
+        2 * slate_email::UNRECORDED_WINDOW + 2
     );
     assert_eq!(per_recipient.len(), N, "every candidate received their invitation");
-    assert!(duplicates <= 1, "at most the one message in flight at the kill is sent twice: {duplicates}");
+    let bound = 2 * slate_email::UNRECORDED_WINDOW + 2;
+    assert!(duplicates <= bound, "at most the unrecorded window is sent twice: {duplicates} > {bound}");
     let ids: std::collections::HashSet<_> = messages.iter().map(|m| m["message_id"].as_str().unwrap()).collect();
     assert_eq!(ids.len(), N, "a copy carries the same Message-ID as the original");
 }

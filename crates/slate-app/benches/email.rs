@@ -239,6 +239,9 @@ async fn main() {
     }
     let slate_time = started.elapsed();
     let slate_rate = (n - 1) as f64 / slate_time.as_secs_f64();
+    if std::env::var_os("SLATE_BENCH_BREAKDOWN").is_some() {
+        breakdown(&slate, caller, interview.id(), deadline).await;
+    }
     println!("email delivery, {n} messages to a local SMTP sink over one connection:");
     println!("  baseline (mail-send alone, pre-rendered): {baseline_rate:>9.0} messages/s");
     println!("  Slate outbox worker (SQLite):             {slate_rate:>9.0} messages/s");
@@ -247,4 +250,69 @@ async fn main() {
         println!("  (smoke run: too few messages for the figures to mean anything)");
     }
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Where the time of one message goes: gathering, wording, MIME, recording (1,000 each).
+async fn breakdown(slate: &Slate, caller: Caller, interview: InterviewId, deadline: chrono::NaiveDate) {
+    for i in 0..1000 {
+        slate
+            .invite_external(
+                caller,
+                InviteExternal {
+                    first_name: PersonName::parse("B").unwrap(),
+                    last_name: PersonName::parse(&format!("N{i}")).unwrap(),
+                    email: EmailAddress::parse(&format!("b{i}@example.com")).unwrap(),
+                    interview_id: interview,
+                    language: None,
+                    deadline,
+                    bcc_me: false,
+                    notify_me: false,
+                },
+            )
+            .await
+            .unwrap();
+    }
+    let claimed = slate.claim_messages(1000).await.unwrap();
+    let t = Instant::now();
+    let mut contexts = Vec::new();
+    for chunk in claimed.chunks(50) {
+        for p in slate.prepare_messages(chunk).await {
+            if let Prepared::Send(c) = p.unwrap() {
+                contexts.push(c);
+            }
+        }
+    }
+    let prepare = t.elapsed();
+    let t = Instant::now();
+    let rendered: Vec<_> = contexts.iter().map(|c| slate.render_message(c)).collect();
+    let render = t.elapsed();
+    let sender =
+        Sender { address: "interviews@acme.example".into(), via: "via Slate".into(), message_id_host: "bench".into() };
+    let t = Instant::now();
+    for (c, r) in contexts.iter().zip(&rendered) {
+        let _ = slate_email::mime::build(&sender, c, r).unwrap();
+    }
+    let mime = t.elapsed();
+    let t = Instant::now();
+    let reports: Vec<_> = claimed
+        .iter()
+        .zip(&contexts)
+        .map(|(m, c)| DeliveryReport {
+            message: m.clone(),
+            invitation: Some(c.invitation.clone()),
+            outcome: DeliveryOutcome::Delivered,
+        })
+        .collect();
+    for chunk in reports.chunks(16) {
+        let _ = slate.record_deliveries(chunk.to_vec()).await;
+    }
+    let record = t.elapsed();
+    let per = |d: Duration| d.as_micros() as f64 / claimed.len() as f64;
+    println!(
+        "per message (µs): gather in batches of 50 {:.0}, word {:.0}, MIME {:.0}, record in groups of 16 {:.0}",
+        per(prepare),
+        per(render),
+        per(mime),
+        per(record)
+    );
 }

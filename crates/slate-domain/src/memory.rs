@@ -486,6 +486,11 @@ impl InvitationRepository for InMemoryStore {
             .collect())
     }
 
+    async fn get_many(&self, ids: &[InvitationId]) -> Result<Vec<Invitation>, RepoError> {
+        let state = lock(&self.state);
+        Ok(ids.iter().filter_map(|id| state.invitations.get(id).cloned()).collect())
+    }
+
     async fn awaiting_reminders(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<Invitation>, RepoError> {
         let state = lock(&self.state);
         let mut due: Vec<&Invitation> =

@@ -243,6 +243,14 @@ pub trait InvitationRepository: Send + Sync {
     /// [`RepoError`] on a storage failure.
     async fn get_for_link(&self, id: InvitationId) -> Result<Option<Invitation>, RepoError>;
 
+    /// The invitations with these ids, in any organization, in no particular order (missing
+    /// ones left out): only for the mail worker, which holds messages of every organization
+    /// and reads a whole batch's invitations at once.
+    ///
+    /// # Errors
+    /// [`RepoError`] on a storage failure.
+    async fn get_many(&self, ids: &[InvitationId]) -> Result<Vec<Invitation>, RepoError>;
+
     /// An invitation of `org` to `interview` for `email` (compared by
     /// [`EmailAddress::match_key`]) that is still open (status
     /// Queued, Sent, Opened, Started, Bounced or Expired), if any.

@@ -1024,3 +1024,80 @@ async fn the_mailbox_keeps_emails_without_their_links_and_shows_them_again() {
     assert!(w.slate.mailbox(other, None, 10).await.unwrap().emails.is_empty());
     assert!(matches!(w.slate.mailbox_email(other, m.id).await, Err(NotFoundError::NotFound)));
 }
+
+#[tokio::test]
+async fn a_batch_is_prepared_at_once_and_recorded_in_one_commit_or_one_by_one() {
+    let w = World::new().await;
+    let a = w.invite("a@example.com").await;
+    let b = w.invite("b@example.com").await;
+    // Delivering a's invitation and a resend of it in one group cannot commit whole (two
+    // changes of one invitation at the same revision): each is then recorded on its own.
+    let claimed = w.slate.claim_messages(10).await.unwrap();
+    let prepared = w.slate.prepare_messages(&claimed).await;
+    let reports: Vec<_> = claimed
+        .iter()
+        .zip(prepared)
+        .map(|(m, p)| {
+            let Ok(Prepared::Send(ctx)) = p else { panic!("{p:?}") };
+            DeliveryReport { message: m.clone(), invitation: Some(ctx.invitation), outcome: DeliveryOutcome::Delivered }
+        })
+        .collect();
+    let results = w.slate.record_deliveries(reports).await;
+    assert!(results.iter().all(Result::is_ok), "{results:?}");
+    for inv in [&a, &b] {
+        assert_eq!(w.slate.get_invitation(w.caller, inv.id()).await.unwrap().status(), InvitationStatus::Sent);
+    }
+    w.slate.resend(w.caller, a.id()).await.unwrap();
+    w.slate.resend(w.caller, b.id()).await.unwrap();
+    w.slate.resend(w.caller, a.id()).await.unwrap();
+    let claimed = w.slate.claim_messages(10).await.unwrap();
+    assert_eq!(claimed.len(), 3);
+    let prepared = w.slate.prepare_messages(&claimed).await;
+    let reports: Vec<_> = claimed
+        .iter()
+        .zip(prepared)
+        .map(|(m, p)| {
+            let Ok(Prepared::Send(ctx)) = p else { panic!("{p:?}") };
+            DeliveryReport { message: m.clone(), invitation: Some(ctx.invitation), outcome: DeliveryOutcome::Delivered }
+        })
+        .collect();
+    let results = w.slate.record_deliveries(reports).await;
+    assert!(results.iter().all(Result::is_ok), "the fall-back records each: {results:?}");
+    let delivered = |id| {
+        let slate = w.slate.clone();
+        let caller = w.caller;
+        async move {
+            slate
+                .messages(caller, id)
+                .await
+                .unwrap()
+                .iter()
+                .filter(|m| matches!(m.state, DeliveryState::Delivered { .. }))
+                .count()
+        }
+    };
+    assert_eq!((delivered(a.id()).await, delivered(b.id()).await), (3, 2));
+    // A report whose claim lapsed and was taken over is refused, the others recorded.
+    w.slate.resend(w.caller, b.id()).await.unwrap();
+    let stale = w.slate.claim_messages(10).await.unwrap().remove(0);
+    w.memory.clock.advance(TimeDelta::minutes(6));
+    let fresh = w.slate.claim_messages(10).await.unwrap().remove(0);
+    let results = w
+        .slate
+        .record_deliveries(vec![DeliveryReport {
+            message: stale,
+            invitation: None,
+            outcome: DeliveryOutcome::Delivered,
+        }])
+        .await;
+    assert!(matches!(results[..], [Err(DeliveryError::ClaimLost)]), "{results:?}");
+    let results = w
+        .slate
+        .record_deliveries(vec![DeliveryReport {
+            message: fresh,
+            invitation: None,
+            outcome: DeliveryOutcome::Delivered,
+        }])
+        .await;
+    assert!(results[0].is_ok());
+}

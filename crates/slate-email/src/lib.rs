@@ -16,4 +16,4 @@ mod worker;
 pub use mime::Sender;
 pub use render::Renderer;
 pub use transport::{Security, SendResult, Smtp, SmtpSettings};
-pub use worker::{Counter, OutboxWorker, Tally, Transport, WorkerSettings};
+pub use worker::{Counter, OutboxWorker, Tally, Transport, UNRECORDED_WINDOW, WorkerSettings};

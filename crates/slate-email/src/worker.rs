@@ -5,10 +5,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures_util::StreamExt as _;
 use slate_domain::{
-    CapturedEmail, ClaimToken, DeliveryError, DeliveryOutcome, DeliveryState, MessageContext, OutboxMessage, Prepared,
-    Slate,
+    CapturedEmail, DeliveryError, DeliveryOutcome, DeliveryReport, DeliveryState, MessageContext, OutboxMessage,
+    Prepared, Slate,
 };
 use tokio::sync::watch;
 
@@ -140,18 +139,38 @@ impl OutboxWorker {
     pub async fn run_once(&mut self) -> Result<usize, slate_domain::ports::RepoError> {
         let batch = self.slate.claim_messages(self.settings.batch).await?;
         let n = batch.len();
-        let slate = &self.slate;
-        let prepared: Vec<(OutboxMessage, ClaimToken, Result<Prepared, DeliveryError>)> =
-            futures_util::stream::iter(batch.into_iter().filter_map(|m| m.claim_token().map(|t| (m, t))))
-                .map(|(m, token)| async move {
-                    let p = slate.prepare_message(m.id, token).await;
-                    (m, token, p)
-                })
-                .buffered(PREPARE_CONCURRENCY)
-                .collect()
-                .await;
-        let mut records = tokio::task::JoinSet::new();
-        for (message, token, prepared) in prepared {
+        let prepared = self.slate.prepare_messages(&batch).await;
+        // Outcomes go to a recorder task that commits whatever has arrived as one group
+        // (one transaction), while the next messages are sent. The channel's capacity bounds
+        // how many accepted messages can wait unrecorded: what a crash could send twice.
+        let (outcomes, mut arrived) = tokio::sync::mpsc::channel::<(DeliveryReport, bool)>(UNRECORDED_WINDOW);
+        let recorder = {
+            let slate = self.slate.clone();
+            let counter = self.counter.clone();
+            tokio::spawn(async move {
+                while let Some(first) = arrived.recv().await {
+                    let mut group = vec![first];
+                    while group.len() <= UNRECORDED_WINDOW
+                        && let Ok(more) = arrived.try_recv()
+                    {
+                        group.push(more);
+                    }
+                    let kinds: Vec<_> = group.iter().map(|(r, permanent)| (r.message.clone(), *permanent)).collect();
+                    let results = slate.record_deliveries(group.into_iter().map(|(r, _)| r).collect()).await;
+                    for ((message, permanent), result) in kinds.into_iter().zip(results) {
+                        match result {
+                            Ok(m) => {
+                                if let Some(counter) = &counter {
+                                    counter(tally(&message, permanent, &m));
+                                }
+                            }
+                            Err(e) => report(&message, &e),
+                        }
+                    }
+                }
+            })
+        };
+        for (message, prepared) in batch.into_iter().zip(prepared) {
             let context = match prepared {
                 Ok(Prepared::Send(context)) => context,
                 Ok(Prepared::Skipped { reason }) => {
@@ -160,40 +179,21 @@ impl OutboxWorker {
                     continue;
                 }
                 Err(e) => {
-                    self.report(&message, &e);
+                    report(&message, &e);
                     continue;
                 }
             };
             let outcome = self.send(&message, &context).await;
-            let slate = self.slate.clone();
-            records.spawn(async move {
-                let permanent = matches!(outcome, DeliveryOutcome::PermanentFailure { .. });
-                let recorded = slate.record_delivery(message.id, token, outcome).await;
-                (message, permanent, recorded)
-            });
-        }
-        while let Some(done) = records.join_next().await {
-            let Ok((message, permanent, recorded)) = done else { continue };
-            match recorded {
-                Ok(m) => self.count(match m.state {
-                    DeliveryState::Delivered { .. } => Tally::Sent,
-                    DeliveryState::Pending { .. } => Tally::Retried,
-                    DeliveryState::Failed { .. } if permanent && message.kind.carries_link() => Tally::Bounced,
-                    _ => Tally::Failed,
-                }),
-                Err(e) => self.report(&message, &e),
+            let permanent = matches!(outcome, DeliveryOutcome::PermanentFailure { .. });
+            let report = DeliveryReport { message, invitation: Some(context.invitation), outcome };
+            if outcomes.send((report, permanent)).await.is_err() {
+                tracing::error!("the outcome recorder stopped; the rest of the batch is left to its claims");
+                break;
             }
         }
+        drop(outcomes);
+        let _ = recorder.await;
         Ok(n)
-    }
-
-    fn report(&self, message: &OutboxMessage, e: &DeliveryError) {
-        match e {
-            DeliveryError::ClaimLost => {
-                tracing::info!(message = %message.id, "claim lost to another worker; leaving the message to it");
-            }
-            e => tracing::warn!(message = %message.id, error = %e, "handling a message failed; it will be retried"),
-        }
     }
 
     fn count(&self, tally: Tally) {
@@ -232,5 +232,26 @@ impl OutboxWorker {
     }
 }
 
-/// Messages gathered from the database at once within a batch.
-const PREPARE_CONCURRENCY: usize = 8;
+/// Accepted messages that may wait for their outcome to be recorded while the next ones go
+/// out. A process killed at the worst moment has at most `2 × UNRECORDED_WINDOW + 2` accepted
+/// but unrecorded messages (the group being committed, the full channel, the one in hand),
+/// which are sent again once their claims lapse, each with its original `Message-ID`.
+pub const UNRECORDED_WINDOW: usize = 8;
+
+fn tally(message: &OutboxMessage, permanent: bool, recorded: &OutboxMessage) -> Tally {
+    match recorded.state {
+        DeliveryState::Delivered { .. } => Tally::Sent,
+        DeliveryState::Pending { .. } => Tally::Retried,
+        DeliveryState::Failed { .. } if permanent && message.kind.carries_link() => Tally::Bounced,
+        _ => Tally::Failed,
+    }
+}
+
+fn report(message: &OutboxMessage, e: &DeliveryError) {
+    match e {
+        DeliveryError::ClaimLost => {
+            tracing::info!(message = %message.id, "claim lost to another worker; leaving the message to it");
+        }
+        e => tracing::warn!(message = %message.id, error = %e, "handling a message failed; it will be retried"),
+    }
+}

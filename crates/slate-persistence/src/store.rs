@@ -686,6 +686,18 @@ impl InvitationRepository for SqlStore {
         self.invitations_from(rows).await
     }
 
+    async fn get_many(&self, ids: &[InvitationId]) -> Result<Vec<Invitation>, RepoError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows = invitation::Entity::find()
+            .filter(invitation::Column::Id.is_in(ids.iter().map(InvitationId::as_uuid)))
+            .all(&self.db)
+            .await
+            .map_err(internal)?;
+        self.invitations_from(rows).await
+    }
+
     async fn awaiting_reminders(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<Invitation>, RepoError> {
         use invitation::Column as C;
         let rows = invitation::Entity::find()

@@ -3,6 +3,7 @@
 //! status (Sent, Bounced) and the timeline in one commit, and only under the claim it was
 //! sent with.
 
+use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 
 use chrono::{DateTime, Utc};
@@ -10,8 +11,9 @@ use chrono::{DateTime, Utc};
 use super::{Failed, Slate, delay};
 use crate::ports::{ChangeSet, RepoError, Write};
 use crate::{
-    Actor, CapturedEmail, ClaimToken, DeliveryState, EventKind, Invitation, InvitationStatus, MessageContext,
-    MessageId, MessageKind, OutboxMessage, WITHHELD_LINK,
+    Actor, CapturedEmail, ClaimToken, DeliveryState, EventKind, Invitation, InvitationId, InvitationStatus, Language,
+    MessageContext, MessageId, MessageKind, Organization, OrganizationId, OutboxMessage, Recruiter, RecruiterId,
+    ReminderPolicy, TemplateContent, TemplateKind, WITHHELD_LINK,
 };
 
 /// How sending a message went.
@@ -64,6 +66,26 @@ pub enum Prepared {
     },
 }
 
+/// One outcome for [`Slate::record_deliveries`]: the claimed message, the invitation as it
+/// was read when the message was prepared, and how sending went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeliveryReport {
+    /// The message as claimed (its state holds the claim's token).
+    pub message: OutboxMessage,
+    /// Its invitation as read by [`Slate::prepare_messages`] (from the message's context).
+    pub invitation: Option<Invitation>,
+    /// How sending went.
+    pub outcome: DeliveryOutcome,
+}
+
+/// What a batch looked up once.
+#[derive(Default)]
+struct Lookups {
+    organizations: HashMap<OrganizationId, Option<Organization>>,
+    recruiters: HashMap<RecruiterId, Option<Recruiter>>,
+    templates: HashMap<(OrganizationId, TemplateKind, Language), TemplateContent>,
+}
+
 /// How the outbox is doing, for operators.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct OutboxHealth {
@@ -107,15 +129,45 @@ impl Slate {
     /// [`DeliveryError::NotFound`]; storage failures.
     pub async fn prepare_message(&self, id: MessageId, token: ClaimToken) -> Result<Prepared, DeliveryError> {
         let message = self.ports.outbox.get(id).await?.ok_or(DeliveryError::NotFound)?;
-        if !matches!(message.state, DeliveryState::Claimed { token: held, .. } if held == token) {
+        if message.claim_token() != Some(token) {
             return Err(DeliveryError::ClaimLost);
         }
-        let org = message.organization_id;
-        let invitation =
-            self.ports.invitations.get(org, message.invitation_id).await?.ok_or(DeliveryError::NotFound)?;
-        if let Some(reason) = stale(&message, &invitation, self.now()) {
-            let now = self.now();
-            let mut skipped = message;
+        self.prepare_messages(&[message]).await.pop().unwrap_or(Err(DeliveryError::NotFound))
+    }
+
+    /// [`Self::prepare_message`] for a whole claimed batch, as [`Self::claim_messages`]
+    /// returned it: the batch's invitations are read at once, and each organization,
+    /// recruiter and template once. Returns each message's result, in order.
+    pub async fn prepare_messages(&self, claimed: &[OutboxMessage]) -> Vec<Result<Prepared, DeliveryError>> {
+        let ids: Vec<_> = claimed.iter().map(|m| m.invitation_id).collect();
+        let invitations: HashMap<InvitationId, Invitation> = match self.ports.invitations.get_many(&ids).await {
+            Ok(found) => found.into_iter().map(|i| (i.id(), i)).collect(),
+            Err(e) => {
+                let reason = e.to_string();
+                return claimed.iter().map(|_| Err(RepoError::new(reason.clone()).into())).collect();
+            }
+        };
+        let mut cache = Lookups::default();
+        let mut out = Vec::with_capacity(claimed.len());
+        for message in claimed {
+            let invitation =
+                invitations.get(&message.invitation_id).filter(|i| i.organization_id() == message.organization_id);
+            out.push(self.prepare_one(message, invitation, &mut cache).await);
+        }
+        out
+    }
+
+    async fn prepare_one(
+        &self,
+        message: &OutboxMessage,
+        invitation: Option<&Invitation>,
+        cache: &mut Lookups,
+    ) -> Result<Prepared, DeliveryError> {
+        let token = message.claim_token().ok_or(DeliveryError::ClaimLost)?;
+        let invitation = invitation.ok_or(DeliveryError::NotFound)?;
+        let now = self.now();
+        if let Some(reason) = stale(message, invitation, now) {
+            let mut skipped = message.clone();
             skipped.state = DeliveryState::Skipped { at: now, reason: reason.clone() };
             let mut changes = ChangeSet::new();
             changes.push(Write::UpdateMessage { message: skipped, token });
@@ -125,29 +177,54 @@ impl Slate {
                 Err(Failed::Internal(e)) => Err(e.into()),
             };
         }
-        let (organization, recruiter, custom) = futures_util::join!(
-            self.ports.organizations.get(org),
-            self.ports.recruiters.get(org, invitation.invited_by()),
-            self.ports.templates.get(org, message.kind.template_kind(), message.language),
-        );
-        let organization = organization?.ok_or(DeliveryError::NotFound)?;
-        let recruiter = recruiter?.ok_or(DeliveryError::NotFound)?;
-        let content = match custom? {
-            Some(t) => t.content,
-            None => self.ports.renderer.default_content(message.kind.template_kind(), message.language),
+        let org = message.organization_id;
+        let organization = self.cached_organization(org, cache).await?.ok_or(DeliveryError::NotFound)?;
+        let recruiter = match cache.recruiters.get(&invitation.invited_by()) {
+            Some(r) => r.clone(),
+            None => {
+                let r = self.ports.recruiters.get(org, invitation.invited_by()).await?;
+                cache.recruiters.insert(invitation.invited_by(), r.clone());
+                r
+            }
+        }
+        .ok_or(DeliveryError::NotFound)?;
+        let key = (org, message.kind.template_kind(), message.language);
+        let content = match cache.templates.get(&key) {
+            Some(c) => c.clone(),
+            None => {
+                let c = match self.ports.templates.get(org, key.1, key.2).await? {
+                    Some(t) => t.content,
+                    None => self.ports.renderer.default_content(key.1, key.2),
+                };
+                cache.templates.insert(key, c.clone());
+                c
+            }
         };
         let candidate_link = (message.kind.carries_link() || message.kind == MessageKind::BccCopy)
-            .then(|| self.candidate_link(&invitation));
+            .then(|| self.candidate_link(invitation));
         let review_link = self.settings.public_url.review_link(invitation.id());
         Ok(Prepared::Send(Box::new(MessageContext {
-            message,
+            message: message.clone(),
             organization,
             recruiter,
-            invitation,
+            invitation: invitation.clone(),
             candidate_link,
             review_link,
             content,
         })))
+    }
+
+    async fn cached_organization(
+        &self,
+        org: OrganizationId,
+        cache: &mut Lookups,
+    ) -> Result<Option<Organization>, RepoError> {
+        if let Some(o) = cache.organizations.get(&org) {
+            return Ok(o.clone());
+        }
+        let o = self.ports.organizations.get(org).await?;
+        cache.organizations.insert(org, o.clone());
+        Ok(o)
     }
 
     /// Records how sending a claimed message went, under the claim `token` it was sent
@@ -165,16 +242,124 @@ impl Slate {
         token: ClaimToken,
         outcome: DeliveryOutcome,
     ) -> Result<OutboxMessage, DeliveryError> {
+        let (message, changes) = self.plan_delivery(id, token, outcome).await?;
+        self.commit_delivery(id, token, message, changes).await
+    }
+
+    /// Records many outcomes in one commit (group commit: one transaction for a whole group
+    /// of messages instead of one each), from what [`Self::prepare_messages`] read: nothing
+    /// is read again, and the commit still checks every claim token and the invitations'
+    /// revisions. When the group cannot be committed as a whole (a claim lost, an invitation
+    /// changed meanwhile, two outcomes about one invitation), each outcome is recorded on its
+    /// own with fresh reads instead. Returns each message's result, in order.
+    pub async fn record_deliveries(&self, reports: Vec<DeliveryReport>) -> Vec<Result<OutboxMessage, DeliveryError>> {
+        let mut cache = Lookups::default();
+        let mut all = ChangeSet::new();
+        let mut messages = Vec::with_capacity(reports.len());
+        let mut whole = true;
+        for r in &reports {
+            let Some(token) = r.message.claim_token() else {
+                whole = false;
+                break;
+            };
+            let needs_policy = r.message.kind.carries_link()
+                && r.invitation.as_ref().is_some_and(|i| i.status() == InvitationStatus::Queued);
+            let policy = if needs_policy {
+                match self.cached_organization(r.message.organization_id, &mut cache).await {
+                    Ok(o) => Some(o.map_or(ReminderPolicy::OFF, |o| o.reminders)),
+                    Err(_) => {
+                        whole = false;
+                        break;
+                    }
+                }
+            } else {
+                None
+            };
+            match self.plan(r.message.clone(), token, r.invitation.clone(), r.outcome.clone(), policy) {
+                Ok((message, changes)) => {
+                    for w in changes.into_writes() {
+                        all.push(w);
+                    }
+                    messages.push(message);
+                }
+                Err(_) => {
+                    whole = false;
+                    break;
+                }
+            }
+        }
+        if whole && self.commit(all).await.is_ok() {
+            return messages.into_iter().map(Ok).collect();
+        }
+        let mut out = Vec::with_capacity(reports.len());
+        for r in reports {
+            let result = match r.message.claim_token() {
+                Some(token) => self.record_delivery(r.message.id, token, r.outcome).await,
+                None => Err(DeliveryError::ClaimLost),
+            };
+            out.push(result);
+        }
+        out
+    }
+
+    async fn commit_delivery(
+        &self,
+        id: MessageId,
+        token: ClaimToken,
+        message: OutboxMessage,
+        changes: ChangeSet,
+    ) -> Result<OutboxMessage, DeliveryError> {
+        match self.commit(changes).await.map_err(Failed::from) {
+            Ok(()) => Ok(message),
+            Err(Failed::Conflict) => {
+                // Either the claim was taken over, or the invitation moved: tell them apart.
+                match self.ports.outbox.get(id).await? {
+                    Some(m) if matches!(m.state, DeliveryState::Claimed { token: held, .. } if held == token) => {
+                        Err(DeliveryError::Conflict)
+                    }
+                    _ => Err(DeliveryError::ClaimLost),
+                }
+            }
+            Err(Failed::Duplicate(_)) => Err(DeliveryError::ClaimLost),
+            Err(Failed::Internal(e)) => Err(e.into()),
+        }
+    }
+
+    /// What recording `outcome` writes: the message's new state and, when the outcome moves
+    /// the invitation, its change and timeline event.
+    async fn plan_delivery(
+        &self,
+        id: MessageId,
+        token: ClaimToken,
+        outcome: DeliveryOutcome,
+    ) -> Result<(OutboxMessage, ChangeSet), DeliveryError> {
+        let message = self.ports.outbox.get(id).await?.ok_or(DeliveryError::NotFound)?;
+        let invitation = self.ports.invitations.get(message.organization_id, message.invitation_id).await?;
+        // The reminder policy is needed only when the delivery moves a queued invitation.
+        let moves = invitation.as_ref().is_some_and(|i| i.status() == InvitationStatus::Queued);
+        let policy = if message.kind.carries_link() && moves {
+            Some(self.reminder_policy(message.organization_id).await?)
+        } else {
+            None
+        };
+        self.plan(message, token, invitation, outcome, policy)
+    }
+
+    /// The writes that record `outcome` for `message` (as claimed with `token`) given the
+    /// invitation as read; `policy` when the delivery moves a queued invitation.
+    fn plan(
+        &self,
+        mut message: OutboxMessage,
+        token: ClaimToken,
+        invitation: Option<Invitation>,
+        outcome: DeliveryOutcome,
+        policy: Option<ReminderPolicy>,
+    ) -> Result<(OutboxMessage, ChangeSet), DeliveryError> {
         let now = self.now();
-        let mut message = self.ports.outbox.get(id).await?.ok_or(DeliveryError::NotFound)?;
+        let id = message.id;
         let attempts = match message.state {
             DeliveryState::Claimed { attempts, token: held, .. } if held == token => attempts,
             _ => return Err(DeliveryError::ClaimLost),
-        };
-        let invitation = self.ports.invitations.get(message.organization_id, message.invitation_id).await?;
-        let policy = match &invitation {
-            Some(_) if message.kind.carries_link() => Some(self.reminder_policy(message.organization_id).await?),
-            _ => None,
         };
         // The link is the same before and after this report (only cancelling changes it).
         let link = invitation.as_ref().map(|inv| self.candidate_link(inv));
@@ -185,10 +370,13 @@ impl Slate {
         match outcome {
             DeliveryOutcome::Delivered | DeliveryOutcome::Captured(_) => {
                 message.state = DeliveryState::Delivered { at: now };
-                if let (Some(mut inv), Some(policy)) = (invitation.clone(), policy)
+                if let Some(mut inv) = invitation.clone().filter(|_| message.kind.carries_link())
                     && let Ok(e) = inv.record_delivery(now)
                 {
-                    inv.plan_reminders(&policy, now);
+                    // Queued → Sent: the reminders can now be planned for real.
+                    if let Some(policy) = policy {
+                        inv.plan_reminders(&policy, now);
+                    }
                     moved = Some(inv);
                     event = Some(e);
                 }
@@ -232,20 +420,7 @@ impl Slate {
         if let (Some(e), Some(inv)) = (event, moved.as_ref().or(invitation.as_ref())) {
             changes.push(Write::AppendEvent(self.event(inv, e, Actor::System, now)));
         }
-        match self.commit(changes).await.map_err(Failed::from) {
-            Ok(()) => Ok(message),
-            Err(Failed::Conflict) => {
-                // Either the claim was taken over, or the invitation moved: tell them apart.
-                match self.ports.outbox.get(id).await? {
-                    Some(m) if matches!(m.state, DeliveryState::Claimed { token: held, .. } if held == token) => {
-                        Err(DeliveryError::Conflict)
-                    }
-                    _ => Err(DeliveryError::ClaimLost),
-                }
-            }
-            Err(Failed::Duplicate(_)) => Err(DeliveryError::ClaimLost),
-            Err(Failed::Internal(e)) => Err(e.into()),
-        }
+        Ok((message, changes))
     }
 
     /// Words a prepared message: its subject, plain text and HTML, in its language.

@@ -25,7 +25,7 @@ pub use accounts::{
 };
 pub use background::RemindersRun;
 pub use candidate_side::{CompleteError, OpenError, RecordAnswer, RecordAnswerError};
-pub use delivery::{DeliveryError, DeliveryOutcome, OutboxHealth, Prepared};
+pub use delivery::{DeliveryError, DeliveryOutcome, DeliveryReport, OutboxHealth, Prepared};
 pub use interviews::{InterviewInput, InterviewUseCaseError, QuestionInput};
 pub use invitations::{
     CancelError, ChangeDeadlineError, ChangeEmailError, InviteError, InviteExternal, InviteInternal, ResendError,
