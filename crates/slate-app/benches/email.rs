@@ -159,24 +159,7 @@ async fn main() {
     let deadline = (chrono::Utc::now() + chrono::TimeDelta::days(20)).date_naive();
     print!("queueing {n} invitations… ");
     let queued = Instant::now();
-    for i in 0..n {
-        slate
-            .invite_external(
-                caller,
-                InviteExternal {
-                    first_name: PersonName::parse("Candidate").unwrap(),
-                    last_name: PersonName::parse(&format!("N{i}")).unwrap(),
-                    email: EmailAddress::parse(&format!("c{i}@example.com")).unwrap(),
-                    interview_id: interview.id(),
-                    language: None,
-                    deadline,
-                    bcc_me: false,
-                    notify_me: false,
-                },
-            )
-            .await
-            .unwrap();
-    }
+    queue(&slate, caller, interview.id(), deadline, "c", n).await;
     println!("{:.1} s", queued.elapsed().as_secs_f64());
 
     let (port, count) = sink().await;
@@ -254,24 +237,7 @@ async fn main() {
 
 /// Where the time of one message goes: gathering, wording, MIME, recording (1,000 each).
 async fn breakdown(slate: &Slate, caller: Caller, interview: InterviewId, deadline: chrono::NaiveDate) {
-    for i in 0..1000 {
-        slate
-            .invite_external(
-                caller,
-                InviteExternal {
-                    first_name: PersonName::parse("B").unwrap(),
-                    last_name: PersonName::parse(&format!("N{i}")).unwrap(),
-                    email: EmailAddress::parse(&format!("b{i}@example.com")).unwrap(),
-                    interview_id: interview,
-                    language: None,
-                    deadline,
-                    bcc_me: false,
-                    notify_me: false,
-                },
-            )
-            .await
-            .unwrap();
-    }
+    queue(slate, caller, interview, deadline, "b", 1000).await;
     let claimed = slate.claim_messages(1000).await.unwrap();
     let t = Instant::now();
     let mut contexts = Vec::new();
@@ -315,4 +281,28 @@ async fn breakdown(slate: &Slate, caller: Caller, interview: InterviewId, deadli
         per(mime),
         per(record)
     );
+}
+
+/// Invites `n` candidates (`{prefix}{i}@example.com`), queueing their invitations.
+async fn queue(
+    slate: &Slate,
+    caller: Caller,
+    interview: InterviewId,
+    deadline: chrono::NaiveDate,
+    prefix: &str,
+    n: usize,
+) {
+    for i in 0..n {
+        let input = InviteExternal {
+            first_name: PersonName::parse("Candidate").unwrap(),
+            last_name: PersonName::parse(&format!("N{i}")).unwrap(),
+            email: EmailAddress::parse(&format!("{prefix}{i}@example.com")).unwrap(),
+            interview_id: interview,
+            language: None,
+            deadline,
+            bcc_me: false,
+            notify_me: false,
+        };
+        slate.invite_external(caller, input).await.unwrap();
+    }
 }

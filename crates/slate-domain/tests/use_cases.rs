@@ -1025,6 +1025,20 @@ async fn the_mailbox_keeps_emails_without_their_links_and_shows_them_again() {
     assert!(matches!(w.slate.mailbox_email(other, m.id).await, Err(NotFoundError::NotFound)));
 }
 
+/// Prepares a claimed batch and records every message as delivered in one call.
+async fn deliver_batch(slate: &Slate, claimed: &[OutboxMessage]) -> Vec<Result<OutboxMessage, DeliveryError>> {
+    let prepared = slate.prepare_messages(claimed).await;
+    let reports = claimed
+        .iter()
+        .zip(prepared)
+        .map(|(m, p)| {
+            let Ok(Prepared::Send(ctx)) = p else { panic!("{p:?}") };
+            DeliveryReport { message: m.clone(), invitation: Some(ctx.invitation), outcome: DeliveryOutcome::Delivered }
+        })
+        .collect();
+    slate.record_deliveries(reports).await
+}
+
 #[tokio::test]
 async fn a_batch_is_prepared_at_once_and_recorded_in_one_commit_or_one_by_one() {
     let w = World::new().await;
@@ -1033,16 +1047,7 @@ async fn a_batch_is_prepared_at_once_and_recorded_in_one_commit_or_one_by_one() 
     // Delivering a's invitation and a resend of it in one group cannot commit whole (two
     // changes of one invitation at the same revision): each is then recorded on its own.
     let claimed = w.slate.claim_messages(10).await.unwrap();
-    let prepared = w.slate.prepare_messages(&claimed).await;
-    let reports: Vec<_> = claimed
-        .iter()
-        .zip(prepared)
-        .map(|(m, p)| {
-            let Ok(Prepared::Send(ctx)) = p else { panic!("{p:?}") };
-            DeliveryReport { message: m.clone(), invitation: Some(ctx.invitation), outcome: DeliveryOutcome::Delivered }
-        })
-        .collect();
-    let results = w.slate.record_deliveries(reports).await;
+    let results = deliver_batch(&w.slate, &claimed).await;
     assert!(results.iter().all(Result::is_ok), "{results:?}");
     for inv in [&a, &b] {
         assert_eq!(w.slate.get_invitation(w.caller, inv.id()).await.unwrap().status(), InvitationStatus::Sent);
@@ -1052,16 +1057,7 @@ async fn a_batch_is_prepared_at_once_and_recorded_in_one_commit_or_one_by_one() 
     w.slate.resend(w.caller, a.id()).await.unwrap();
     let claimed = w.slate.claim_messages(10).await.unwrap();
     assert_eq!(claimed.len(), 3);
-    let prepared = w.slate.prepare_messages(&claimed).await;
-    let reports: Vec<_> = claimed
-        .iter()
-        .zip(prepared)
-        .map(|(m, p)| {
-            let Ok(Prepared::Send(ctx)) = p else { panic!("{p:?}") };
-            DeliveryReport { message: m.clone(), invitation: Some(ctx.invitation), outcome: DeliveryOutcome::Delivered }
-        })
-        .collect();
-    let results = w.slate.record_deliveries(reports).await;
+    let results = deliver_batch(&w.slate, &claimed).await;
     assert!(results.iter().all(Result::is_ok), "the fall-back records each: {results:?}");
     let delivered = |id| {
         let slate = w.slate.clone();
