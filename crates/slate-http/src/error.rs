@@ -21,8 +21,8 @@ pub struct ErrorBody {
     pub code: &'static str,
     /// For people; may change between versions.
     pub message: String,
-    /// The request field at fault, when one is (`email`, `deadline`, `questions[2].prompt` …).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The request field at fault (`email`, `deadline`, `questions[2].prompt` …), or `null`
+    /// when no single field is. Always present.
     pub field: Option<String>,
 }
 
@@ -33,12 +33,21 @@ pub struct ApiError {
     pub status: StatusCode,
     /// The body.
     pub body: ErrorBody,
+    /// Seconds to wait before trying again (`Retry-After`), for 429 and 503 answers.
+    pub retry_after_secs: Option<u64>,
 }
 
 impl ApiError {
     /// An error with a status, a code and a message.
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        Self { status, body: ErrorBody { code, message: message.into(), field: None } }
+        Self { status, body: ErrorBody { code, message: message.into(), field: None }, retry_after_secs: None }
+    }
+
+    /// Asks the client to wait `secs` before trying again (`Retry-After`).
+    #[must_use]
+    pub const fn retry_after(mut self, secs: u64) -> Self {
+        self.retry_after_secs = Some(secs);
+        self
     }
 
     /// Names the request field at fault.
@@ -86,6 +95,9 @@ impl IntoResponse for ApiError {
             response
                 .headers_mut()
                 .insert(axum::http::header::WWW_AUTHENTICATE, axum::http::HeaderValue::from_static("Bearer"));
+        }
+        if let Some(secs) = self.retry_after_secs {
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(secs));
         }
         response
     }

@@ -32,7 +32,6 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use slate_domain::Slate;
-use tower_http::timeout::TimeoutLayer;
 
 pub use auth::{CSRF_HEADER, session_cookie_name};
 pub use error::{ApiError, ErrorBody};
@@ -145,7 +144,15 @@ pub fn router(state: AppState) -> Router {
         .merge(ops::routes())
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), ops::track))
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint") })
+        .method_not_allowed_fallback(|| async {
+            ApiError::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                "this endpoint does not answer that method",
+            )
+        })
         .layer(DefaultBodyLimit::max(max_body))
-        .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, timeout))
+        .layer(axum::middleware::from_fn_with_state(timeout, ops::time_limit))
+        .layer(axum::middleware::from_fn(ops::edge_headers))
         .with_state(state)
 }

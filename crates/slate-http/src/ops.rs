@@ -147,6 +147,7 @@ impl Limiter {
                 "rate_limited",
                 format!("too many requests; try again in {wait} seconds"),
             )
+            .retry_after(wait)
         })
     }
 }
@@ -222,4 +223,75 @@ pub(crate) async fn track(State(state): State<AppState>, request: Request, next:
     m.requests.get_or_create(&RequestLabels { method: method.clone(), route: route.clone(), status }).inc();
     m.latency.get_or_create(&RouteLabels { method, route }).observe(started.elapsed().as_secs_f64());
     response
+}
+
+/// Headers every response gets: `X-Content-Type-Options: nosniff`; API answers (which carry
+/// sessions, CSRF tokens and candidate links) `Cache-Control: no-store`; HTML pages a
+/// Content-Security-Policy with nothing from elsewhere and no framing, and
+/// `Referrer-Policy: no-referrer`.
+pub(crate) async fn edge_headers(request: Request, next: Next) -> Response {
+    let api = request.uri().path().starts_with("/api/v1");
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    if api && !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    let html =
+        headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("text/html"));
+    if html {
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+            ),
+        );
+        headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+        headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    }
+    response
+}
+
+/// Answers a request that takes longer than `limit` with the JSON error every other failure
+/// uses (503 `timeout`, `Retry-After`), instead of an empty body.
+pub(crate) async fn time_limit(State(limit): State<std::time::Duration>, request: Request, next: Next) -> Response {
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "timeout",
+            format!("the request took longer than {} seconds; try again", limit.as_secs().max(1)),
+        )
+        .retry_after(1)
+        .into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use axum::body::Body;
+    use axum::http::Request;
+    use tower::ServiceExt as _;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn a_slow_request_gets_the_json_timeout_error() {
+        let app = Router::new()
+            .route("/slow", get(|| async { tokio::time::sleep(Duration::from_secs(5)).await }))
+            .route("/fast", get(|| async { "ok" }))
+            .layer(axum::middleware::from_fn_with_state(Duration::from_millis(20), time_limit));
+        let slow = app.clone().oneshot(Request::get("/slow").body(Body::empty()).unwrap_or_default()).await;
+        let slow = slow.unwrap_or_else(|e| match e {});
+        assert_eq!(slow.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(slow.headers()[header::RETRY_AFTER], "1");
+        let body = axum::body::to_bytes(slow.into_body(), 1 << 16).await.unwrap_or_default();
+        let json: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+        assert_eq!(json["code"], "timeout");
+        assert!(json.as_object().is_some_and(|o| o.contains_key("field")), "{json}");
+        let fast = app.oneshot(Request::get("/fast").body(Body::empty()).unwrap_or_default()).await;
+        assert_eq!(fast.unwrap_or_else(|e| match e {}).status(), StatusCode::OK);
+    }
 }

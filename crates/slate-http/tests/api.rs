@@ -723,8 +723,10 @@ async fn logins_and_candidate_links_are_rate_limited_per_address() {
         let (status, _, _) = w.send(from([10, 0, 0, 1], attempt())).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
     }
-    let (status, _, err) = w.send(from([10, 0, 0, 1], attempt())).await;
+    let (status, headers, err) = w.send(from([10, 0, 0, 1], attempt())).await;
     assert_eq!((status, err["code"].as_str()), (StatusCode::TOO_MANY_REQUESTS, Some("rate_limited")));
+    let retry = headers.get("retry-after").and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+    assert!(retry.is_some_and(|s| (1..=60).contains(&s)), "429 carries Retry-After: {headers:?}");
     // Another address is not affected.
     let (status, _, _) = w.send(from([10, 0, 0, 2], attempt())).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
@@ -908,4 +910,50 @@ async fn templates_are_listed_checked_saved_previewed_and_reset() {
     assert_eq!((status, page["items"].as_array().map(Vec::len)), (StatusCode::OK, Some(0)));
     let (status, _) = w.call(Method::GET, &format!("/api/v1/mailbox/{}", uuid::Uuid::nil()), &w.a, None).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn the_edge_answers_every_method_and_error_in_json_with_safe_headers() {
+    let w = World::new().await;
+    // 405 with the documented JSON body (it was empty).
+    let response = w
+        .app
+        .clone()
+        .oneshot(Request::builder().method(Method::OPTIONS).uri("/api/v1/jobs").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
+    let headers = response.headers().clone();
+    let body: Value =
+        serde_json::from_slice(&axum::body::to_bytes(response.into_body(), 1 << 20).await.unwrap()).unwrap();
+    assert_eq!(
+        body,
+        json!({"code": "method_not_allowed", "message": "this endpoint does not answer that method", "field": null})
+    );
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert_eq!(headers["cache-control"], "no-store");
+
+    // `field` is always there, null when no field is at fault.
+    let (status, err) = w.call(Method::GET, "/api/v1/jobs/00000000-0000-0000-0000-000000000000", &w.a, None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(err.as_object().unwrap().contains_key("field") && err["field"].is_null(), "{err}");
+
+    // API answers (sessions, CSRF tokens, candidate links) are never cached.
+    let request = Request::builder()
+        .uri("/api/v1/invitations")
+        .header(header::AUTHORIZATION, format!("Bearer {}", w.a))
+        .body(Body::empty())
+        .unwrap();
+    let (_, headers, _) = w.send(request).await;
+    assert_eq!(headers["cache-control"], "no-store");
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+
+    // HTML pages: no third-party anything, no framing, no referrer.
+    let response =
+        w.app.clone().oneshot(Request::builder().uri("/api/docs").body(Body::empty()).unwrap()).await.unwrap();
+    let headers = response.headers();
+    let csp = headers["content-security-policy"].to_str().unwrap();
+    assert!(csp.contains("default-src 'none'") && csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert_eq!(headers["referrer-policy"], "no-referrer");
+    assert_eq!(headers["x-content-type-options"], "nosniff");
 }
