@@ -19,6 +19,10 @@ pub enum TextError {
         /// The length given, in characters.
         actual: usize,
     },
+    /// The text holds a bidirectional override or isolate (U+202A–U+202E, U+2066–U+2069),
+    /// which can make a name or a title display as something else than what it is.
+    #[error("must not contain bidirectional override characters (U+202A–U+202E, U+2066–U+2069)")]
+    BidiOverride,
     /// The text holds a control character (or, for single-line text, a line break).
     #[error("must not contain control characters{}", if *.multiline { "" } else { " or line breaks" })]
     ControlCharacter {
@@ -37,6 +41,9 @@ fn check(raw: &str, max: usize, multiline: bool, allow_empty: bool) -> Result<St
     };
     if trimmed.chars().any(bad) || trimmed.contains(['\u{2028}', '\u{2029}']) && !multiline {
         return Err(TextError::ControlCharacter { multiline });
+    }
+    if trimmed.chars().any(|c| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')) {
+        return Err(TextError::BidiOverride);
     }
     let actual = trimmed.chars().count();
     if actual > max {
@@ -186,6 +193,19 @@ mod tests {
         for bad in ["Ada\nBcc: x@y.z", "Ada\rBcc: x", "A\u{0}da", "A\u{1b}[31mda", "A\u{2028}da"] {
             assert_eq!(PersonName::parse(bad), Err(TextError::ControlCharacter { multiline: false }), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn bidirectional_overrides_are_refused_in_every_text() {
+        // "Ada" followed by a right-to-left override that would show "gpj.exe" as "exe.jpg".
+        for bad in ["Ada\u{202E}gpj.exe", "A\u{202A}da", "A\u{2066}da\u{2069}", "x\u{202D}"] {
+            assert_eq!(PersonName::parse(bad), Err(TextError::BidiOverride), "{bad:?}");
+            assert_eq!(Prompt::parse(bad), Err(TextError::BidiOverride), "{bad:?}");
+        }
+        assert!(
+            PersonName::parse("Ελένη").is_ok() && PersonName::parse("שָׁלוֹם").is_ok(),
+            "right-to-left text itself is fine"
+        );
     }
 
     #[test]

@@ -37,8 +37,25 @@ where
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(v)) => Ok(Self(v)),
+        match axum::Json::<serde_json::Value>::from_request(req, state).await {
+            // Bodies are objects: serde would otherwise accept a positional array for a struct.
+            Ok(axum::Json(v)) if !v.is_object() => Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "validation_failed",
+                "the body must be a JSON object ({\"field\": value, …})",
+            )),
+            Ok(axum::Json(v)) => serde_path_to_error::deserialize(v).map(Self).map_err(|e| {
+                let field = e.path().to_string();
+                let err = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", e.inner().to_string());
+                if field == "." {
+                    match field_of(&e.inner().to_string()).0 {
+                        Some(f) => err.field(f),
+                        None => err,
+                    }
+                } else {
+                    err.field(field)
+                }
+            }),
             Err(rejection) => Err(match rejection {
                 JsonRejection::MissingJsonContentType(_) => ApiError::new(
                     StatusCode::UNSUPPORTED_MEDIA_TYPE,

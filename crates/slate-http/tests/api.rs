@@ -957,3 +957,38 @@ async fn the_edge_answers_every_method_and_error_in_json_with_safe_headers() {
     assert_eq!(headers["referrer-policy"], "no-referrer");
     assert_eq!(headers["x-content-type-options"], "nosniff");
 }
+
+#[tokio::test]
+async fn bodies_are_objects_and_dates_are_exactly_yyyy_mm_dd() {
+    let w = World::new().await;
+    let (status, err) = w.call(Method::POST, "/api/v1/jobs", &w.a, Some(json!(["Backend engineer", "Acme"]))).await;
+    assert_eq!((status, err["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("validation_failed")), "{err}");
+    assert!(err["message"].as_str().unwrap().contains("JSON object"), "{err}");
+    let (status, _) = w.call(Method::GET, "/api/v1/jobs", &w.a, None).await;
+    assert_eq!(status, StatusCode::OK);
+    let r = w.acme_records().await;
+    for bad in ["2026-1-05", "+2026-12-20", "2026-12-20T00:00:00Z", " 2026-12-20", "20261220", "2026-02-30"] {
+        let (status, err) = w
+            .call(
+                Method::PUT,
+                &format!("/api/v1/invitations/{}/deadline", r.invitation),
+                &w.a,
+                Some(json!({"deadline": bad})),
+            )
+            .await;
+        assert_eq!(
+            (status, err["code"].as_str(), err["field"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("validation_failed"), Some("deadline")),
+            "{bad:?}: {err}"
+        );
+    }
+    let (status, ok) = w
+        .call(
+            Method::PUT,
+            &format!("/api/v1/invitations/{}/deadline", r.invitation),
+            &w.a,
+            Some(json!({"deadline": "2026-12-20"})),
+        )
+        .await;
+    assert_eq!((status, ok["deadline"].as_str()), (StatusCode::OK, Some("2026-12-20")));
+}

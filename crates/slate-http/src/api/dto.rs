@@ -702,8 +702,13 @@ impl From<&Invitation> for CandidateViewDto {
     }
 }
 
-/// A date in `YYYY-MM-DD`, or a 422 naming `field`.
+/// A date written exactly `YYYY-MM-DD`, or a 422 naming `field`. chrono alone would also
+/// read `2026-1-5` or `+2026-01-05`, quietly turning a typo into another date.
 pub(crate) fn date(raw: &str, field: &str) -> Result<NaiveDate, crate::ApiError> {
-    NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
-        .map_err(|_| crate::ApiError::invalid(field, format!("{raw:?} is not a date in YYYY-MM-DD form")))
+    let shaped = raw.len() == 10
+        && raw.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+    shaped
+        .then(|| NaiveDate::parse_from_str(raw, "%Y-%m-%d").ok())
+        .flatten()
+        .ok_or_else(|| crate::ApiError::invalid(field, format!("{raw:?} is not a date written YYYY-MM-DD")))
 }
