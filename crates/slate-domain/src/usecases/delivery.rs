@@ -361,8 +361,6 @@ impl Slate {
             DeliveryState::Claimed { attempts, token: held, .. } if held == token => attempts,
             _ => return Err(DeliveryError::ClaimLost),
         };
-        // The link is the same before and after this report (only cancelling changes it).
-        let link = invitation.as_ref().map(|inv| self.candidate_link(inv));
         let mut changes = ChangeSet::new();
         // The invitation's new state, if the outcome moves it, and the event to record.
         let mut moved: Option<Invitation> = None;
@@ -383,8 +381,10 @@ impl Slate {
                 if let DeliveryOutcome::Captured(mut email) = outcome {
                     email.captured_at = now;
                     // No usable link at rest: the mailbox shows it again when read.
-                    if let Some(link) = &link {
-                        withhold(&mut email, link.expose());
+                    // The link is the same before and after this report (only cancelling
+                    // changes it); computed only here, off the SMTP path.
+                    if let Some(inv) = &invitation {
+                        withhold(&mut email, self.candidate_link(inv).expose());
                     }
                     changes.push(Write::CaptureEmail(*email));
                 }
