@@ -60,11 +60,54 @@ impl fmt::Debug for Security {
     }
 }
 
-/// `[storage]`.
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+/// `[storage]`: where answer videos are kept, and the bounds of an upload.
+#[derive(Clone, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Storage {
+    pub(crate) backend: StorageBackend,
     pub(crate) videos_dir: String,
+    pub(crate) s3_endpoint: String,
+    pub(crate) s3_bucket: String,
+    pub(crate) s3_region: String,
+    pub(crate) s3_access_key_id: String,
+    pub(crate) s3_secret_access_key: String,
+    pub(crate) s3_path_style: bool,
+    pub(crate) s3_prefix: String,
+    /// The largest answer video accepted, in MiB.
+    pub(crate) max_upload_mib: u64,
+    /// How long one upload request may take, in seconds (a slow phone on a bad network).
+    pub(crate) upload_timeout_secs: u64,
+    /// Unfinished uploads untouched this long are removed.
+    pub(crate) abandoned_after_hours: u32,
+}
+
+impl std::fmt::Debug for Storage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Storage")
+            .field("backend", &self.backend)
+            .field("videos_dir", &self.videos_dir)
+            .field("s3_endpoint", &self.s3_endpoint)
+            .field("s3_bucket", &self.s3_bucket)
+            .field("s3_region", &self.s3_region)
+            .field("s3_access_key_id", &self.s3_access_key_id)
+            .field("s3_secret_access_key", &if self.s3_secret_access_key.is_empty() { "" } else { "***" })
+            .field("s3_path_style", &self.s3_path_style)
+            .field("s3_prefix", &self.s3_prefix)
+            .field("max_upload_mib", &self.max_upload_mib)
+            .field("upload_timeout_secs", &self.upload_timeout_secs)
+            .field("abandoned_after_hours", &self.abandoned_after_hours)
+            .finish()
+    }
+}
+
+/// `storage.backend`.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum StorageBackend {
+    /// `videos_dir` on the local disk.
+    Disk,
+    /// An S3-compatible bucket.
+    S3,
 }
 
 /// `[mail]`: where outgoing emails go.
@@ -259,8 +302,35 @@ impl Config {
         if !(1..=24 * 30).contains(&self.security.session_hours) {
             return invalid("security.session_hours", "must be 1 to 720");
         }
-        if self.storage.videos_dir.trim().is_empty() {
+        let storage = &self.storage;
+        if storage.backend == StorageBackend::Disk && storage.videos_dir.trim().is_empty() {
             return invalid("storage.videos_dir", "must name a folder");
+        }
+        if storage.backend == StorageBackend::S3 {
+            if !(storage.s3_endpoint.starts_with("http://") || storage.s3_endpoint.starts_with("https://")) {
+                return invalid(
+                    "storage.s3_endpoint",
+                    "must be an http:// or https:// URL when storage.backend is \"s3\"",
+                );
+            }
+            if storage.s3_bucket.trim().is_empty() {
+                return invalid("storage.s3_bucket", "must name the bucket when storage.backend is \"s3\"");
+            }
+            if storage.s3_access_key_id.is_empty() || storage.s3_secret_access_key.is_empty() {
+                return invalid(
+                    "storage.s3_secret_access_key",
+                    "s3_access_key_id and s3_secret_access_key are required",
+                );
+            }
+        }
+        if !(1..=4096).contains(&storage.max_upload_mib) {
+            return invalid("storage.max_upload_mib", "must be 1 to 4096");
+        }
+        if !(10..=24 * 3600).contains(&storage.upload_timeout_secs) {
+            return invalid("storage.upload_timeout_secs", "must be 10 to 86400");
+        }
+        if storage.abandoned_after_hours == 0 {
+            return invalid("storage.abandoned_after_hours", "must be at least 1");
         }
         if slate_domain::PublicUrl::parse(public).is_err() {
             return invalid("server.public_url", "must be an http:// or https:// URL without a path query or fragment");

@@ -17,7 +17,6 @@
 
 mod adapters;
 mod config;
-mod videos;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -257,22 +256,46 @@ fn build(config: &Config, store: &SqlStore) -> Result<Slate, Fatal> {
         Arc::new(adapters::SystemClock),
         Arc::new(adapters::OsIds),
         Arc::new(slate_domain::HmacLinkTokens::new(secret)),
-        Arc::new(videos::DiskVideos::new(PathBuf::from(&config.storage.videos_dir))),
+        video_store(&config.storage)?,
         Arc::new(adapters::Argon2Passwords),
         Arc::new(slate_email::Renderer::new()),
     );
     let public_url = slate_domain::PublicUrl::parse(&config.server.public_url)
         .map_err(|e| Fatal::Usage(format!("server.public_url: {e}")))?;
     let settings = Settings {
+        max_answer_bytes: config.storage.max_upload_mib * 1024 * 1024,
+        abandoned_upload_after: Duration::from_secs(u64::from(config.storage.abandoned_after_hours) * 3600),
         session_ttl: Duration::from_secs(u64::from(config.security.session_hours) * 3600),
         outbox_max_attempts: config.mail.max_attempts,
         outbox_claim: Duration::from_secs(config.mail.claim_secs),
         outbox_first_retry: Duration::from_secs(config.mail.first_retry_secs),
         outbox_max_retry: Duration::from_secs(config.mail.max_retry_secs),
         public_url,
-        ..Settings::default()
     };
     Ok(Slate::new(ports, settings))
+}
+
+/// The video store the configuration asks for.
+fn video_store(storage: &config::Storage) -> Result<Arc<dyn slate_domain::ports::VideoStore>, Fatal> {
+    Ok(match storage.backend {
+        config::StorageBackend::Disk => {
+            Arc::new(slate_video_storage::DiskVideos::new(PathBuf::from(&storage.videos_dir)))
+        }
+        config::StorageBackend::S3 => {
+            let settings = slate_video_storage::S3Settings {
+                endpoint: storage.s3_endpoint.clone(),
+                bucket: storage.s3_bucket.clone(),
+                region: storage.s3_region.clone(),
+                access_key_id: storage.s3_access_key_id.clone(),
+                secret_access_key: storage.s3_secret_access_key.clone(),
+                path_style: storage.s3_path_style,
+                prefix: storage.s3_prefix.clone(),
+            };
+            let store = slate_video_storage::ObjectVideos::s3(&settings)
+                .map_err(|e| Fatal::Usage(format!("storage.s3_endpoint: {e}")))?;
+            Arc::new(store)
+        }
+    })
 }
 
 /// Opens the database, applies pending migrations when `migrate` (admin commands too: they
@@ -476,12 +499,20 @@ fn outbox_worker(config: &Config, slate: Slate) -> slate_email::OutboxWorker {
     slate_email::OutboxWorker::new(slate, sender, transport, settings)
 }
 
-/// Every minute: expire invitations whose deadline passed, and queue due reminders.
+/// Every minute: expire invitations whose deadline passed, and queue due reminders; every
+/// hour, remove abandoned uploads.
 async fn housekeeping(slate: Slate) {
     let mut every = tokio::time::interval(Duration::from_secs(60));
     every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
+    for tick in 0_u64.. {
         every.tick().await;
+        if tick % 60 == 0 {
+            match slate.sweep_abandoned_uploads().await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(count = n, "abandoned uploads removed"),
+                Err(e) => tracing::warn!(error = %e, "removing abandoned uploads failed"),
+            }
+        }
         match slate.expire_overdue(500).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(count = n, "invitations expired"),

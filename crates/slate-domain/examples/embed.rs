@@ -9,6 +9,7 @@ use std::fmt::Write as _;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use slate_domain::memory::InMemory;
+use slate_domain::ports::byte_stream;
 use slate_domain::*;
 
 #[tokio::main(flavor = "current_thread")]
@@ -115,15 +116,14 @@ async fn main() -> Result<(), Box<dyn Error>> {
     for q in &opened.interview().questions {
         let key = slate.answer_upload_key(&link, q.id()).await?;
         let videos = &slate.ports().videos;
+        let chunks = [&b"\x1a\x45\xdf\xa3 first chunk"[..], b" second chunk"];
+        videos.begin(&key, chunks.iter().map(|c| c.len() as u64).sum()).await?;
         let mut offset = 0;
-        for chunk in [&b"\x1a\x45\xdf\xa3 first chunk"[..], b" second chunk"] {
-            offset = videos.append(&key, offset, chunk).await?;
+        for chunk in chunks {
+            offset = videos.append(&key, offset, byte_stream(chunk)).await?;
         }
-        videos.finish(&key).await?;
         memory.clock.advance(TimeDelta::minutes(2));
-        let answer = slate
-            .record_answer(&link, RecordAnswer { question_id: q.id(), duration_ms: 42_000, format: VideoFormat::WebM })
-            .await?;
+        let answer = slate.record_answer(&link, RecordAnswer { question_id: q.id(), duration_ms: 42_000 }).await?;
         writeln!(out, "Answered {:?} (take {}, {} bytes)", q.prompt().as_str(), answer.take, answer.size_bytes)?;
     }
     let done = slate.complete(&link).await?;

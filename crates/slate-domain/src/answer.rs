@@ -84,6 +84,23 @@ impl VideoFormat {
         }
     }
 
+    /// The format the first bytes of a file announce: the EBML magic `1A 45 DF A3` (WebM) or
+    /// an ISO-BMFF `ftyp` box at byte 4 (MP4). Decides what a file is, whatever the client
+    /// claimed. Needs [`Self::SNIFF_LEN`] bytes.
+    #[must_use]
+    pub fn sniff(head: &[u8]) -> Option<Self> {
+        if head.starts_with(&[0x1A, 0x45, 0xDF, 0xA3]) {
+            Some(Self::WebM)
+        } else if head.get(4..8) == Some(b"ftyp") {
+            Some(Self::Mp4)
+        } else {
+            None
+        }
+    }
+
+    /// How many leading bytes [`Self::sniff`] looks at.
+    pub const SNIFF_LEN: usize = 8;
+
     /// The MIME type, e.g. `video/webm`.
     #[must_use]
     pub const fn mime(self) -> &'static str {
@@ -137,5 +154,13 @@ mod tests {
         assert_eq!(VideoFormat::from_mime("VIDEO/MP4"), Ok(VideoFormat::Mp4));
         assert!(VideoFormat::from_mime("application/x-msdownload").is_err());
         assert!(VideoFormat::from_mime("video/webmx").is_err());
+    }
+
+    #[test]
+    fn formats_are_known_by_their_magic_bytes() {
+        assert_eq!(VideoFormat::sniff(b"\x1a\x45\xdf\xa3\x9f\x42\x86\x81"), Some(VideoFormat::WebM));
+        assert_eq!(VideoFormat::sniff(b"\0\0\0\x20ftypisom"), Some(VideoFormat::Mp4));
+        assert_eq!(VideoFormat::sniff(b"MZ\x90\0\x03\0\0\0"), None, "an executable is not a video");
+        assert_eq!(VideoFormat::sniff(b"\x1a\x45"), None, "too short to tell");
     }
 }

@@ -19,10 +19,10 @@ use chrono::{DateTime, TimeDelta, Utc};
 use uuid::Uuid;
 
 use crate::ports::{
-    AccountRepository, AnswerRepository, CandidateRepository, ChangeSet, Clock, CommitError, IdGenerator,
+    AccountRepository, AnswerRepository, ByteStream, CandidateRepository, ChangeSet, Clock, CommitError, IdGenerator,
     InterviewRepository, InvitationRepository, JobRepository, MailboxRepository, MessageRenderer,
     OrganizationRepository, Outbox, PasswordHasher, RecruiterRepository, RepoError, TemplateRepository,
-    TimelineRepository, UnitOfWork, VideoStat, VideoStore, VideoStoreError, Write,
+    TimelineRepository, UnitOfWork, VideoStat, VideoStore, VideoStoreError, Write, byte_stream,
 };
 use crate::{
     Answer, ApiKey, ApiKeyId, Candidate, CandidateId, CandidateKind, Cursor, DeliveryState, EmailAddress,
@@ -731,10 +731,18 @@ impl AccountRepository for InMemoryStore {
 #[derive(Debug, Default)]
 struct Upload {
     bytes: Vec<u8>,
-    complete: bool,
+    length: u64,
+    touched: Option<DateTime<Utc>>,
 }
 
-/// Video storage in memory, honouring the resumable-upload contract.
+impl Upload {
+    fn complete(&self) -> bool {
+        self.bytes.len() as u64 == self.length
+    }
+}
+
+/// Video storage in memory, honouring the resumable-upload contract. Uploads are stamped
+/// with the wall clock for [`VideoStore::sweep_abandoned`].
 #[derive(Debug, Default)]
 pub struct InMemoryVideoStore(Mutex<HashMap<MediaKey, Upload>>);
 
@@ -748,44 +756,77 @@ impl InMemoryVideoStore {
 
 #[async_trait]
 impl VideoStore for InMemoryVideoStore {
-    async fn append(&self, key: &MediaKey, offset: u64, chunk: &[u8]) -> Result<u64, VideoStoreError> {
+    async fn begin(&self, key: &MediaKey, length: u64) -> Result<(), VideoStoreError> {
         let mut uploads = lock(&self.0);
-        let upload = uploads.entry(key.clone()).or_default();
-        if upload.complete {
+        if uploads.get(key).is_some_and(Upload::complete) {
             return Err(VideoStoreError::AlreadyComplete);
         }
-        let expected = upload.bytes.len() as u64;
-        if offset != expected {
-            return Err(VideoStoreError::OffsetMismatch { expected });
-        }
-        upload.bytes.extend_from_slice(chunk);
-        Ok(upload.bytes.len() as u64)
+        uploads.insert(key.clone(), Upload { bytes: Vec::new(), length, touched: Some(wall_clock()) });
+        Ok(())
     }
 
-    async fn finish(&self, key: &MediaKey) -> Result<u64, VideoStoreError> {
-        let mut uploads = lock(&self.0);
-        let upload = uploads.get_mut(key).ok_or(VideoStoreError::NotFound)?;
-        upload.complete = true;
-        Ok(upload.bytes.len() as u64)
+    async fn append(&self, key: &MediaKey, offset: u64, body: ByteStream) -> Result<u64, VideoStoreError> {
+        use futures_util::StreamExt as _;
+        {
+            let uploads = lock(&self.0);
+            let upload = uploads.get(key).ok_or(VideoStoreError::NotFound)?;
+            if upload.complete() {
+                return Err(VideoStoreError::AlreadyComplete);
+            }
+            let expected = upload.bytes.len() as u64;
+            if offset != expected {
+                return Err(VideoStoreError::OffsetMismatch { expected });
+            }
+        }
+        let mut body = body;
+        while let Some(piece) = body.next().await {
+            let mut uploads = lock(&self.0);
+            let upload = uploads.get_mut(key).ok_or(VideoStoreError::NotFound)?;
+            upload.touched = Some(wall_clock());
+            let size = upload.bytes.len() as u64;
+            let Ok(piece) = piece else { return Err(VideoStoreError::Interrupted { offset: size }) };
+            let room = usize::try_from(upload.length - size).unwrap_or(usize::MAX);
+            upload.bytes.extend_from_slice(piece.get(..room.min(piece.len())).unwrap_or_default());
+            if piece.len() > room {
+                return Err(VideoStoreError::TooLong { length: upload.length });
+            }
+        }
+        Ok(lock(&self.0).get(key).map_or(0, |u| u.bytes.len() as u64))
     }
 
     async fn stat(&self, key: &MediaKey) -> Result<Option<VideoStat>, VideoStoreError> {
-        Ok(lock(&self.0).get(key).map(|u| VideoStat { size: u.bytes.len() as u64, complete: u.complete }))
+        Ok(lock(&self.0).get(key).map(|u| VideoStat {
+            size: u.bytes.len() as u64,
+            length: u.length,
+            complete: u.complete(),
+        }))
     }
 
-    async fn read(&self, key: &MediaKey, start: u64, end: u64) -> Result<Vec<u8>, VideoStoreError> {
+    async fn read(&self, key: &MediaKey, start: u64, end: u64) -> Result<ByteStream, VideoStoreError> {
         let uploads = lock(&self.0);
-        let upload = uploads.get(key).filter(|u| u.complete).ok_or(VideoStoreError::NotFound)?;
+        let upload = uploads.get(key).filter(|u| u.complete()).ok_or(VideoStoreError::NotFound)?;
         let len = upload.bytes.len();
         let clamp = |v: u64| usize::try_from(v).unwrap_or(usize::MAX).min(len);
         let (s, e) = (clamp(start), clamp(end));
-        Ok(upload.bytes.get(s..e.max(s)).unwrap_or_default().to_vec())
+        Ok(byte_stream(upload.bytes.get(s..e.max(s)).unwrap_or_default().to_vec()))
     }
 
     async fn delete(&self, key: &MediaKey) -> Result<(), VideoStoreError> {
         lock(&self.0).remove(key);
         Ok(())
     }
+
+    async fn sweep_abandoned(&self, before: DateTime<Utc>) -> Result<u64, VideoStoreError> {
+        let mut uploads = lock(&self.0);
+        let n = uploads.len();
+        uploads.retain(|_, u| u.complete() || u.touched.is_some_and(|t| t >= before));
+        Ok((n - uploads.len()) as u64)
+    }
+}
+
+/// Time for stamping in-memory uploads: the store has no [`Clock`] port of its own.
+fn wall_clock() -> DateTime<Utc> {
+    DateTime::<Utc>::from(std::time::SystemTime::now())
 }
 
 /// A complete in-memory setup: a manual clock, sequential ids, the HMAC link scheme with a

@@ -607,12 +607,25 @@ pub trait UnitOfWork: Send + Sync {
     async fn commit(&self, changes: ChangeSet) -> Result<(), CommitError>;
 }
 
+/// Bytes arriving or leaving in pieces: an upload's body, or a stored video read back. Video
+/// stores never gather one whole.
+pub type ByteStream = futures_util::stream::BoxStream<'static, Result<bytes::Bytes, std::io::Error>>;
+
+/// A [`ByteStream`] of one piece, for callers that already hold the bytes (tests, small files).
+#[must_use]
+pub fn byte_stream(bytes: impl Into<bytes::Bytes>) -> ByteStream {
+    let bytes: bytes::Bytes = bytes.into();
+    Box::pin(futures_util::stream::iter([Ok(bytes)]))
+}
+
 /// How far an upload has got.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct VideoStat {
-    /// Bytes stored so far.
+    /// Bytes stored so far (the offset the next append must start at).
     pub size: u64,
-    /// Whether the upload was finished (no more bytes will come).
+    /// The length declared when the upload began.
+    pub length: u64,
+    /// Whether every declared byte arrived; the video is then readable and final.
     pub complete: bool,
 }
 
@@ -625,10 +638,22 @@ pub enum VideoStoreError {
         /// Where the next chunk must start.
         expected: u64,
     },
-    /// Appending to a finished upload.
+    /// More bytes arrived than the upload declared; those that fit were kept.
+    #[error("the upload is longer than its declared {length} bytes")]
+    TooLong {
+        /// The declared length.
+        length: u64,
+    },
+    /// The body broke off (a dropped connection); what arrived was kept: resume from `offset`.
+    #[error("the upload was interrupted at byte {offset}")]
+    Interrupted {
+        /// Bytes stored.
+        offset: u64,
+    },
+    /// Appending to, or restarting, a finished upload.
     #[error("the upload is already complete")]
     AlreadyComplete,
-    /// No such media.
+    /// No such media, or no upload begun under this key.
     #[error("no such media")]
     NotFound,
     /// A storage failure.
@@ -636,40 +661,69 @@ pub enum VideoStoreError {
     Internal(#[from] RepoError),
 }
 
-/// Video storage with resumable uploads: chunks are appended at a known offset, so an
-/// upload interrupted by a dropped connection resumes where it stopped. Implementations
-/// MUST NOT hold a whole video in memory.
+/// Video storage with resumable uploads: an upload declares its length, then bytes are
+/// appended at a known offset, so one interrupted by a dropped connection resumes where it
+/// stopped; when the last declared byte is stored the video is complete, readable and
+/// final. Implementations MUST stream (never hold a whole video in memory) and MUST
+/// serialize appends to one key (two racing appends at the same offset: one wins, the other
+/// gets [`VideoStoreError::OffsetMismatch`]).
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 #[async_trait]
 pub trait VideoStore: Send + Sync {
-    /// Appends `chunk` at `offset`, creating the media on offset 0. Returns the new size.
+    /// Begins an upload of `length` bytes under `key`, discarding any unfinished upload there.
     ///
     /// # Errors
+    /// [`VideoStoreError::AlreadyComplete`] when a finished video has this key.
+    async fn begin(&self, key: &MediaKey, length: u64) -> Result<(), VideoStoreError>;
+
+    /// Appends `body` at `offset`. Returns the new size; the upload is complete when it
+    /// equals the declared length.
+    ///
+    /// # Errors
+    /// [`VideoStoreError::NotFound`] before [`Self::begin`];
     /// [`VideoStoreError::OffsetMismatch`] unless `offset` is the current size;
-    /// [`VideoStoreError::AlreadyComplete`] after [`Self::finish`].
-    async fn append(&self, key: &MediaKey, offset: u64, chunk: &[u8]) -> Result<u64, VideoStoreError>;
+    /// [`VideoStoreError::AlreadyComplete`]; [`VideoStoreError::TooLong`] past the declared
+    /// length; [`VideoStoreError::Interrupted`] when `body` fails.
+    async fn append(&self, key: &MediaKey, offset: u64, body: ByteStream) -> Result<u64, VideoStoreError>;
 
-    /// Marks the upload finished. Returns its final size.
-    ///
-    /// # Errors
-    /// [`VideoStoreError::NotFound`] when nothing was uploaded.
-    async fn finish(&self, key: &MediaKey) -> Result<u64, VideoStoreError>;
-
-    /// How far the upload has got, or `None` when nothing was uploaded.
+    /// How far the upload has got, or `None` when nothing was begun.
     ///
     /// # Errors
     /// [`VideoStoreError::Internal`] on a storage failure.
     async fn stat(&self, key: &MediaKey) -> Result<Option<VideoStat>, VideoStoreError>;
 
-    /// Bytes `start..end` (end exclusive, clamped to the size) of finished media.
+    /// Bytes `start..end` (end exclusive, clamped to the size) of finished media, as a stream.
     ///
     /// # Errors
-    /// [`VideoStoreError::NotFound`].
-    async fn read(&self, key: &MediaKey, start: u64, end: u64) -> Result<Vec<u8>, VideoStoreError>;
+    /// [`VideoStoreError::NotFound`], also for unfinished media.
+    async fn read(&self, key: &MediaKey, start: u64, end: u64) -> Result<ByteStream, VideoStoreError>;
 
-    /// Deletes the media; deleting missing media is not an error.
+    /// Deletes the media or the unfinished upload; deleting missing media is not an error.
     ///
     /// # Errors
     /// [`VideoStoreError::Internal`] on a storage failure.
     async fn delete(&self, key: &MediaKey) -> Result<(), VideoStoreError>;
+
+    /// Removes unfinished uploads untouched since `before` (candidates who gave up). Returns
+    /// how many.
+    ///
+    /// # Errors
+    /// [`VideoStoreError::Internal`] on a storage failure.
+    async fn sweep_abandoned(&self, before: DateTime<Utc>) -> Result<u64, VideoStoreError>;
+}
+
+/// Reads a whole stored range into memory: for small reads (sniffing a header, tests).
+///
+/// # Errors
+/// As [`VideoStore::read`]; a failing stream is [`VideoStoreError::Internal`].
+pub async fn read_to_vec(
+    videos: &dyn VideoStore,
+    key: &MediaKey,
+    start: u64,
+    end: u64,
+) -> Result<Vec<u8>, VideoStoreError> {
+    use futures_util::TryStreamExt as _;
+    let stream = videos.read(key, start, end).await?;
+    let chunks: Vec<bytes::Bytes> = stream.try_collect().await.map_err(RepoError::new)?;
+    Ok(chunks.concat())
 }

@@ -34,6 +34,9 @@ pub enum EventKind {
     Resent,
     /// The candidate opened the link for the first time.
     Opened,
+    /// The candidate accepted the recording notice (what is recorded, who sees it, how long
+    /// it is kept) before starting; the event's time is the moment of consent.
+    ConsentGiven,
     /// The first answer was recorded.
     Started,
     /// The candidate submitted all answers.
@@ -88,6 +91,7 @@ impl EventKind {
             Self::DeadlineChanged { .. } => "deadline_changed",
             Self::EmailBounced { .. } => "email_bounced",
             Self::EmailFailed { .. } => "email_failed",
+            Self::ConsentGiven => "consent_given",
             Self::EmailChanged { .. } => "email_changed",
             Self::ReminderQueued(_) => "reminder_queued",
         }

@@ -5,7 +5,7 @@ mod common;
 
 use chrono::TimeDelta;
 use common::*;
-use slate_domain::ports::VideoStoreError;
+use slate_domain::ports::{Clock as _, VideoStoreError, byte_stream, read_to_vec};
 use slate_domain::*;
 
 // ---------------------------------------------------------------- inviting
@@ -210,6 +210,38 @@ async fn a_use_case_failing_half_way_leaves_nothing_behind() {
 // ---------------------------------------------------------------- the candidate's link
 
 #[tokio::test]
+async fn looking_at_a_link_changes_nothing_and_starting_records_consent() {
+    let w = World::new().await;
+    let inv = w.invite("ada@example.com").await;
+    let token = w.slate.link_token(&inv);
+    let events = w.memory.store.all_events().len();
+
+    // a mail scanner's GET: the invitation is found, nothing is written
+    for _ in 0..3 {
+        let check = w.slate.check_link(&token).await.unwrap();
+        assert!(
+            matches!(check, LinkCheck::Current { closed: None, ref invitation, .. } if invitation.id() == inv.id())
+        );
+    }
+    assert_eq!(w.memory.store.all_events().len(), events, "looking records nothing");
+    assert_eq!(w.slate.get_invitation(w.caller, inv.id()).await.unwrap().status(), InvitationStatus::Queued);
+    assert!(matches!(w.slate.check_link(&LinkToken::presented("forged")).await.unwrap(), LinkCheck::Invalid));
+
+    // the candidate accepts the notice: consent and opened, with their time
+    w.memory.clock.advance(TimeDelta::minutes(5));
+    let started = w.slate.start_interview(&token).await.unwrap();
+    assert_eq!(started.status(), InvitationStatus::Opened);
+    let names: Vec<_> = w.memory.store.all_events().iter().skip(events).map(|e| e.kind.name()).collect();
+    assert_eq!(names, ["consent_given", "opened"]);
+    assert!(w.memory.store.all_events().iter().skip(events).all(|e| e.at == w.memory.clock.now()));
+
+    // cancelled: the old link is recognised as withdrawn, not as a forgery
+    w.slate.cancel(w.caller, inv.id()).await.unwrap();
+    assert!(matches!(w.slate.check_link(&token).await.unwrap(), LinkCheck::Withdrawn { .. }));
+    assert!(matches!(w.slate.start_interview(&token).await, Err(OpenError::InvalidLink)));
+}
+
+#[tokio::test]
 async fn the_whole_candidate_journey() {
     let w = World::new().await;
     let mut input = w.external("Ada", "Lovelace", "ada@example.com");
@@ -226,7 +258,7 @@ async fn the_whole_candidate_journey() {
 
     let a1 = w.answer(&token, w.q(0)).await;
     assert_eq!(a1.take, 1);
-    assert_eq!(a1.size_bytes, 27, "size measured by the store, not claimed by the browser");
+    assert_eq!(a1.size_bytes, 32, "size measured by the store, not claimed by the browser");
     let retake = w.answer(&token, w.q(0)).await;
     assert_eq!(retake.take, 2);
     assert_ne!(retake.media, a1.media, "a retake does not overwrite the first take");
@@ -305,19 +337,19 @@ async fn answers_are_checked_against_the_upload_and_the_rules() {
     w.slate.open_link(&token).await.unwrap();
 
     // nothing uploaded, or not finished
-    let input = RecordAnswer { question_id: w.q(0), duration_ms: 4_000, format: VideoFormat::Mp4 };
+    let input = RecordAnswer { question_id: w.q(0), duration_ms: 4_000 };
     assert!(matches!(w.slate.record_answer(&token, input).await, Err(RecordAnswerError::MediaMissing)));
     let key = w.slate.answer_upload_key(&token, w.q(0)).await.unwrap();
     let videos = &w.slate.ports().videos;
-    videos.append(&key, 0, b"first part").await.unwrap();
+    videos.begin(&key, 35).await.unwrap();
+    videos.append(&key, 0, byte_stream(&b"\0\0\0\x18ftypmp42first part"[..])).await.unwrap();
     assert!(matches!(w.slate.record_answer(&token, input).await, Err(RecordAnswerError::MediaMissing)));
 
     // a resumed upload must continue where the store says it stopped
-    let err = videos.append(&key, 3, b"wrong offset").await;
-    assert!(matches!(err, Err(VideoStoreError::OffsetMismatch { expected: 10 })), "{err:?}");
+    let err = videos.append(&key, 3, byte_stream(&b"wrong offset"[..])).await;
+    assert!(matches!(err, Err(VideoStoreError::OffsetMismatch { expected: 22 })), "{err:?}");
     let resume_at = videos.stat(&key).await.unwrap().unwrap().size;
-    videos.append(&key, resume_at, b", second part").await.unwrap();
-    videos.finish(&key).await.unwrap();
+    videos.append(&key, resume_at, byte_stream(&b", second part"[..])).await.unwrap();
 
     // too long
     let long = RecordAnswer { duration_ms: 200_000, ..input };
@@ -326,14 +358,14 @@ async fn answers_are_checked_against_the_upload_and_the_rules() {
         Err(RecordAnswerError::Rejected(AnswerRejected::TooLong { max_secs: 120, .. }))
     ));
     let answer = w.slate.record_answer(&token, input).await.unwrap();
-    assert_eq!(answer.size_bytes, 23);
-    assert_eq!(videos.read(&key, 0, 100).await.unwrap(), b"first part, second part");
+    assert_eq!((answer.size_bytes, answer.format), (35, VideoFormat::Mp4), "the format comes from the bytes");
+    assert_eq!(read_to_vec(videos.as_ref(), &key, 8, 100).await.unwrap(), b"mp42first part, second part");
 
     // too large, with a small limit
     let small = Slate::new(w.slate.ports().clone(), Settings { max_answer_bytes: 10, ..Settings::default() });
     let key = small.answer_upload_key(&token, w.q(1)).await.unwrap();
-    videos.append(&key, 0, b"eleven byte").await.unwrap();
-    videos.finish(&key).await.unwrap();
+    videos.begin(&key, 11).await.unwrap();
+    videos.append(&key, 0, byte_stream(&b"eleven byte"[..])).await.unwrap();
     let input = RecordAnswer { question_id: w.q(1), ..input };
     assert!(matches!(
         small.record_answer(&token, input).await,

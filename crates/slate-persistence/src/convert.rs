@@ -441,6 +441,7 @@ pub(crate) fn event(r: timeline_event::Model) -> Result<TimelineEvent, RepoError
         "email_delivered" => EventKind::EmailDelivered,
         "resent" => EventKind::Resent,
         "opened" => EventKind::Opened,
+        "consent_given" => EventKind::ConsentGiven,
         "started" => EventKind::Started,
         "completed" => EventKind::Completed,
         "expired" => EventKind::Expired,

@@ -9,6 +9,19 @@ use crate::ports::{ChangeSet, RepoError, Write};
 use crate::{Actor, MessageKind, OrganizationId, ReminderKind, ReminderPolicy};
 
 impl Slate {
+    /// Removes unfinished answer uploads untouched for [`Settings::abandoned_upload_after`]
+    /// (candidates who closed the page mid-upload and never came back). Returns how many.
+    ///
+    /// [`Settings::abandoned_upload_after`]: crate::Settings::abandoned_upload_after
+    ///
+    /// # Errors
+    /// A storage failure.
+    pub async fn sweep_abandoned_uploads(&self) -> Result<u64, crate::ports::VideoStoreError> {
+        let idle = chrono::TimeDelta::from_std(self.settings.abandoned_upload_after).unwrap_or(chrono::TimeDelta::MAX);
+        let before = self.now().checked_sub_signed(idle).unwrap_or(chrono::DateTime::<chrono::Utc>::MIN_UTC);
+        self.ports.videos.sweep_abandoned(before).await
+    }
+
     /// Marks up to `limit` invitations whose deadline has passed as Expired, each with its
     /// timeline event. Returns how many it expired.
     ///

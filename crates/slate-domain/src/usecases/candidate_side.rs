@@ -1,11 +1,35 @@
 //! What the candidate does through their link: open it, upload and record answers, submit.
 
 use super::{Failed, Slate};
-use crate::ports::{ChangeSet, RepoError, VideoStoreError, Write};
+use crate::ports::{ChangeSet, RepoError, VideoStoreError, Write, read_to_vec};
 use crate::{
-    Actor, Answer, AnswerId, AnswerRejected, Invitation, LinkToken, MediaKey, MessageKind, QuestionId, TransitionError,
-    VideoFormat,
+    Actor, Answer, AnswerId, AnswerRejected, EventKind, Invitation, LinkToken, LinkVersion, MediaKey, MessageKind,
+    Organization, QuestionId, TransitionError, VideoFormat,
 };
+
+/// What a presented link leads to, found without changing anything (a GET of the link page,
+/// which mail scanners and link previews also make).
+#[derive(Debug, Clone)]
+pub enum LinkCheck {
+    /// The current link of an invitation; `closed` says why nothing can be recorded any more
+    /// (completed, or past the deadline), `None` while it is open.
+    Current {
+        /// The invitation.
+        invitation: Box<Invitation>,
+        /// Its organization (name and time zone for the pages).
+        organization: Box<Organization>,
+        /// Why it is closed, if it is.
+        closed: Option<TransitionError>,
+    },
+    /// A genuine link revoked by cancelling the invitation: the page says it was withdrawn,
+    /// in the invitation's language.
+    Withdrawn {
+        /// The invitation.
+        invitation: Box<Invitation>,
+    },
+    /// Not a link of ours.
+    Invalid,
+}
 
 /// Why a link could not be opened.
 #[derive(Debug, thiserror::Error)]
@@ -23,15 +47,14 @@ pub enum OpenError {
 }
 
 /// A recorded take, as the candidate's page reports it after uploading the video to the
-/// key [`Slate::answer_upload_key`] gave.
+/// key [`Slate::answer_upload_key`] gave. The format is not asked: it is read from the
+/// stored bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RecordAnswer {
     /// The question answered.
     pub question_id: QuestionId,
     /// The recording's length in milliseconds.
     pub duration_ms: u32,
-    /// Its format.
-    pub format: VideoFormat,
 }
 
 /// Why an answer could not be recorded.
@@ -46,6 +69,9 @@ pub enum RecordAnswerError {
     /// The video was not uploaded, or not finished.
     #[error("the video upload is missing or unfinished")]
     MediaMissing,
+    /// The stored bytes are not a WebM or MP4 video.
+    #[error("the upload is not a WebM or MP4 video")]
+    NotVideo,
     /// The video is larger than allowed.
     #[error("the video is {actual} bytes; the limit is {max}")]
     TooLarge {
@@ -85,6 +111,66 @@ impl Slate {
         let Some(id) = self.ports.links.claimed_invitation(token) else { return Ok(None) };
         let Some(invitation) = self.ports.invitations.get_for_link(id).await? else { return Ok(None) };
         Ok(self.ports.links.verify(token, id, invitation.link_version()).then_some(invitation))
+    }
+
+    /// What a presented link leads to, without changing anything: for the link page's GET.
+    ///
+    /// # Errors
+    /// A storage failure.
+    pub async fn check_link(&self, token: &LinkToken) -> Result<LinkCheck, RepoError> {
+        let Some(id) = self.ports.links.claimed_invitation(token) else { return Ok(LinkCheck::Invalid) };
+        let Some(invitation) = self.ports.invitations.get_for_link(id).await? else { return Ok(LinkCheck::Invalid) };
+        let current = invitation.link_version();
+        if !self.ports.links.verify(token, id, current) {
+            let revoked = (0..current.get()).any(|v| self.ports.links.verify(token, id, LinkVersion::new(v)));
+            return Ok(if revoked {
+                LinkCheck::Withdrawn { invitation: Box::new(invitation) }
+            } else {
+                LinkCheck::Invalid
+            });
+        }
+        let Some(organization) = self.ports.organizations.get(invitation.organization_id()).await? else {
+            return Ok(LinkCheck::Invalid);
+        };
+        let closed = invitation.clone().open(self.now()).err();
+        Ok(LinkCheck::Current { invitation: Box::new(invitation), organization: Box::new(organization), closed })
+    }
+
+    /// The candidate accepted the recording notice and starts: the consent is recorded on the
+    /// timeline with its time (each time it is given), and the first time the invitation
+    /// becomes Opened. Returns the invitation.
+    ///
+    /// # Errors
+    /// As [`Self::open_link`].
+    pub async fn start_interview(&self, token: &LinkToken) -> Result<Invitation, OpenError> {
+        for _ in 0..3 {
+            let mut invitation = self.invitation_for_link(token).await?.ok_or(OpenError::InvalidLink)?;
+            let now = self.now();
+            let opened = match invitation.open(now) {
+                Ok(opened) => opened,
+                Err(e @ TransitionError::DeadlinePassed { .. }) => {
+                    self.expire_now(invitation).await?;
+                    return Err(OpenError::Closed(e));
+                }
+                Err(e) => return Err(OpenError::Closed(e)),
+            };
+            let mut changes = ChangeSet::new();
+            changes.push(Write::UpdateInvitation(invitation.clone()));
+            changes.push(Write::AppendEvent(self.event(&invitation, EventKind::ConsentGiven, Actor::Candidate, now)));
+            if let Some(event) = opened {
+                changes.push(Write::AppendEvent(self.event(&invitation, event, Actor::Candidate, now)));
+            }
+            match self.commit(changes).await.map_err(Failed::from) {
+                Ok(()) => {
+                    invitation.committed();
+                    return Ok(invitation);
+                }
+                // Started in two tabs at once: read again and retry.
+                Err(Failed::Conflict | Failed::Duplicate(_)) => {}
+                Err(Failed::Internal(e)) => return Err(e.into()),
+            }
+        }
+        Err(RepoError::new(std::io::Error::other("the invitation kept changing while starting")).into())
     }
 
     /// The secret link token of an invitation, for emails and for recruiters to copy.
@@ -186,6 +272,13 @@ impl Slate {
         if stat.size == 0 {
             return Err(AnswerRejected::Empty.into());
         }
+        let head = match read_to_vec(self.ports.videos.as_ref(), &media, 0, VideoFormat::SNIFF_LEN as u64).await {
+            Ok(head) => head,
+            Err(VideoStoreError::NotFound) => return Err(RecordAnswerError::MediaMissing),
+            Err(VideoStoreError::Internal(e)) => return Err(e.into()),
+            Err(e) => return Err(RepoError::new(e).into()),
+        };
+        let format = VideoFormat::sniff(&head).ok_or(RecordAnswerError::NotVideo)?;
         let recorded = invitation.record_answer(input.question_id, input.duration_ms, now)?;
         let answer = Answer {
             id: AnswerId::from_uuid(self.ports.ids.new_uuid()),
@@ -196,7 +289,7 @@ impl Slate {
             media,
             duration_ms: input.duration_ms,
             size_bytes: stat.size,
-            format: input.format,
+            format,
             recorded_at: now,
         };
         let mut changes = ChangeSet::new();

@@ -24,7 +24,7 @@ pub use accounts::{
     AuthError, Authenticated, CreateAccountError, Credential, LoggedIn, LoginError, NewAccount, SetPasswordError,
 };
 pub use background::RemindersRun;
-pub use candidate_side::{CompleteError, OpenError, RecordAnswer, RecordAnswerError};
+pub use candidate_side::{CompleteError, LinkCheck, OpenError, RecordAnswer, RecordAnswerError};
 pub use delivery::{DeliveryError, DeliveryOutcome, DeliveryReport, OutboxHealth, Prepared};
 pub use interviews::{InterviewInput, InterviewUseCaseError, QuestionInput};
 pub use invitations::{
@@ -131,6 +131,8 @@ impl Ports {
 pub struct Settings {
     /// The largest accepted answer video, in bytes.
     pub max_answer_bytes: u64,
+    /// How long an unfinished upload may sit untouched before it is removed.
+    pub abandoned_upload_after: Duration,
     /// How long a mail worker's claim on a message lasts before another may take it over.
     pub outbox_claim: Duration,
     /// Attempts before a message that keeps failing temporarily is given up.
@@ -149,6 +151,7 @@ impl Default for Settings {
     fn default() -> Self {
         Self {
             max_answer_bytes: 512 * 1024 * 1024,
+            abandoned_upload_after: Duration::from_secs(48 * 3600),
             outbox_claim: Duration::from_secs(300),
             outbox_max_attempts: 10,
             outbox_first_retry: Duration::from_secs(30),

@@ -5,6 +5,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use slate_domain::memory::InMemory;
+use slate_domain::ports::byte_stream;
 use slate_domain::*;
 
 pub(crate) fn at(s: &str) -> DateTime<Utc> {
@@ -123,17 +124,18 @@ impl World {
     pub(crate) async fn upload(&self, token: &LinkToken, question: QuestionId, bytes: &[u8]) -> MediaKey {
         let key = self.slate.answer_upload_key(token, question).await.unwrap();
         let videos = &self.slate.ports().videos;
+        videos.begin(&key, bytes.len() as u64).await.unwrap();
         let mut offset = 0;
         for chunk in bytes.chunks(7) {
-            offset = videos.append(&key, offset, chunk).await.unwrap();
+            offset = videos.append(&key, offset, byte_stream(chunk.to_vec())).await.unwrap();
         }
-        videos.finish(&key).await.unwrap();
+        assert!(videos.stat(&key).await.unwrap().is_some_and(|s| s.complete));
         key
     }
 
     pub(crate) async fn answer(&self, token: &LinkToken, question: QuestionId) -> Answer {
-        self.upload(token, question, b"webm bytes of a fake answer").await;
-        let input = RecordAnswer { question_id: question, duration_ms: 4_000, format: VideoFormat::WebM };
+        self.upload(token, question, b"\x1a\x45\xdf\xa3 webm bytes of a fake answer").await;
+        let input = RecordAnswer { question_id: question, duration_ms: 4_000 };
         self.slate.record_answer(token, input).await.unwrap()
     }
 

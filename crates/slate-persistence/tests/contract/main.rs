@@ -143,12 +143,10 @@ async fn invite_ada(f: &Fixture) -> Invitation {
 
 async fn answer(f: &Fixture, token: &LinkToken, question: QuestionId) -> Answer {
     let key = f.slate.answer_upload_key(token, question).await.unwrap();
-    f.memory.videos.append(&key, 0, b"fake webm").await.unwrap();
-    f.memory.videos.finish(&key).await.unwrap();
-    f.slate
-        .record_answer(token, RecordAnswer { question_id: question, duration_ms: 3_000, format: VideoFormat::WebM })
-        .await
-        .unwrap()
+    let video = b"\x1a\x45\xdf\xa3 fake webm";
+    f.memory.videos.begin(&key, video.len() as u64).await.unwrap();
+    f.memory.videos.append(&key, 0, byte_stream(&video[..])).await.unwrap();
+    f.slate.record_answer(token, RecordAnswer { question_id: question, duration_ms: 3_000 }).await.unwrap()
 }
 
 // ---------------------------------------------------------------- scenarios
