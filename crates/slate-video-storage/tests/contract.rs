@@ -2,6 +2,8 @@
 //! on a real S3-compatible server (`SLATE_TEST_S3_ENDPOINT`, started by `./scripts/test`;
 //! without it the S3 tests fail rather than pass unseen).
 
+#![expect(clippy::unwrap_used, clippy::expect_used, reason = "test scenarios: a panic is a failure")]
+
 use std::sync::Arc;
 
 use bytes::Bytes;
