@@ -405,6 +405,7 @@ async fn serve(config: Config, no_migrate: bool) -> Result<(), Fatal> {
         public_url: config.server.public_url.clone(),
         max_body_bytes: config.server.max_body_bytes,
         request_timeout: Duration::from_secs(config.server.request_timeout_secs),
+        upload_timeout: Duration::from_secs(config.storage.upload_timeout_secs),
         login_per_minute: config.security.login_attempts_per_minute,
         links_per_minute: config.security.link_requests_per_minute,
         trust_forwarded_for: config.server.trust_forwarded_for,

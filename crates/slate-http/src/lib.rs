@@ -18,6 +18,7 @@
 
 pub mod api;
 mod auth;
+mod candidate;
 mod error;
 mod extract;
 mod ops;
@@ -56,6 +57,9 @@ pub struct HttpConfig {
     pub max_body_bytes: usize,
     /// How long a request may take before it is answered 503.
     pub request_timeout: Duration,
+    /// How long one candidate upload request (a tus `PATCH`) may take: uploads are bounded
+    /// by their declared length, not by `max_body_bytes`.
+    pub upload_timeout: Duration,
     /// Login attempts allowed per client address per minute.
     pub login_per_minute: u32,
     /// Candidate-link requests allowed per client address per minute.
@@ -71,6 +75,7 @@ impl Default for HttpConfig {
             public_url: "http://127.0.0.1:8080".into(),
             max_body_bytes: 1024 * 1024,
             request_timeout: Duration::from_secs(30),
+            upload_timeout: Duration::from_secs(3600),
             login_per_minute: 10,
             links_per_minute: 60,
             trust_forwarded_for: false,
@@ -139,10 +144,21 @@ pub fn router(state: AppState) -> Router {
     let (api, openapi) = api::routes().split_for_parts();
     let openapi = api::document(openapi);
     let timeout = state.config().request_timeout;
+    let upload_timeout = state.config().upload_timeout;
     let max_body = state.config().max_body_bytes;
-    api.merge(reference::routes(&openapi))
+    // The candidate's pages and uploads: uploads stream past the JSON body limit (each is
+    // bounded by its declared length and the answer size limit) and get their own time limit.
+    let candidate = candidate::routes()
+        .route_layer(axum::middleware::from_fn_with_state(state.clone(), ops::track))
+        .layer(DefaultBodyLimit::max(max_body))
+        .layer(axum::middleware::from_fn_with_state(upload_timeout, ops::time_limit));
+    let api = api
+        .merge(reference::routes(&openapi))
         .merge(ops::routes())
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), ops::track))
+        .layer(DefaultBodyLimit::max(max_body))
+        .layer(axum::middleware::from_fn_with_state(timeout, ops::time_limit));
+    api.merge(candidate)
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint") })
         .method_not_allowed_fallback(|| async {
             ApiError::new(
@@ -151,8 +167,6 @@ pub fn router(state: AppState) -> Router {
                 "this endpoint does not answer that method",
             )
         })
-        .layer(DefaultBodyLimit::max(max_body))
-        .layer(axum::middleware::from_fn_with_state(timeout, ops::time_limit))
         .layer(axum::middleware::from_fn(ops::edge_headers))
         .with_state(state)
 }

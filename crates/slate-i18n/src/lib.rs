@@ -117,23 +117,25 @@ pub fn default_template(kind: TemplateKind, language: Language) -> Option<&'stat
     TEMPLATES.get(&(language, kind.as_str())).or_else(|| TEMPLATES.get(&(Language::English, kind.as_str())))
 }
 
-/// Every message key of a language's `.ftl` file, for the completeness tests.
+/// Every message key of a language's `.ftl` files (emails and the candidate's pages), for
+/// the completeness tests and the pages' script.
 #[must_use]
 pub fn keys(language: Language) -> Vec<String> {
-    const FILES: [(Language, &str); 9] = [
-        (Language::English, include_str!("../locales/en/slate.ftl")),
-        (Language::German, include_str!("../locales/de/slate.ftl")),
-        (Language::French, include_str!("../locales/fr/slate.ftl")),
-        (Language::Spanish, include_str!("../locales/es/slate.ftl")),
-        (Language::Italian, include_str!("../locales/it/slate.ftl")),
-        (Language::Dutch, include_str!("../locales/nl/slate.ftl")),
-        (Language::Portuguese, include_str!("../locales/pt/slate.ftl")),
-        (Language::Greek, include_str!("../locales/el/slate.ftl")),
-        (Language::Polish, include_str!("../locales/pl/slate.ftl")),
+    const FILES: [(Language, [&str; 2]); 9] = [
+        (Language::English, [include_str!("../locales/en/slate.ftl"), include_str!("../locales/en/candidate.ftl")]),
+        (Language::German, [include_str!("../locales/de/slate.ftl"), include_str!("../locales/de/candidate.ftl")]),
+        (Language::French, [include_str!("../locales/fr/slate.ftl"), include_str!("../locales/fr/candidate.ftl")]),
+        (Language::Spanish, [include_str!("../locales/es/slate.ftl"), include_str!("../locales/es/candidate.ftl")]),
+        (Language::Italian, [include_str!("../locales/it/slate.ftl"), include_str!("../locales/it/candidate.ftl")]),
+        (Language::Dutch, [include_str!("../locales/nl/slate.ftl"), include_str!("../locales/nl/candidate.ftl")]),
+        (Language::Portuguese, [include_str!("../locales/pt/slate.ftl"), include_str!("../locales/pt/candidate.ftl")]),
+        (Language::Greek, [include_str!("../locales/el/slate.ftl"), include_str!("../locales/el/candidate.ftl")]),
+        (Language::Polish, [include_str!("../locales/pl/slate.ftl"), include_str!("../locales/pl/candidate.ftl")]),
     ];
-    let source = FILES.iter().find(|(l, _)| *l == language).map_or("", |(_, f)| *f);
-    source
-        .lines()
+    let files = FILES.iter().find(|(l, _)| *l == language).map_or([""; 2], |(_, f)| *f);
+    files
+        .iter()
+        .flat_map(|f| f.lines())
         .filter(|l| l.chars().next().is_some_and(|c| c.is_ascii_lowercase()))
         .filter_map(|l| l.split_once(" =").map(|(k, _)| k.trim().to_owned()))
         .collect()
@@ -145,6 +147,12 @@ mod tests {
 
     use super::*;
 
+    /// Every argument any message takes.
+    const ARGS: [&str; 15] = [
+        "date", "closes", "zone", "minutes", "email", "company", "name", "when", "answered", "total", "n", "seconds",
+        "elapsed", "max", "left",
+    ];
+
     #[test]
     fn every_language_has_every_key_and_no_other() {
         let english = keys(Language::English);
@@ -152,10 +160,7 @@ mod tests {
         for language in Language::ALL {
             assert_eq!(keys(language), english, "{language:?} has not the same keys as English");
             for key in &english {
-                let args: HashMap<&str, FluentValue<'_>> = ["date", "closes", "zone", "minutes", "email", "company"]
-                    .into_iter()
-                    .map(|a| (a, "x".into()))
-                    .collect();
+                let args: HashMap<&str, FluentValue<'_>> = ARGS.into_iter().map(|a| (a, "x".into())).collect();
                 let text = LOCALES.lookup_single_language(&langid(language), key, Some(&args));
                 assert!(text.is_ok_and(|t| !t.trim().is_empty()), "{language:?} lacks {key}");
             }

@@ -88,6 +88,51 @@ pub enum RecordAnswerError {
     Internal(#[from] RepoError),
 }
 
+/// An answer upload: the video of one take of one question.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnswerUpload {
+    /// The question.
+    pub question_id: QuestionId,
+    /// The take the video is for.
+    pub take: u8,
+    /// Where it is stored.
+    pub key: MediaKey,
+}
+
+/// Why an upload request was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum UploadError {
+    /// See [`OpenError::InvalidLink`].
+    #[error("this link is not valid")]
+    InvalidLink,
+    /// No take may be uploaded now: not started, closed, no retakes left, unknown question.
+    #[error(transparent)]
+    Rejected(#[from] AnswerRejected),
+    /// Not an upload of this invitation's next take (an old take, or made up).
+    #[error("no such upload")]
+    UnknownUpload,
+    /// Larger than answers may be.
+    #[error("the video is {length} bytes; the limit is {max}")]
+    TooLarge {
+        /// The declared length.
+        length: u64,
+        /// The limit.
+        max: u64,
+    },
+    /// The first bytes are not a WebM or MP4 video.
+    #[error("the upload is not a WebM or MP4 video")]
+    NotVideo,
+    /// What the store said (wrong offset, too long, interrupted …).
+    #[error(transparent)]
+    Store(#[from] VideoStoreError),
+}
+
+impl From<RepoError> for UploadError {
+    fn from(e: RepoError) -> Self {
+        Self::Store(VideoStoreError::Internal(e))
+    }
+}
+
 /// Why the interview could not be submitted.
 #[derive(Debug, thiserror::Error)]
 pub enum CompleteError {
@@ -173,6 +218,13 @@ impl Slate {
         Err(RepoError::new(std::io::Error::other("the invitation kept changing while starting")).into())
     }
 
+    /// The invitation a presented link claims to be for, unverified (every use case verifies
+    /// it): for adapters that check a link against an invitation named elsewhere (a path).
+    #[must_use]
+    pub fn claimed_invitation(&self, token: &LinkToken) -> Option<crate::InvitationId> {
+        self.ports.links.claimed_invitation(token)
+    }
+
     /// The secret link token of an invitation, for emails and for recruiters to copy.
     #[must_use]
     pub fn link_token(&self, invitation: &Invitation) -> LinkToken {
@@ -246,6 +298,104 @@ impl Slate {
         let invitation = self.invitation_for_link(token).await?.ok_or(RecordAnswerError::InvalidLink)?;
         let take = invitation.next_take(question, self.now())?;
         Ok(MediaKey::for_answer(invitation.organization_id(), invitation.id(), question, take))
+    }
+
+    /// The upload of the next take of `question`, checked against the link and the rules.
+    async fn next_upload(&self, token: &LinkToken, question: QuestionId) -> Result<AnswerUpload, UploadError> {
+        let invitation = self.invitation_for_link(token).await?.ok_or(UploadError::InvalidLink)?;
+        let take = invitation.next_take(question, self.now())?;
+        let key = MediaKey::for_answer(invitation.organization_id(), invitation.id(), question, take);
+        Ok(AnswerUpload { question_id: question, take, key })
+    }
+
+    /// The upload `take` of `question`, if it is the one the candidate may send now.
+    async fn current_upload(
+        &self,
+        token: &LinkToken,
+        question: QuestionId,
+        take: u8,
+    ) -> Result<AnswerUpload, UploadError> {
+        let upload = self.next_upload(token, question).await?;
+        if upload.take == take { Ok(upload) } else { Err(UploadError::UnknownUpload) }
+    }
+
+    /// The candidate begins uploading the next take of `question`, of `length` bytes
+    /// (restarting it if an earlier attempt was left unfinished).
+    ///
+    /// # Errors
+    /// [`UploadError`]: the link, the rules, [`UploadError::TooLarge`], the store.
+    pub async fn begin_answer_upload(
+        &self,
+        token: &LinkToken,
+        question: QuestionId,
+        length: u64,
+    ) -> Result<AnswerUpload, UploadError> {
+        let max = self.settings.max_answer_bytes;
+        if length > max {
+            return Err(UploadError::TooLarge { length, max });
+        }
+        if length < VideoFormat::SNIFF_LEN as u64 {
+            return Err(UploadError::NotVideo);
+        }
+        let upload = self.next_upload(token, question).await?;
+        self.ports.videos.begin(&upload.key, length).await?;
+        Ok(upload)
+    }
+
+    /// How far the upload `take` of `question` has got.
+    ///
+    /// # Errors
+    /// [`UploadError::UnknownUpload`] when it was never begun; otherwise as
+    /// [`Self::begin_answer_upload`].
+    pub async fn answer_upload_status(
+        &self,
+        token: &LinkToken,
+        question: QuestionId,
+        take: u8,
+    ) -> Result<crate::ports::VideoStat, UploadError> {
+        let upload = self.current_upload(token, question, take).await?;
+        self.ports.videos.stat(&upload.key).await?.ok_or(UploadError::UnknownUpload)
+    }
+
+    /// Appends `body` at `offset` to the upload `take` of `question`, while the invitation is
+    /// open. The first bytes must announce a WebM or MP4 video; `head` holds them when
+    /// `offset` is 0 (the caller reads at least [`VideoFormat::SNIFF_LEN`] bytes first).
+    /// Returns the new offset.
+    ///
+    /// # Errors
+    /// [`UploadError`]; [`UploadError::Store`] with the store's verdict on offsets and length.
+    pub async fn append_answer_upload(
+        &self,
+        token: &LinkToken,
+        question: QuestionId,
+        take: u8,
+        offset: u64,
+        head: &[u8],
+        body: crate::ports::ByteStream,
+    ) -> Result<u64, UploadError> {
+        let upload = self.current_upload(token, question, take).await?;
+        if offset == 0 && VideoFormat::sniff(head).is_none() {
+            return Err(UploadError::NotVideo);
+        }
+        Ok(self.ports.videos.append(&upload.key, offset, body).await?)
+    }
+
+    /// The candidate abandons the upload `take` of `question` (tus termination).
+    ///
+    /// # Errors
+    /// As [`Self::answer_upload_status`].
+    pub async fn cancel_answer_upload(
+        &self,
+        token: &LinkToken,
+        question: QuestionId,
+        take: u8,
+    ) -> Result<(), UploadError> {
+        let upload = self.current_upload(token, question, take).await?;
+        match self.ports.videos.stat(&upload.key).await? {
+            Some(stat) if !stat.complete => Ok(self.ports.videos.delete(&upload.key).await?),
+            Some(_) => Err(UploadError::Store(VideoStoreError::AlreadyComplete)),
+            None => Err(UploadError::UnknownUpload),
+        }
     }
 
     /// Records the take just uploaded: checks the invitation's rules (status, deadline,

@@ -24,7 +24,9 @@ pub use accounts::{
     AuthError, Authenticated, CreateAccountError, Credential, LoggedIn, LoginError, NewAccount, SetPasswordError,
 };
 pub use background::RemindersRun;
-pub use candidate_side::{CompleteError, LinkCheck, OpenError, RecordAnswer, RecordAnswerError};
+pub use candidate_side::{
+    AnswerUpload, CompleteError, LinkCheck, OpenError, RecordAnswer, RecordAnswerError, UploadError,
+};
 pub use delivery::{DeliveryError, DeliveryOutcome, DeliveryReport, OutboxHealth, Prepared};
 pub use interviews::{InterviewInput, InterviewUseCaseError, QuestionInput};
 pub use invitations::{
