@@ -85,7 +85,7 @@ fn every_crate_uses_the_workspace_lints_and_says_where_it_sits() {
 
 #[test]
 fn adapters_never_depend_on_each_other_and_http_never_on_the_database() {
-    let adapters = ["slate-persistence", "slate-http"];
+    let adapters = ["slate-persistence", "slate-http", "slate-email", "slate-video-storage"];
     for adapter in adapters {
         let deps = normal_dependencies(adapter, &[]);
         assert!(deps.iter().any(|d| d == adapter), "the tree of {adapter} was read: {deps:?}");

@@ -147,7 +147,7 @@ impl VideoStore for DiskVideos {
         out.get_ref().sync_data().await.map_err(internal)?;
         drop(out);
         if stored == length {
-            tokio::fs::rename(&part, self.done(key)).await.map_err(internal)?;
+            finish(&part, &self.done(key)).await?;
             remove(&self.meta(key)).await?;
         }
         match outcome {
@@ -229,6 +229,46 @@ impl VideoStore for DiskVideos {
         }
         Ok(removed)
     }
+}
+
+/// Makes the complete `part` the video `done`: a live WebM (Chromium's) is finalized on the way
+/// (duration and cues written, nothing re-encoded); anything else, or a WebM the finalizer does
+/// not understand, is kept as it came.
+async fn finish(part: &Path, done: &Path) -> Result<(), VideoStoreError> {
+    let (part, done) = (part.to_path_buf(), done.to_path_buf());
+    tokio::task::spawn_blocking(move || -> std::io::Result<()> {
+        let final_path = part.with_extension("final");
+        let outcome = (|| -> Result<Option<crate::webm::Finalized>, crate::webm::WebmError> {
+            let input = std::io::BufReader::new(std::fs::File::open(&part)?);
+            let mut options = std::fs::OpenOptions::new();
+            options.create(true).write(true).truncate(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            let mut out = std::io::BufWriter::with_capacity(WRITE_BUFFER, options.open(&final_path)?);
+            let done = crate::webm::finalize(input, &mut out)?;
+            out.into_inner().map_err(std::io::IntoInnerError::into_error)?.sync_data()?;
+            Ok(done)
+        })();
+        match outcome {
+            Ok(Some(f)) => {
+                tracing::debug!(duration_ms = f.duration_ms, cues = f.cues, "answer video finalized");
+                std::fs::rename(&final_path, &done)?;
+                std::fs::remove_file(&part)
+            }
+            Ok(None) => {
+                let _ = std::fs::remove_file(&final_path);
+                std::fs::rename(&part, &done)
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "an answer video could not be finalized; it is kept as recorded");
+                let _ = std::fs::remove_file(&final_path);
+                std::fs::rename(&part, &done)
+            }
+        }
+    })
+    .await
+    .map_err(internal)?
+    .map_err(internal)
 }
 
 /// Every `.upload` file under `root` whose upload was last touched before `cutoff`.

@@ -21,6 +21,7 @@
 mod disk;
 mod locks;
 mod object;
+pub mod webm;
 
 pub use disk::DiskVideos;
 pub use object::{ObjectVideos, PART_BYTES, S3Settings};

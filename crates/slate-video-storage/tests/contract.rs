@@ -244,3 +244,74 @@ async fn s3_sweeps_abandoned_uploads_only() {
 async fn s3_parallel_uploads_do_not_mix() {
     parallel_uploads_do_not_mix(s3()).await;
 }
+
+/// A live WebM like Chromium's (unknown sizes, no Duration, no Cues), made by ffmpeg.
+fn live_webm(dir: &std::path::Path) -> Vec<u8> {
+    let path = dir.join("live.webm");
+    let status = std::process::Command::new("ffmpeg")
+        .args([
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc=duration=3:size=320x240:rate=25",
+        ])
+        .args(["-f", "lavfi", "-i", "sine=duration=3", "-c:v", "libvpx", "-b:v", "300k", "-c:a", "libopus"])
+        .args(["-f", "webm", "-live", "1", "-cluster_time_limit", "500"])
+        .arg(&path)
+        .status()
+        .expect("ffmpeg is required by this test (./scripts/test installs it)");
+    assert!(status.success());
+    std::fs::read(path).unwrap()
+}
+
+fn ffprobe_duration(path: &std::path::Path) -> String {
+    let out = std::process::Command::new("ffprobe")
+        .args(["-v", "error", "-show_entries", "format=duration", "-of", "default=nw=1:nk=1"])
+        .arg(path)
+        .output()
+        .expect("ffprobe is required by this test (./scripts/test installs it)");
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
+#[tokio::test]
+async fn disk_finalizes_a_live_webm_so_players_show_its_length_and_seek() {
+    let (store, root) = disk();
+    std::fs::create_dir_all(&root).unwrap();
+    let data = live_webm(&root);
+    assert_eq!(ffprobe_duration(&root.join("live.webm")), "N/A", "the fixture is what Chromium makes");
+    let k = key("live");
+    store.begin(&k, data.len() as u64).await.unwrap();
+    let mut offset = 0;
+    for chunk in data.chunks(20_000) {
+        offset = store.append(&k, offset, byte_stream(chunk.to_vec())).await.unwrap();
+    }
+    let stat = store.stat(&k).await.unwrap().unwrap();
+    assert!(stat.complete);
+    let stored = root.join(k.as_str());
+    let duration: f64 = ffprobe_duration(&stored).parse().unwrap_or_else(|_| panic!("no duration"));
+    assert!((duration - 3.0).abs() < 0.2, "{duration}");
+    assert_eq!(stat.size, std::fs::metadata(&stored).unwrap().len(), "stat tells the finalized size");
+    // seeking to 2 s decodes a frame (the cues lead there)
+    let seek = std::process::Command::new("ffmpeg")
+        .args(["-v", "error", "-ss", "2", "-i"])
+        .arg(&stored)
+        .args(["-frames:v", "1", "-f", "null", "-"])
+        .output()
+        .unwrap();
+    assert!(seek.status.success() && seek.stderr.is_empty(), "{}", String::from_utf8_lossy(&seek.stderr));
+    // the frames are untouched: decoding the whole file gives as many frames as the original
+    let frames = |p: &std::path::Path| {
+        let out = std::process::Command::new("ffprobe")
+            .args(["-v", "error", "-count_packets", "-show_entries", "stream=nb_read_packets", "-of", "csv=p=0"])
+            .arg(p)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    };
+    assert_eq!(frames(&stored), frames(&root.join("live.webm")));
+    let _ = std::fs::remove_dir_all(root);
+}
