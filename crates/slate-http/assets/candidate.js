@@ -9,7 +9,7 @@
     try {
       const when = new Date(el.getAttribute("datetime"));
       el.textContent = new Intl.DateTimeFormat(document.documentElement.lang, {
-        dateStyle: "full", timeStyle: "short", timeZoneName: "short",
+        dateStyle: "full", timeStyle: "long",
       }).format(when);
       el.parentElement.hidden = false;
     } catch (_) { /* the organization's zone is shown anyway */ }
