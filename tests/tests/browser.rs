@@ -229,6 +229,14 @@ async fn a_candidate_records_and_submits_every_answer_in_chromium() {
         assert!(kinds.contains(&kind), "{kind} missing from {kinds:?}");
     }
 
+    // The API lists the three takes (two count: the retake replaced the first).
+    let (status, answers) = slate.call("GET", &format!("/api/v1/invitations/{invitation_id}/answers"), None);
+    assert_eq!(status, 200, "{answers}");
+    let answers = answers.as_array().unwrap();
+    assert_eq!(answers.len(), 3, "{answers:?}");
+    assert_eq!(answers.iter().filter(|a| a["current"] == true).count(), 2);
+    assert!(answers.iter().all(|a| a["content_type"] == "video/webm" && a["duration_ms"].as_u64() > Some(1000)));
+
     // Three takes stored, each a real WebM with a duration players can read.
     let files = answer_files(&dir.join("videos"));
     assert_eq!(files.len(), 3, "{files:?}");

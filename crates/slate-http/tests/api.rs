@@ -547,6 +547,7 @@ fn endpoints(r: &Records) -> Vec<(Method, String)> {
         (Method::PUT, format!("/api/v1/invitations/{v}/email")),
         (Method::POST, format!("/api/v1/invitations/{v}/cancel")),
         (Method::GET, format!("/api/v1/invitations/{v}/messages")),
+        (Method::GET, format!("/api/v1/invitations/{v}/answers")),
     ]
 }
 
@@ -808,6 +809,7 @@ async fn the_openapi_document_describes_every_endpoint_and_the_reference_page_re
         (Method::DELETE, "/api/v1/templates/{kind}/{language}"),
         (Method::GET, "/api/v1/mailbox"),
         (Method::GET, "/api/v1/mailbox/{id}"),
+        (Method::GET, "/api/v1/invitations/{id}/answers/{answer}/video"),
     ] {
         expected.push((m, p.to_owned()));
     }

@@ -358,6 +358,63 @@ async fn a_candidate_arrives_consents_uploads_answers_and_submits() {
     let (status, _, html) = w.send(get(&format!("/c/{id}"), Some(&cookie))).await;
     assert_eq!(status, StatusCode::GONE);
     assert!(html.contains("page-closed-completed"));
+
+    // The recruiter lists the answers and plays them with range requests.
+    let (_, key) = w.slate.create_api_key(w.caller, Label::parse("review").unwrap()).await.unwrap();
+    let bearer = format!("Bearer {}", key.expose());
+    let api = |path: &str, range: Option<&str>| {
+        let mut r = Request::builder().uri(path).header(header::AUTHORIZATION, &bearer);
+        if let Some(range) = range {
+            r = r.header(header::RANGE, range);
+        }
+        r.body(Body::empty()).unwrap()
+    };
+    let (status, _, body) = w.send(api(&format!("/api/v1/invitations/{id}/answers"), None)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let answers: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let first = &answers[0];
+    assert_eq!((first["take"].as_u64(), first["current"].as_bool()), (Some(1), Some(true)));
+    assert_eq!(first["content_type"], "video/webm");
+    let url = first["video_url"].as_str().unwrap();
+    let (status, headers, body) = w.send(api(url, None)).await;
+    assert_eq!((status, headers[header::ACCEPT_RANGES].to_str().unwrap()), (StatusCode::OK, "bytes"));
+    assert_eq!(body.len(), String::from_utf8_lossy(&video).len(), "the whole video");
+    let response = w.app.clone().oneshot(api(url, Some("bytes=1000-1999"))).await.unwrap();
+    assert_eq!(response.status(), StatusCode::PARTIAL_CONTENT);
+    assert_eq!(response.headers()[header::CONTENT_RANGE], "bytes 1000-1999/300000");
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
+    assert_eq!(&bytes[..], &video[1000..2000], "the exact bytes");
+    let (status, headers, _) = w.send(api(url, Some("bytes=300000-"))).await;
+    assert_eq!(
+        (status, headers[header::CONTENT_RANGE].to_str().unwrap()),
+        (StatusCode::RANGE_NOT_SATISFIABLE, "bytes */300000")
+    );
+    // another organization's key sees nothing
+    let (other_org, other_rec) = w
+        .slate
+        .create_account(NewAccount {
+            organization: NewOrganization {
+                name: DisplayName::parse("Beta").unwrap(),
+                time_zone: TimeZone::parse("Europe/Athens").unwrap(),
+                default_language: Language::English,
+                reminders: ReminderPolicy::default(),
+            },
+            recruiter: NewRecruiter {
+                name: PersonName::parse("Olga").unwrap(),
+                email: EmailAddress::parse("olga@beta.example").unwrap(),
+            },
+            password: Password::new("correct horse battery").unwrap(),
+        })
+        .await
+        .unwrap();
+    let beta = Caller { organization_id: other_org.id, recruiter_id: other_rec.id };
+    let (_, beta_key) = w.slate.create_api_key(beta, Label::parse("beta").unwrap()).await.unwrap();
+    let theirs = Request::builder()
+        .uri(url)
+        .header(header::AUTHORIZATION, format!("Bearer {}", beta_key.expose()))
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(w.send(theirs).await.0, StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]

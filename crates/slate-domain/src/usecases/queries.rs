@@ -132,6 +132,30 @@ impl Slate {
         Ok(self.ports.answers.for_invitation(caller.organization_id, invitation).await?)
     }
 
+    /// Bytes `start..end` of the video of one answer of an invitation (for playback with
+    /// range requests), with the answer.
+    ///
+    /// # Errors
+    /// [`NotFoundError`] for another organization's invitation, an unknown answer, or a
+    /// video missing from storage.
+    pub async fn answer_video(
+        &self,
+        caller: Caller,
+        invitation: InvitationId,
+        answer: crate::AnswerId,
+        start: u64,
+        end: u64,
+    ) -> Result<(Answer, crate::ports::ByteStream), NotFoundError> {
+        let answers = self.answers(caller, invitation).await?;
+        let answer = answers.into_iter().find(|a| a.id == answer).ok_or(NotFoundError::NotFound)?;
+        match self.ports.videos.read(&answer.media, start, end).await {
+            Ok(stream) => Ok((answer, stream)),
+            Err(crate::ports::VideoStoreError::NotFound) => Err(NotFoundError::NotFound),
+            Err(crate::ports::VideoStoreError::Internal(e)) => Err(e.into()),
+            Err(e) => Err(RepoError::new(e).into()),
+        }
+    }
+
     /// The messages queued (or sent) about an invitation.
     ///
     /// # Errors

@@ -712,3 +712,44 @@ pub(crate) fn date(raw: &str, field: &str) -> Result<NaiveDate, crate::ApiError>
         .flatten()
         .ok_or_else(|| crate::ApiError::invalid(field, format!("{raw:?} is not a date written YYYY-MM-DD")))
 }
+
+/// One recorded take.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AnswerDto {
+    /// Its id.
+    pub id: Uuid,
+    /// The question answered.
+    pub question_id: Uuid,
+    /// 1 for the first take, 2 for the first retake …
+    pub take: u8,
+    /// Whether this is the take that counts (the latest of its question).
+    pub current: bool,
+    /// Its length in milliseconds, as the recorder measured it.
+    pub duration_ms: u32,
+    /// Its size in bytes.
+    pub size_bytes: u64,
+    /// `video/webm` or `video/mp4`.
+    pub content_type: String,
+    /// When it was recorded (RFC 3339, UTC).
+    pub recorded_at: String,
+    /// Where to play it (same authentication; supports HTTP range requests).
+    pub video_url: String,
+}
+
+impl AnswerDto {
+    /// The DTO of `answer`; `current` says whether it is the latest take of its question.
+    #[must_use]
+    pub fn new(answer: &slate_domain::Answer, current: bool) -> Self {
+        Self {
+            id: answer.id.as_uuid(),
+            question_id: answer.question_id.as_uuid(),
+            take: answer.take,
+            current,
+            duration_ms: answer.duration_ms,
+            size_bytes: answer.size_bytes,
+            content_type: answer.format.mime().to_owned(),
+            recorded_at: rfc3339(answer.recorded_at),
+            video_url: format!("/api/v1/invitations/{}/answers/{}/video", answer.invitation_id, answer.id),
+        }
+    }
+}

@@ -8,8 +8,8 @@ use slate_domain::*;
 use uuid::Uuid;
 
 use super::dto::{
-    self, ChangeDeadline, ChangeEmail, CreateInvitation, InvitationDto, InvitationListParams, InvitationPage,
-    MessageDto,
+    self, AnswerDto, ChangeDeadline, ChangeEmail, CreateInvitation, InvitationDto, InvitationListParams,
+    InvitationPage, MessageDto,
 };
 use super::interviews::not_found;
 use crate::auth::Auth;
@@ -240,4 +240,117 @@ pub(crate) async fn messages(
     let m =
         state.slate().messages(auth.caller(), InvitationId::from_uuid(id)).await.map_err(not_found("invitation"))?;
     Ok(Json(m.iter().map(MessageDto::from).collect()))
+}
+
+/// Every recorded take of an invitation, by question then take, with where to play each.
+#[utoipa::path(get, path = "/api/v1/invitations/{id}/answers", tag = "invitations", params(("id" = Uuid, Path)),
+    responses((status = 200, body = Vec<AnswerDto>), (status = 404, body = ErrorBody)),
+    security(("session" = []), ("api_key" = [])))]
+pub(crate) async fn answers(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Json<Vec<AnswerDto>>, ApiError> {
+    let answers =
+        state.slate().answers(auth.caller(), InvitationId::from_uuid(id)).await.map_err(not_found("invitation"))?;
+    let latest = |a: &Answer| !answers.iter().any(|b| b.question_id == a.question_id && b.take > a.take);
+    Ok(Json(answers.iter().map(|a| AnswerDto::new(a, latest(a))).collect()))
+}
+
+/// A byte range asked for with `Range: bytes=…` (one range; several are answered whole).
+fn byte_range(headers: &axum::http::HeaderMap, size: u64) -> Result<Option<(u64, u64)>, ()> {
+    let Some(raw) = headers.get(axum::http::header::RANGE).and_then(|v| v.to_str().ok()) else { return Ok(None) };
+    let Some(spec) = raw.trim().strip_prefix("bytes=") else { return Ok(None) };
+    if spec.contains(',') {
+        return Ok(None);
+    }
+    let (a, b) = spec.split_once('-').ok_or(())?;
+    let (a, b) = (a.trim(), b.trim());
+    let range = match (a.is_empty(), b.is_empty()) {
+        (false, _) => {
+            let start: u64 = a.parse().map_err(|_| ())?;
+            let end = if b.is_empty() { size } else { b.parse::<u64>().map_err(|_| ())?.saturating_add(1).min(size) };
+            (start, end)
+        }
+        (true, false) => {
+            let n: u64 = b.parse().map_err(|_| ())?;
+            (size.saturating_sub(n), size)
+        }
+        (true, true) => return Err(()),
+    };
+    if range.0 >= range.1 || range.0 >= size { Err(()) } else { Ok(Some(range)) }
+}
+
+/// An answer's video, streamed; `Range` requests get `206 Partial Content` so players can seek.
+#[utoipa::path(get, path = "/api/v1/invitations/{id}/answers/{answer}/video", tag = "invitations",
+    params(("id" = Uuid, Path), ("answer" = Uuid, Path), ("Range" = Option<String>, Header, description = "bytes=start-end")),
+    responses(
+        (status = 200, description = "The whole video", content_type = "video/webm"),
+        (status = 206, description = "The range asked for", content_type = "video/webm"),
+        (status = 404, body = ErrorBody),
+        (status = 416, description = "A range outside the video")),
+    security(("session" = []), ("api_key" = [])))]
+pub(crate) async fn answer_video(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath((id, answer)): ApiPath<(Uuid, Uuid)>,
+    headers: axum::http::HeaderMap,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::http::{HeaderValue, header};
+    use axum::response::IntoResponse as _;
+    let (invitation, answer) = (InvitationId::from_uuid(id), AnswerId::from_uuid(answer));
+    let listed = state.slate().answers(auth.caller(), invitation).await.map_err(not_found("answer"))?;
+    let size =
+        listed.iter().find(|a| a.id == answer).map(|a| a.size_bytes).ok_or_else(|| ApiError::not_found("answer"))?;
+    let Ok(range) = byte_range(&headers, size) else {
+        let mut r = StatusCode::RANGE_NOT_SATISFIABLE.into_response();
+        if let Ok(v) = HeaderValue::from_str(&format!("bytes */{size}")) {
+            r.headers_mut().insert(header::CONTENT_RANGE, v);
+        }
+        return Ok(r);
+    };
+    let (start, end) = range.unwrap_or((0, size));
+    let (answer, stream) =
+        state.slate().answer_video(auth.caller(), invitation, answer, start, end).await.map_err(not_found("answer"))?;
+    let status = if range.is_some() { StatusCode::PARTIAL_CONTENT } else { StatusCode::OK };
+    let mut response = (status, axum::body::Body::from_stream(stream)).into_response();
+    let h = response.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(answer.format.mime()));
+    h.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    if let Ok(v) = HeaderValue::from_str(&(end - start).to_string()) {
+        h.insert(header::CONTENT_LENGTH, v);
+    }
+    if range.is_some()
+        && let Ok(v) = HeaderValue::from_str(&format!("bytes {start}-{}/{size}", end - 1))
+    {
+        h.insert(header::CONTENT_RANGE, v);
+    }
+    Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::http::{HeaderMap, HeaderValue, header};
+
+    use super::byte_range;
+
+    fn range(raw: &str, size: u64) -> Result<Option<(u64, u64)>, ()> {
+        let mut h = HeaderMap::new();
+        h.insert(header::RANGE, HeaderValue::from_str(raw).unwrap_or_else(|e| panic!("{e}")));
+        byte_range(&h, size)
+    }
+
+    #[test]
+    fn ranges_as_players_send_them() {
+        assert_eq!(byte_range(&HeaderMap::new(), 100), Ok(None));
+        assert_eq!(range("bytes=0-", 100), Ok(Some((0, 100))));
+        assert_eq!(range("bytes=10-19", 100), Ok(Some((10, 20))));
+        assert_eq!(range("bytes=90-500", 100), Ok(Some((90, 100))), "clamped to the end");
+        assert_eq!(range("bytes=-30", 100), Ok(Some((70, 100))), "a suffix");
+        assert_eq!(range("bytes=100-", 100), Err(()), "past the end");
+        assert_eq!(range("bytes=20-10", 100), Err(()));
+        assert_eq!(range("bytes=abc", 100), Err(()));
+        assert_eq!(range("bytes=0-1,5-6", 100), Ok(None), "several ranges: the whole video");
+    }
 }

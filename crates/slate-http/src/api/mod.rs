@@ -55,6 +55,8 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(invitations::change_email))
         .routes(routes!(invitations::cancel))
         .routes(routes!(invitations::messages))
+        .routes(routes!(invitations::answers))
+        .routes(routes!(invitations::answer_video))
         .routes(routes!(links::open))
         .routes(routes!(mail::list_templates, mail::create_template))
         .routes(routes!(mail::preview_template))
