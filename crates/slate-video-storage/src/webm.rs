@@ -272,7 +272,10 @@ pub fn finalize<R: Read + Seek, W: Write>(input: R, output: &mut W) -> Result<Op
                     match child {
                         TIMECODE => cluster.timecode = uint(&src.bytes(n)?),
                         SIMPLE_BLOCK | BLOCK_GROUP => {
-                            let body = src.bytes(n)?;
+                            // A SimpleBlock's header is all that matters: the frame is skipped.
+                            let block_end = src.pos + n;
+                            let body = src.bytes(if child == SIMPLE_BLOCK { n.min(16) } else { n })?;
+                            src.skip_to(block_end)?;
                             let block = if child == SIMPLE_BLOCK {
                                 block_header(&body, true)
                             } else {

@@ -1,0 +1,381 @@
+//! `cargo bench -p slate-app --bench candidate`: the candidate's side over loopback, each
+//! beside a baseline measured in the same run.
+//!
+//! 1. **Upload**: one answer of `SLATE_BENCH_UPLOAD_MIB` MiB (default 1024) sent with tus
+//!    (`POST` then one streaming `PATCH`) to Slate on the local disk, beside a bare axum
+//!    handler streaming the same bytes to a file through the same 1 MiB buffer. Prints both
+//!    throughputs, their ratio (target ≥ 0.80) and the server's peak RSS growth during each
+//!    (target ≤ 64 MiB; the process's high-water mark is reset before each phase).
+//! 2. **Landing page**: `GET /c/{invitation}` (the page a candidate lands on, with the link
+//!    cookie) and `GET /i/{token}` (the link itself) at 32 keep-alive connections for
+//!    `SLATE_BENCH_SECONDS` seconds (default 5), beside a bare axum handler returning a page
+//!    of the same size. Prints requests per second, p99 and the ratio (target ≥ 0.60, p99 ≤ 5 ms).
+//!
+//! The uploaded bytes announce an MP4 (`ftyp`), so the WebM finalizer is not part of the
+//! upload figure.
+
+#![expect(clippy::unwrap_used, clippy::print_stdout, reason = "a benchmark program")]
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use async_trait::async_trait;
+use axum::Router;
+use axum::body::Body;
+use axum::routing::{get, post};
+use futures_util::StreamExt as _;
+use slate_domain::memory::TestPasswords;
+use slate_domain::ports::{Clock, IdGenerator};
+use slate_domain::*;
+use slate_http::{AppState, HttpConfig, Readiness};
+use slate_persistence::{SqlStore, StoreOptions};
+use slate_video_storage::DiskVideos;
+use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _, BufWriter};
+use tokio::net::{TcpListener, TcpStream};
+
+struct Ids;
+impl IdGenerator for Ids {
+    fn new_uuid(&self) -> uuid::Uuid {
+        uuid::Uuid::now_v7()
+    }
+    fn new_secret(&self) -> [u8; 32] {
+        let mut out = [0; 32];
+        out[..16].copy_from_slice(uuid::Uuid::now_v7().as_bytes());
+        out[16..].copy_from_slice(uuid::Uuid::now_v7().as_bytes());
+        out
+    }
+}
+
+struct SystemClock;
+impl Clock for SystemClock {
+    fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        chrono::Utc::now()
+    }
+}
+
+struct Ready;
+#[async_trait]
+impl Readiness for Ready {
+    async fn check(&self) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+/// The resident-set high-water mark and current size of this process, in KiB.
+fn rss() -> (u64, u64) {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.split_whitespace().next())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+    };
+    (field("VmHWM:"), field("VmRSS:"))
+}
+
+/// Resets the high-water mark (Linux: `echo 5 > /proc/self/clear_refs`).
+fn reset_peak() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+async fn serve(app: Router) -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap();
+    });
+    address
+}
+
+/// Reads one HTTP/1.1 response (headers and a Content-Length body); returns the status,
+/// the headers and the body length.
+async fn read_response(stream: &mut TcpStream, buf: &mut Vec<u8>) -> (u16, String, usize) {
+    buf.clear();
+    let mut chunk = [0_u8; 16 * 1024];
+    let head_end = loop {
+        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i + 4;
+        }
+        let n = stream.read(&mut chunk).await.unwrap();
+        assert!(n > 0, "the server closed the connection");
+        buf.extend_from_slice(&chunk[..n]);
+    };
+    let head = String::from_utf8_lossy(&buf[..head_end]).to_string();
+    let status = head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let length: usize = head
+        .lines()
+        .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().to_owned()))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    while buf.len() < head_end + length {
+        let n = stream.read(&mut chunk).await.unwrap();
+        assert!(n > 0, "the server closed the connection");
+        buf.extend_from_slice(&chunk[..n]);
+    }
+    (status, head, length)
+}
+
+/// Sends `total` bytes as the body of `head` (which must carry the Content-Length) in 256 KiB
+/// writes; returns the status and the time taken.
+async fn send_body(address: SocketAddr, head: &str, first: &[u8], total: u64) -> (u16, Duration) {
+    let mut stream = TcpStream::connect(address).await.unwrap();
+    stream.set_nodelay(true).unwrap();
+    let started = Instant::now();
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let mut block = vec![0x5A_u8; 256 * 1024];
+    block[..first.len()].copy_from_slice(first);
+    let mut sent = 0_u64;
+    while sent < total {
+        let n = usize::try_from(total - sent).unwrap().min(block.len());
+        stream.write_all(&block[..n]).await.unwrap();
+        if sent == 0 {
+            block[..first.len()].fill(0x5A);
+        }
+        sent += n as u64;
+    }
+    let mut buf = Vec::new();
+    let (status, _, _) = read_response(&mut stream, &mut buf).await;
+    (status, started.elapsed())
+}
+
+/// GETs `path` on `connections` keep-alive connections for `seconds`; returns requests per
+/// second and the 99th-percentile latency.
+async fn load(address: SocketAddr, path: &str, cookie: &str, connections: usize, seconds: u64) -> (f64, Duration) {
+    let request = format!("GET {path} HTTP/1.1\r\nHost: bench\r\nCookie: {cookie}\r\n\r\n");
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let mut tasks = Vec::new();
+    for _ in 0..connections {
+        let request = request.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut stream = TcpStream::connect(address).await.unwrap();
+            stream.set_nodelay(true).unwrap();
+            let mut latencies = Vec::new();
+            let mut buf = Vec::with_capacity(64 * 1024);
+            while Instant::now() < deadline {
+                let t = Instant::now();
+                stream.write_all(request.as_bytes()).await.unwrap();
+                let (status, _, _) = read_response(&mut stream, &mut buf).await;
+                assert!(status == 200 || status == 303, "status {status}");
+                latencies.push(t.elapsed());
+            }
+            latencies
+        }));
+    }
+    let started = Instant::now();
+    let mut all = Vec::new();
+    for t in tasks {
+        all.extend(t.await.unwrap());
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    all.sort();
+    let p99 = all.get(all.len() * 99 / 100).copied().unwrap_or_default();
+    (all.len() as f64 / elapsed, p99)
+}
+
+#[tokio::main]
+async fn main() {
+    let mib: u64 = std::env::var("SLATE_BENCH_UPLOAD_MIB").ok().and_then(|v| v.parse().ok()).unwrap_or(1024);
+    let seconds: u64 = std::env::var("SLATE_BENCH_SECONDS").ok().and_then(|v| v.parse().ok()).unwrap_or(5);
+    let total = mib << 20;
+    let dir = std::env::temp_dir().join(format!("slate-bench-candidate-{}", uuid::Uuid::now_v7().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+
+    // Slate over SQLite and the local disk, as `cargo run` serves it.
+    let store = SqlStore::connect(&format!("sqlite://{}/slate.db?mode=rwc", dir.display()), &StoreOptions::default())
+        .await
+        .unwrap();
+    store.migrate().await.unwrap();
+    let memory = slate_domain::memory::InMemory::new(chrono::Utc::now());
+    let ports = Ports::from_store(
+        Arc::new(store.clone()),
+        Arc::new(SystemClock),
+        Arc::new(Ids),
+        memory.links.clone(),
+        Arc::new(DiskVideos::new(dir.join("videos"))),
+        Arc::new(TestPasswords),
+        Arc::new(slate_email::Renderer::new()),
+    );
+    let settings = Settings { max_answer_bytes: total + 1, ..Settings::default() };
+    let slate = Slate::new(ports, settings);
+    let org = slate
+        .create_organization(NewOrganization {
+            name: DisplayName::parse("Acme").unwrap(),
+            time_zone: TimeZone::parse("Europe/Athens").unwrap(),
+            default_language: Language::English,
+            reminders: ReminderPolicy::default(),
+        })
+        .await
+        .unwrap();
+    let rita = slate
+        .add_recruiter(
+            org.id,
+            NewRecruiter {
+                name: PersonName::parse("Rita").unwrap(),
+                email: EmailAddress::parse("rita@acme.example").unwrap(),
+            },
+        )
+        .await
+        .unwrap();
+    let caller = Caller { organization_id: org.id, recruiter_id: rita.id };
+    let question = QuestionInput {
+        id: None,
+        prompt: Prompt::parse("Tell us about yourself.").unwrap(),
+        thinking_secs: 30,
+        max_answer_secs: 120,
+        retakes: 1,
+    };
+    let details = InterviewDetails {
+        name: DisplayName::parse("First round").unwrap(),
+        job_id: None,
+        intro: LongText::parse("Welcome! Two short questions about your work.").unwrap(),
+        question_language: LanguageTag::parse("en").unwrap(),
+        difficulty: None,
+        focus_area: None,
+    };
+    let draft = slate
+        .create_interview(caller, InterviewInput { details, questions: vec![question.clone(), question] })
+        .await
+        .unwrap();
+    let interview = slate.publish_interview(caller, draft.id()).await.unwrap();
+    let invitation = slate
+        .invite_external(
+            caller,
+            InviteExternal {
+                first_name: PersonName::parse("Grace").unwrap(),
+                last_name: PersonName::parse("Hopper").unwrap(),
+                email: EmailAddress::parse("grace@example.com").unwrap(),
+                interview_id: interview.id(),
+                language: None,
+                deadline: (chrono::Utc::now() + chrono::TimeDelta::days(20)).date_naive(),
+                bcc_me: false,
+                notify_me: false,
+            },
+        )
+        .await
+        .unwrap();
+    let token = slate.link_token(&invitation);
+    let config = HttpConfig { links_per_minute: u32::MAX / 2, ..HttpConfig::default() };
+    let slate_address = serve(slate_http::router(AppState::new(slate.clone(), Arc::new(Ready), config))).await;
+    let id = invitation.id();
+    let cookie = format!("slate_link={}", token.expose());
+
+    // ------------------------------------------------------------ landing page
+    let mut probe = TcpStream::connect(slate_address).await.unwrap();
+    probe
+        .write_all(format!("GET /c/{id} HTTP/1.1\r\nHost: bench\r\nCookie: {cookie}\r\n\r\n").as_bytes())
+        .await
+        .unwrap();
+    let mut buf = Vec::new();
+    let (status, _, page_len) = read_response(&mut probe, &mut buf).await;
+    assert_eq!(status, 200);
+    let page: Arc<Vec<u8>> = Arc::new(buf[buf.len() - page_len..].to_vec());
+    let baseline_page = {
+        let page = page.clone();
+        serve(Router::new().route(
+            "/c/{id}",
+            get(move || {
+                let page = page.clone();
+                async move { ([(axum::http::header::CONTENT_TYPE, "text/html; charset=utf-8")], page.as_ref().clone()) }
+            }),
+        ))
+        .await
+    };
+    println!("landing page: {page_len} bytes, 32 connections, {seconds} s each");
+    let (base_rps, base_p99) = load(baseline_page, &format!("/c/{id}"), "", 32, seconds).await;
+    let (rps, p99) = load(slate_address, &format!("/c/{id}"), &cookie, 32, seconds).await;
+    let (link_rps, link_p99) = load(slate_address, &format!("/i/{}", token.expose()), "", 32, seconds).await;
+    println!("  bare axum, same page:    {base_rps:>9.0} req/s  p99 {:>6.2} ms", base_p99.as_secs_f64() * 1e3);
+    println!("  Slate GET /c/{{id}}:       {rps:>9.0} req/s  p99 {:>6.2} ms", p99.as_secs_f64() * 1e3);
+    println!("  Slate GET /i/{{token}}:    {link_rps:>9.0} req/s  p99 {:>6.2} ms", link_p99.as_secs_f64() * 1e3);
+    println!("  ratio (landing / bare): {:.2}  (target ≥ 0.60, p99 ≤ 5 ms)", rps / base_rps);
+
+    // ------------------------------------------------------------ upload
+    slate.start_interview(&token).await.unwrap();
+    let q = invitation.interview().questions[0].id();
+    let meta = format!(
+        "question {}",
+        base64::Engine::encode(&base64::engine::general_purpose::STANDARD, q.as_uuid().to_string())
+    );
+    let mut create = TcpStream::connect(slate_address).await.unwrap();
+    create
+        .write_all(
+            format!(
+                "POST /c/{id}/uploads HTTP/1.1\r\nHost: bench\r\nCookie: {cookie}\r\nTus-Resumable: 1.0.0\r\nUpload-Length: {total}\r\nUpload-Metadata: {meta}\r\nContent-Length: 0\r\n\r\n"
+            )
+            .as_bytes(),
+        )
+        .await
+        .unwrap();
+    let (status, head, _) = read_response(&mut create, &mut buf).await;
+    assert_eq!(status, 201, "{head}");
+    let location = head
+        .lines()
+        .find_map(|l| l.strip_prefix("location: ").or_else(|| l.strip_prefix("Location: ")))
+        .unwrap()
+        .trim()
+        .to_owned();
+    let mp4 = b"\0\0\0\x18ftypmp42";
+
+    let baseline_file = dir.join("baseline.bin");
+    let baseline_upload = {
+        let path = baseline_file.clone();
+        serve(Router::new().route(
+            "/upload",
+            post(move |body: Body| {
+                let path = path.clone();
+                async move {
+                    let file = tokio::fs::File::create(&path).await.unwrap();
+                    let mut out = BufWriter::with_capacity(1 << 20, file);
+                    let mut stream = body.into_data_stream();
+                    while let Some(piece) = stream.next().await {
+                        out.write_all(&piece.unwrap()).await.unwrap();
+                    }
+                    out.flush().await.unwrap();
+                    out.get_ref().sync_data().await.unwrap();
+                    axum::http::StatusCode::NO_CONTENT
+                }
+            }),
+        ))
+        .await
+    };
+    println!("\nupload: {mib} MiB over loopback to the local disk");
+    reset_peak();
+    let (_, before) = rss();
+    let head = format!("POST /upload HTTP/1.1\r\nHost: bench\r\nContent-Length: {total}\r\n\r\n");
+    let (status, base_time) = send_body(baseline_upload, &head, mp4, total).await;
+    assert_eq!(status, 204);
+    let (base_peak, _) = rss();
+    let _ = std::fs::remove_file(&baseline_file);
+
+    reset_peak();
+    let (_, slate_before) = rss();
+    let head = format!(
+        "PATCH {location} HTTP/1.1\r\nHost: bench\r\nCookie: {cookie}\r\nTus-Resumable: 1.0.0\r\nUpload-Offset: 0\r\nContent-Type: application/offset+octet-stream\r\nContent-Length: {total}\r\n\r\n"
+    );
+    let (status, slate_time) = send_body(slate_address, &head, mp4, total).await;
+    assert_eq!(status, 204);
+    let (slate_peak, _) = rss();
+    let stored =
+        std::fs::metadata(dir.join("videos").join(MediaKey::for_answer(org.id, id, q, 1).as_str())).unwrap().len();
+    assert_eq!(stored, total, "the whole upload is stored and complete");
+
+    let mbps = |t: Duration| total as f64 / (1 << 20) as f64 / t.as_secs_f64();
+    println!(
+        "  bare axum → file:  {:>8.0} MiB/s  peak RSS growth {:>5} MiB",
+        mbps(base_time),
+        base_peak.saturating_sub(before) / 1024
+    );
+    println!(
+        "  Slate tus → disk:  {:>8.0} MiB/s  peak RSS growth {:>5} MiB",
+        mbps(slate_time),
+        slate_peak.saturating_sub(slate_before) / 1024
+    );
+    println!(
+        "  ratio (Slate / bare): {:.2}  (target ≥ 0.80; RSS growth target ≤ 64 MiB)",
+        mbps(slate_time) / mbps(base_time)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
