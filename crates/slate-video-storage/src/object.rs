@@ -3,8 +3,9 @@
 //! For each upload in progress the bucket holds `<key>.upload`, its progress (declared
 //! length, the S3 multipart upload and the parts stored so far), and `<key>.tail`, the bytes
 //! received that do not yet fill a part: S3 refuses parts under 5 MiB except the last, while
-//! resumable-upload chunks arrive in any size. The finished video is `<key>`, which exists
-//! only once the multipart upload is complete.
+//! resumable-upload chunks arrive in any size. The multipart upload assembles `<key>.raw`;
+//! when it is complete, a live WebM is finalized (see [`crate::webm`]) into `<key>`, anything
+//! else copied there, so `<key>` exists only once the video is whole and final.
 
 use std::sync::Arc;
 
@@ -21,6 +22,14 @@ use slate_domain::ports::{ByteStream, VideoStat, VideoStore, VideoStoreError};
 
 use crate::internal;
 use crate::locks::Locks;
+
+/// A name for scratch files that no other upload uses.
+fn uuid_like() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+    format!("{}-{nanos}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed))
+}
 
 /// The size of every multipart part but the last: above S3's 5 MiB minimum; one part is
 /// the memory an upload in flight may hold.
@@ -131,6 +140,11 @@ impl<S: ObjectStore + MultipartStore> ObjectVideos<S> {
         self
     }
 
+    /// Where a completed upload is assembled before it is finalized into the video.
+    fn raw(&self, key: &MediaKey) -> Path {
+        Path::from(format!("{}{}.raw", self.prefix, key.as_str()))
+    }
+
     fn paths(&self, key: &MediaKey) -> (Path, Path, Path) {
         let k = format!("{}{}", self.prefix, key.as_str());
         let (meta, tail) = (Path::from(format!("{k}.upload")), Path::from(format!("{k}.tail")));
@@ -171,20 +185,22 @@ impl<S: ObjectStore + MultipartStore> ObjectVideos<S> {
 
     /// Abandons an upload: its multipart upload, its tail and its progress.
     async fn discard(&self, key: &MediaKey, progress: Option<Progress>) -> Result<(), VideoStoreError> {
-        let (done, meta, tail) = self.paths(key);
+        let (_, meta, tail) = self.paths(key);
         if let Some(id) = progress.and_then(|p| p.multipart) {
-            match self.store.abort_multipart(&done, &id).await {
+            match self.store.abort_multipart(&self.raw(key), &id).await {
                 Ok(()) | Err(object_store::Error::NotFound { .. }) => {}
                 Err(e) => return Err(internal(e)),
             }
         }
+        self.forget(&self.raw(key)).await?;
         self.forget(&tail).await?;
         self.forget(&meta).await
     }
 
     /// Stores one full part and records it.
     async fn put_part(&self, key: &MediaKey, progress: &mut Progress, part: Bytes) -> Result<(), VideoStoreError> {
-        let (done, meta, _) = self.paths(key);
+        let (_, meta, _) = self.paths(key);
+        let done = self.raw(key);
         let id = match &progress.multipart {
             Some(id) => id.clone(),
             None => {
@@ -205,7 +221,8 @@ impl<S: ObjectStore + MultipartStore> ObjectVideos<S> {
 
     /// Stores the last bytes and completes the video.
     async fn complete(&self, key: &MediaKey, mut progress: Progress, last: Bytes) -> Result<(), VideoStoreError> {
-        let (done, meta, tail) = self.paths(key);
+        let (_, meta, tail) = self.paths(key);
+        let done = self.raw(key);
         match progress.multipart.clone() {
             // Small enough for one request.
             None => {
@@ -221,8 +238,83 @@ impl<S: ObjectStore + MultipartStore> ObjectVideos<S> {
                 self.store.complete_multipart(&done, &id, parts).await.map_err(internal)?;
             }
         }
+        self.publish(key).await?;
         self.forget(&tail).await?;
         self.forget(&meta).await
+    }
+
+    /// Makes the assembled `<key>.raw` the video `<key>`: a live WebM is finalized on the way
+    /// (through two temporary files: memory stays bounded), anything else is copied as it is.
+    async fn publish(&self, key: &MediaKey) -> Result<(), VideoStoreError> {
+        let (done, _, _) = self.paths(key);
+        let raw = self.raw(key);
+        let head = self.store.get_range(&raw, 0..4).await.unwrap_or_default();
+        let finalized = if head.as_ref() == [0x1A, 0x45, 0xDF, 0xA3] {
+            match self.finalize_into(&raw, &done).await {
+                Ok(done) => done,
+                Err(e) => {
+                    tracing::warn!(error = %e, "an answer video could not be finalized; it is kept as recorded");
+                    false
+                }
+            }
+        } else {
+            false
+        };
+        if !finalized {
+            self.store.copy(&raw, &done).await.map_err(internal)?;
+        }
+        self.forget(&raw).await
+    }
+
+    /// Downloads `raw`, finalizes it and uploads the result as `done`. `false` when there was
+    /// nothing to finalize.
+    async fn finalize_into(&self, raw: &Path, done: &Path) -> Result<bool, VideoStoreError> {
+        use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+        let scratch = std::env::temp_dir().join(format!("slate-finalize-{}", uuid_like()));
+        let (input, output) = (scratch.with_extension("in"), scratch.with_extension("out"));
+        let result = async {
+            let mut file = tokio::io::BufWriter::new(tokio::fs::File::create(&input).await.map_err(internal)?);
+            let mut stream = self.store.get(raw).await.map_err(internal)?.into_stream();
+            while let Some(piece) = stream.next().await {
+                file.write_all(&piece.map_err(internal)?).await.map_err(internal)?;
+            }
+            file.flush().await.map_err(internal)?;
+            let (i, o) = (input.clone(), output.clone());
+            let done_any = tokio::task::spawn_blocking(move || -> Result<bool, crate::webm::WebmError> {
+                let mut out = std::io::BufWriter::new(std::fs::File::create(&o)?);
+                Ok(crate::webm::finalize(std::io::BufReader::new(std::fs::File::open(&i)?), &mut out)?.is_some())
+            })
+            .await
+            .map_err(internal)?
+            .map_err(internal)?;
+            if !done_any {
+                return Ok(false);
+            }
+            let mut upload = self.store.put_multipart(done).await.map_err(internal)?;
+            let mut file = tokio::fs::File::open(&output).await.map_err(internal)?;
+            loop {
+                let mut part = vec![0; self.part_bytes.max(5 << 20)];
+                let mut filled = 0;
+                while filled < part.len() {
+                    let n = file.read(&mut part[filled..]).await.map_err(internal)?;
+                    if n == 0 {
+                        break;
+                    }
+                    filled += n;
+                }
+                if filled == 0 {
+                    break;
+                }
+                part.truncate(filled);
+                upload.put_part(PutPayload::from(part)).await.map_err(internal)?;
+            }
+            upload.complete().await.map_err(internal)?;
+            Ok(true)
+        }
+        .await;
+        let _ = tokio::fs::remove_file(&input).await;
+        let _ = tokio::fs::remove_file(&output).await;
+        result
     }
 }
 

@@ -315,3 +315,27 @@ async fn disk_finalizes_a_live_webm_so_players_show_its_length_and_seek() {
     assert_eq!(frames(&stored), frames(&root.join("live.webm")));
     let _ = std::fs::remove_dir_all(root);
 }
+
+#[tokio::test]
+async fn s3_finalizes_a_live_webm_so_players_show_its_length() {
+    let store = s3();
+    let scratch = std::env::temp_dir().join(format!("slate-s3-webm-{}", uuid::Uuid::now_v7()));
+    std::fs::create_dir_all(&scratch).unwrap();
+    let data = live_webm(&scratch);
+    let k = key("live");
+    store.begin(&k, data.len() as u64).await.unwrap();
+    let mut offset = 0;
+    for chunk in data.chunks(30_000) {
+        offset = store.append(&k, offset, byte_stream(chunk.to_vec())).await.unwrap();
+    }
+    let stat = store.stat(&k).await.unwrap().unwrap();
+    assert!(stat.complete);
+    let stored = read_to_vec(store.as_ref(), &k, 0, u64::MAX).await.unwrap();
+    assert_eq!(stored.len() as u64, stat.size);
+    let path = scratch.join("stored.webm");
+    std::fs::write(&path, &stored).unwrap();
+    let duration: f64 = ffprobe_duration(&path).parse().unwrap_or_else(|_| panic!("no duration"));
+    assert!((duration - 3.0).abs() < 0.2, "{duration}");
+    store.delete(&k).await.unwrap();
+    let _ = std::fs::remove_dir_all(scratch);
+}
