@@ -136,7 +136,8 @@ fn answer_files(dir: &Path) -> Vec<PathBuf> {
 #[tokio::test]
 async fn a_candidate_records_and_submits_every_answer_in_chromium() {
     let dir = temp_dir("browser");
-    let slate = Running::start(&dir, &[]);
+    // Everything logged, down to trace: the secret must appear nowhere.
+    let slate = Running::start(&dir, &[("SLATE__LOG__LEVEL", "trace")]);
     let interview = json!({"name": "First round", "question_language": "en", "intro": "Two short questions.",
         "questions": [
             {"prompt": "Tell us about a project you are proud of.", "thinking_secs": 3, "max_answer_secs": 10, "retakes": 1},

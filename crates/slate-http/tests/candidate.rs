@@ -335,7 +335,17 @@ async fn a_candidate_arrives_consents_uploads_answers_and_submits() {
     assert!(body.contains("\"take\":1") && body.contains("\"answered\":1"), "{body}");
     let (_, headers, _) = w.send(create(id, &cookie, q1, 50_000)).await;
     let url1 = headers[header::LOCATION].to_str().unwrap().to_owned();
-    assert_eq!(w.send(patch(&url1, &cookie, 0, &webm(50_000))).await.0, StatusCode::NO_CONTENT);
+    // the connection drops after 20,000 bytes: those are kept, and the upload resumes there
+    let second = webm(50_000);
+    let pieces: Vec<Result<Vec<u8>, std::io::Error>> =
+        vec![Ok(second[..20_000].to_vec()), Err(std::io::Error::new(std::io::ErrorKind::ConnectionReset, "dropped"))];
+    let mut cut = patch(&url1, &cookie, 0, &[]);
+    *cut.body_mut() = Body::from_stream(futures_util::stream::iter(pieces));
+    let (status, headers, _) = w.send(cut).await;
+    assert_eq!((status, headers["upload-offset"].to_str().unwrap()), (StatusCode::BAD_REQUEST, "20000"));
+    let (_, headers, _) = w.send(tus(Method::HEAD, &url1, &cookie, &[], vec![])).await;
+    assert_eq!(headers["upload-offset"], "20000", "the server tells where to resume");
+    assert_eq!(w.send(patch(&url1, &cookie, 20_000, &second[20_000..])).await.0, StatusCode::NO_CONTENT);
     assert_eq!(w.send(answer(q1)).await.0, StatusCode::OK);
     // no retakes on the second question
     assert_eq!(w.send(create(id, &cookie, q1, 50_000)).await.0, StatusCode::FORBIDDEN);
