@@ -35,6 +35,12 @@ pub(crate) struct Server {
     pub(crate) max_body_bytes: usize,
     pub(crate) request_timeout_secs: u64,
     pub(crate) trust_forwarded_for: bool,
+    /// Seconds a client may take to send a request's headers.
+    pub(crate) header_timeout_secs: u64,
+    /// Seconds a connection may go without a byte moving either way.
+    pub(crate) idle_timeout_secs: u64,
+    /// Connections open at once; more are closed on accept.
+    pub(crate) max_connections: usize,
 }
 
 /// `[security]`.
@@ -292,6 +298,15 @@ impl Config {
         }
         if self.server.request_timeout_secs == 0 {
             return invalid("server.request_timeout_secs", "must be at least 1");
+        }
+        if !(1..=3600).contains(&self.server.header_timeout_secs) {
+            return invalid("server.header_timeout_secs", "must be 1 to 3600");
+        }
+        if !(1..=3600).contains(&self.server.idle_timeout_secs) {
+            return invalid("server.idle_timeout_secs", "must be 1 to 3600");
+        }
+        if self.server.max_connections == 0 {
+            return invalid("server.max_connections", "must be at least 1");
         }
         if !self.security.link_secret.is_empty() && self.security.link_secret.len() < 32 {
             return invalid("security.link_secret", "must be at least 32 characters (or empty to use the secret file)");

@@ -17,6 +17,7 @@
 
 mod adapters;
 mod config;
+mod server;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -412,7 +413,7 @@ async fn serve(config: Config, no_migrate: bool) -> Result<(), Fatal> {
     };
     let state = slate_http::AppState::new(slate.clone(), Arc::new(DatabaseReadiness(store)), http);
     let state_metrics = state.metrics().clone();
-    let app = slate_http::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let app = slate_http::router(state);
     tracing::info!(%address, public_url = %config.server.public_url, "listening");
     // On stdout for people and scripts, whatever the log format; the password only once.
     if let Some((org, recruiter, password)) = &seeded {
@@ -442,23 +443,22 @@ async fn serve(config: Config, no_migrate: bool) -> Result<(), Fatal> {
 
     let grace = Duration::from_secs(config.server.shutdown_grace_secs);
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let server = axum::serve(listener, app).with_graceful_shutdown({
-        let mut rx = stop_rx.clone();
-        async move {
-            let _ = rx.wait_for(|stop| *stop).await;
-        }
-    });
-    let mut server = std::pin::pin!(server.into_future());
+    let limits = server::Limits {
+        header_timeout: Duration::from_secs(config.server.header_timeout_secs),
+        idle_timeout: Duration::from_secs(config.server.idle_timeout_secs),
+        max_connections: config.server.max_connections,
+    };
+    let mut server = tokio::spawn(server::serve(listener, app, limits, stop_rx, grace));
     tokio::select! {
-        result = &mut server => return result.map_err(Fatal::from),
+        result = &mut server => {
+            result.map_err(|e| Fatal::from(std::io::Error::other(e)))?;
+            return Ok(());
+        }
         () = shutdown_signal() => {}
     }
     tracing::info!(grace_secs = grace.as_secs(), "shutting down: finishing requests in flight");
     let _ = stop_tx.send(true);
-    match tokio::time::timeout(grace, server).await {
-        Ok(result) => result?,
-        Err(_) => tracing::warn!("requests still running after the grace period; stopping anyway"),
-    }
+    let _ = server.await;
     ticker.abort();
     // The worker finishes the message in hand; one it could not finish is taken over after
     // its claim lapses.
