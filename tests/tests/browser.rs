@@ -45,6 +45,9 @@ fn start_chromedriver() -> (Driver, String) {
 }
 
 async fn browser(driver: &str, profile: &Path) -> Client {
+    // With every feature of the workspace on, rustls sees two crypto providers and will not
+    // pick one (the trap ecosystem.md describes): choose, as the app does.
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
     let args = [
         "--headless=new",
         "--no-sandbox",

@@ -113,6 +113,34 @@ pub(crate) enum SecretError {
 /// The link secret: from the configuration when set, otherwise from `file`, which is
 /// created with 32 random bytes (hex, mode 0600) on first start. Losing it invalidates
 /// every candidate link, so it lives next to the database.
+/// Creates `dir` (and its parents) if missing; a folder Slate creates is its owner's only
+/// (0700): it holds password hashes, key digests and candidates' personal data.
+pub(crate) fn private_dir(dir: &Path) -> std::io::Result<()> {
+    if dir.exists() {
+        return Ok(());
+    }
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}
+
+/// Creates an empty file readable by its owner only (0600) if `path` does not exist, so that
+/// what is written into it later (the SQLite database, whose journal files SQLite creates with
+/// the same permissions) is private from the start.
+pub(crate) fn private_file(path: &Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
 pub(crate) fn link_secret(configured: &str, file: &Path) -> Result<LinkSecret, SecretError> {
     if !configured.is_empty() {
         return LinkSecret::new(configured.as_bytes().to_vec()).map_err(SecretError::TooShort);
@@ -120,7 +148,7 @@ pub(crate) fn link_secret(configured: &str, file: &Path) -> Result<LinkSecret, S
     let err = |source| SecretError::File { path: file.display().to_string(), source };
     if !file.exists() {
         if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(err)?;
+            private_dir(dir).map_err(err)?;
         }
         let hex = hex::encode(random_bytes());
         let mut options = std::fs::OpenOptions::new();

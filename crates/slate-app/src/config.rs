@@ -52,6 +52,8 @@ pub(crate) struct Security {
     pub(crate) session_hours: u32,
     pub(crate) login_attempts_per_minute: u32,
     pub(crate) link_requests_per_minute: u32,
+    /// When not empty, `GET /metrics` needs it as a bearer token.
+    pub(crate) metrics_token: String,
 }
 
 impl fmt::Debug for Security {
@@ -62,6 +64,7 @@ impl fmt::Debug for Security {
             .field("session_hours", &self.session_hours)
             .field("login_attempts_per_minute", &self.login_attempts_per_minute)
             .field("link_requests_per_minute", &self.link_requests_per_minute)
+            .field("metrics_token", &if self.metrics_token.is_empty() { "" } else { "***" })
             .finish()
     }
 }
@@ -251,13 +254,29 @@ pub(crate) enum ConfigError {
 }
 
 /// `postgres://user:secret@host/db` → `postgres://user:***@host/db`.
-pub(crate) fn mask_password(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else { return url.to_owned() };
-    let Some((userinfo, host)) = rest.split_once('@') else { return url.to_owned() };
-    match userinfo.split_once(':') {
-        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
-        None => url.to_owned(),
+pub(crate) fn mask_password(raw: &str) -> String {
+    let Ok(mut url) = url::Url::parse(raw) else {
+        // Not a URL we can read: show nothing of it that could be a secret.
+        return raw.split_once("://").map_or_else(|| "***".to_owned(), |(scheme, _)| format!("{scheme}://***"));
+    };
+    let mut masked = false;
+    if url.password().is_some() {
+        masked = url.set_password(Some("***")).is_ok();
     }
+    // PostgreSQL also takes the password as a query parameter.
+    let secret = |k: &str| matches!(k.to_ascii_lowercase().as_str(), "password" | "sslpassword" | "pass");
+    if url.query_pairs().any(|(k, _)| secret(&k)) {
+        let pairs: Vec<(String, String)> = url
+            .query_pairs()
+            .map(|(k, v)| {
+                let v = if secret(&k) { "***".to_owned() } else { v.into_owned() };
+                (k.into_owned(), v)
+            })
+            .collect();
+        url.query_pairs_mut().clear().extend_pairs(pairs);
+        masked = true;
+    }
+    if masked { url.to_string().replace("%2A%2A%2A", "***") } else { raw.to_owned() }
 }
 
 impl Config {
@@ -412,6 +431,14 @@ mod tests {
     fn passwords_are_masked() {
         assert_eq!(mask_password("postgres://slate:s3cret@db:5432/slate"), "postgres://slate:***@db:5432/slate");
         assert_eq!(mask_password("sqlite://./data/slate.db?mode=rwc"), "sqlite://./data/slate.db?mode=rwc");
+        let masked = mask_password("postgres://slate@db/slate?sslmode=require&password=s3cret");
+        assert!(
+            !masked.contains("s3cret") && masked.contains("password=***") && masked.contains("sslmode=require"),
+            "{masked}"
+        );
+        let both = mask_password("postgresql://u:p%40ss@db/slate?PASSWORD=other");
+        assert!(!both.contains("p%40ss") && !both.contains("other"), "{both}");
+        assert_eq!(mask_password("not a url with secret"), "***");
         let db = Database { url: "postgres://u:hunter2@h/d".into(), max_connections: 1, migrate_on_start: true };
         assert!(!format!("{db:?}").contains("hunter2"));
         let mut config: Config = Figment::from(Toml::string(DEFAULTS)).extract().unwrap_or_else(|e| panic!("{e}"));

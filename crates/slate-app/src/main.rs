@@ -232,9 +232,14 @@ fn init_logs(config: &Config) {
 async fn open(config: &Config) -> Result<SqlStore, Fatal> {
     let url = &config.database.url;
     if let Some(path) = url.strip_prefix("sqlite://").map(|rest| rest.split('?').next().unwrap_or(rest))
-        && let Some(dir) = std::path::Path::new(path).parent().filter(|d| !d.as_os_str().is_empty())
+        && !path.is_empty()
+        && !path.starts_with(':')
     {
-        std::fs::create_dir_all(dir)?;
+        let path = std::path::Path::new(path);
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            adapters::private_dir(dir)?;
+        }
+        adapters::private_file(path)?;
     }
     let options = StoreOptions { max_connections: config.database.max_connections, ..StoreOptions::default() };
     Ok(SqlStore::connect(url, &options).await?)
@@ -410,6 +415,7 @@ async fn serve(config: Config, no_migrate: bool) -> Result<(), Fatal> {
         login_per_minute: config.security.login_attempts_per_minute,
         links_per_minute: config.security.link_requests_per_minute,
         trust_forwarded_for: config.server.trust_forwarded_for,
+        metrics_token: (!config.security.metrics_token.is_empty()).then(|| config.security.metrics_token.clone()),
     };
     let state = slate_http::AppState::new(slate.clone(), Arc::new(DatabaseReadiness(store)), http);
     let state_metrics = state.metrics().clone();

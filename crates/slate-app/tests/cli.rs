@@ -119,6 +119,19 @@ fn serves_health_and_readiness_then_stops_gracefully() {
     // First start on an empty database: an account is seeded and how to log in is shown.
     assert!(printed.contains("First start") && printed.contains("admin@slate.example"), "{printed}");
     assert!(std::path::Path::new(&format!("{data}/link-secret")).exists(), "the link secret is kept next to the data");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        // The data folder, the database and the secret are their owner's only.
+        for (path, what) in [
+            (data.clone(), "data folder"),
+            (format!("{data}/slate.db"), "database"),
+            (format!("{data}/link-secret"), "link secret"),
+        ] {
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o077, 0, "the {what} is readable by others: {mode:o}");
+        }
+    }
 
     assert_eq!(http_get(&address, "/healthz"), (200, r#"{"status":"ok"}"#.to_owned()));
     assert_eq!(http_get(&address, "/readyz"), (200, r#"{"status":"ready"}"#.to_owned()));

@@ -47,7 +47,7 @@ pub trait Readiness: Send + Sync {
 }
 
 /// HTTP settings.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct HttpConfig {
     /// The address people use to reach Slate, without a trailing slash; candidate links are
     /// built from it. An `https://` address makes session cookies `Secure` (and
@@ -67,6 +67,8 @@ pub struct HttpConfig {
     /// Take the client address from the last `X-Forwarded-For` entry (only behind a
     /// reverse proxy that sets it).
     pub trust_forwarded_for: bool,
+    /// When set, `GET /metrics` needs `Authorization: Bearer <token>`.
+    pub metrics_token: Option<String>,
 }
 
 impl Default for HttpConfig {
@@ -79,7 +81,23 @@ impl Default for HttpConfig {
             login_per_minute: 10,
             links_per_minute: 60,
             trust_forwarded_for: false,
+            metrics_token: None,
         }
+    }
+}
+
+impl std::fmt::Debug for HttpConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HttpConfig")
+            .field("public_url", &self.public_url)
+            .field("max_body_bytes", &self.max_body_bytes)
+            .field("request_timeout", &self.request_timeout)
+            .field("upload_timeout", &self.upload_timeout)
+            .field("login_per_minute", &self.login_per_minute)
+            .field("links_per_minute", &self.links_per_minute)
+            .field("trust_forwarded_for", &self.trust_forwarded_for)
+            .field("metrics_token", &self.metrics_token.as_ref().map(|_| "***"))
+            .finish()
     }
 }
 

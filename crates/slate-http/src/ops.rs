@@ -188,7 +188,19 @@ async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
     }
 }
 
-async fn metrics(State(state): State<AppState>) -> Response {
+async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    if let Some(expected) = &state.config().metrics_token {
+        use subtle::ConstantTimeEq as _;
+        let presented = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .unwrap_or_default();
+        if !bool::from(presented.as_bytes().ct_eq(expected.as_bytes())) {
+            return ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "the metrics need their bearer token")
+                .into_response();
+        }
+    }
     let m = state.metrics();
     match state.slate().outbox_health().await {
         Ok(health) => {
@@ -211,17 +223,46 @@ async fn metrics(State(state): State<AppState>) -> Response {
     }
 }
 
-/// Counts every routed request and its latency, by route template and status.
+/// The request id a client or proxy sent, if it is a plain token (so it cannot forge log
+/// lines); otherwise a fresh one.
+fn request_id(headers: &HeaderMap) -> String {
+    headers
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| {
+            !v.is_empty() && v.len() <= 64 && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
+        .map_or_else(|| uuid::Uuid::now_v7().simple().to_string(), ToOwned::to_owned)
+}
+
+/// Counts every routed request and its latency, by route template and status, and logs one
+/// line per request at `info` (method, route template — never the concrete path, which may
+/// hold a candidate's link — status, latency and a request id, also returned as
+/// `X-Request-Id`).
 pub(crate) async fn track(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = request.method().as_str().to_owned();
     let route =
         request.extensions().get::<MatchedPath>().map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
-    let response = next.run(request).await;
+    let id = request_id(request.headers());
+    let mut response = next.run(request).await;
     let m = state.metrics();
     let status = response.status().as_u16();
+    let elapsed = started.elapsed();
+    tracing::info!(
+        target: "slate::http",
+        request_id = %id,
+        %method,
+        %route,
+        status,
+        latency_ms = elapsed.as_secs_f64() * 1e3,
+        "request"
+    );
+    if let Ok(v) = HeaderValue::from_str(&id) {
+        response.headers_mut().insert("x-request-id", v);
+    }
     m.requests.get_or_create(&RequestLabels { method: method.clone(), route: route.clone(), status }).inc();
-    m.latency.get_or_create(&RouteLabels { method, route }).observe(started.elapsed().as_secs_f64());
+    m.latency.get_or_create(&RouteLabels { method, route }).observe(elapsed.as_secs_f64());
     response
 }
 

@@ -862,6 +862,37 @@ async fn health_readiness_and_metrics() {
 }
 
 #[tokio::test]
+async fn metrics_can_require_a_bearer_token_and_every_answer_carries_a_request_id() {
+    let w = World::with(HttpConfig {
+        public_url: "https://slate.example".into(),
+        metrics_token: Some("scrape-me-please".into()),
+        ..HttpConfig::default()
+    })
+    .await;
+    let metrics = |auth: Option<&str>| {
+        let mut r = Request::get("/metrics");
+        if let Some(a) = auth {
+            r = r.header(header::AUTHORIZATION, a);
+        }
+        r.body(Body::empty()).unwrap()
+    };
+    let (status, _, body) = w.send(metrics(None)).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("unauthorized")));
+    assert_eq!(w.send(metrics(Some("Bearer wrong"))).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(w.send(metrics(Some("Bearer scrape-me-please"))).await.0, StatusCode::OK);
+
+    // a request id on every answer: fresh ones differ, a sane one from a proxy is kept, a
+    // forged one (that could break log lines) is replaced
+    let (_, h1, _) = w.send(Request::get("/healthz").body(Body::empty()).unwrap()).await;
+    let (_, h2, _) = w.send(Request::get("/healthz").body(Body::empty()).unwrap()).await;
+    let (a, b) = (h1["x-request-id"].to_str().unwrap(), h2["x-request-id"].to_str().unwrap());
+    assert!(a.len() >= 16 && a != b, "{a} {b}");
+    let with = |id: &str| Request::get("/healthz").header("x-request-id", id).body(Body::empty()).unwrap();
+    assert_eq!(w.send(with("edge-42_a")).await.1["x-request-id"], "edge-42_a");
+    assert_ne!(w.send(with("a b\" c")).await.1["x-request-id"], "a b\" c");
+}
+
+#[tokio::test]
 async fn templates_are_listed_checked_saved_previewed_and_reset() {
     let w = World::new().await;
     let (status, all) = w.call(Method::GET, "/api/v1/templates", &w.a, None).await;
