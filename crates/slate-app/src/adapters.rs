@@ -3,6 +3,7 @@
 
 use std::io::Write as _;
 use std::path::Path;
+use std::sync::Arc;
 
 use argon2::password_hash::{PasswordHasher as _, PasswordVerifier as _};
 use async_trait::async_trait;
@@ -65,9 +66,52 @@ pub(crate) fn random_password() -> String {
 }
 
 /// Argon2id with the crate's defaults (19 MiB, 2 passes: OWASP's recommendation), run on
-/// the blocking pool so request threads never stall.
-#[derive(Debug, Default)]
-pub(crate) struct Argon2Passwords;
+/// the blocking pool so request threads never stall, at most `limit` at once (each takes
+/// 19 MiB: a login flood must not exhaust memory; the rest wait their turn).
+#[derive(Debug)]
+pub(crate) struct Argon2Passwords {
+    permits: Arc<tokio::sync::Semaphore>,
+    in_flight: Arc<std::sync::atomic::AtomicUsize>,
+    peak: Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl Argon2Passwords {
+    /// At most `limit` hashes at once.
+    pub(crate) fn new(limit: usize) -> Self {
+        Self {
+            permits: Arc::new(tokio::sync::Semaphore::new(limit.max(1))),
+            in_flight: Arc::default(),
+            peak: Arc::default(),
+        }
+    }
+
+    /// One hash per core.
+    pub(crate) fn per_core() -> Self {
+        Self::new(std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get))
+    }
+
+    /// Runs `work` on the blocking pool once a permit is free.
+    async fn bounded<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+        use std::sync::atomic::Ordering;
+        let permit = Arc::clone(&self.permits).acquire_owned().await.ok()?;
+        let (in_flight, peak) = (Arc::clone(&self.in_flight), Arc::clone(&self.peak));
+        tokio::task::spawn_blocking(move || {
+            let now = in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+            peak.fetch_max(now, Ordering::SeqCst);
+            let out = work();
+            in_flight.fetch_sub(1, Ordering::SeqCst);
+            drop(permit);
+            out
+        })
+        .await
+        .ok()
+    }
+
+    #[cfg(test)]
+    fn peak(&self) -> usize {
+        self.peak.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
 
 /// A well-formed hash of a password nobody knows, verified against for unknown accounts so
 /// they take as long as known ones.
@@ -78,25 +122,26 @@ const DUMMY_HASH: &str =
 impl PasswordHasher for Argon2Passwords {
     async fn hash(&self, password: &Password) -> Result<PasswordHash, RepoError> {
         let password = password.clone();
-        tokio::task::spawn_blocking(move || {
+        self.bounded(move || {
             argon2::Argon2::default()
                 .hash_password(password.expose().as_bytes())
                 .map(|h| PasswordHash::new(h.to_string()))
                 .map_err(|e| RepoError::new(format!("password hashing failed: {e}")))
         })
         .await
-        .map_err(|e| RepoError::new(format!("password hashing task failed: {e}")))?
+        .ok_or_else(|| RepoError::new("password hashing task failed"))?
     }
 
     async fn verify(&self, password: &Password, hash: Option<PasswordHash>) -> bool {
         let password = password.clone();
         let known = hash.is_some();
         let phc = hash.map_or_else(|| DUMMY_HASH.to_owned(), |h| h.as_str().to_owned());
-        let ok = tokio::task::spawn_blocking(move || {
-            argon2::Argon2::default().verify_password(password.expose().as_bytes(), phc.as_str()).is_ok()
-        })
-        .await
-        .unwrap_or(false);
+        let ok = self
+            .bounded(move || {
+                argon2::Argon2::default().verify_password(password.expose().as_bytes(), phc.as_str()).is_ok()
+            })
+            .await
+            .unwrap_or(false);
         known && ok
     }
 }
@@ -170,15 +215,34 @@ mod tests {
     #[tokio::test]
     async fn argon2id_hashes_verify_and_refuse() {
         let p = Password::new("correct horse battery").unwrap_or_else(|e| panic!("{e}"));
-        let h = Argon2Passwords.hash(&p).await.unwrap_or_else(|e| panic!("{e}"));
+        let hasher = Argon2Passwords::new(2);
+        let h = hasher.hash(&p).await.unwrap_or_else(|e| panic!("{e}"));
         assert!(h.as_str().starts_with("$argon2id$v=19$"), "{}", h.as_str());
-        assert!(Argon2Passwords.verify(&p, Some(h.clone())).await);
+        assert!(hasher.verify(&p, Some(h.clone())).await);
         let wrong = Password::new("wrong horse battery").unwrap_or_else(|e| panic!("{e}"));
-        assert!(!Argon2Passwords.verify(&wrong, Some(h.clone())).await);
-        assert!(!Argon2Passwords.verify(&p, None).await, "unknown accounts never match");
+        assert!(!hasher.verify(&wrong, Some(h.clone())).await);
+        assert!(!hasher.verify(&p, None).await, "unknown accounts never match");
         // Salted: the same password hashes differently.
-        assert_ne!(Argon2Passwords.hash(&p).await.unwrap_or_else(|e| panic!("{e}")).as_str(), h.as_str());
+        assert_ne!(hasher.hash(&p).await.unwrap_or_else(|e| panic!("{e}")).as_str(), h.as_str());
         assert!(argon2::password_hash::phc::PasswordHash::new(DUMMY_HASH).is_ok(), "the dummy hash parses");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_login_flood_hashes_at_most_the_limit_at_once() {
+        let hasher = Arc::new(Argon2Passwords::new(2));
+        let p = Password::new("correct horse battery").unwrap_or_else(|e| panic!("{e}"));
+        let h = hasher.hash(&p).await.unwrap_or_else(|e| panic!("{e}"));
+        let tasks: Vec<_> = (0..8)
+            .map(|_| {
+                let (hasher, p, h) = (Arc::clone(&hasher), p.clone(), h.clone());
+                tokio::spawn(async move { hasher.verify(&p, Some(h)).await })
+            })
+            .collect();
+        for t in tasks {
+            assert!(t.await.unwrap_or(false), "every login is still answered");
+        }
+        assert!(hasher.peak() <= 2, "{} hashes ran at once", hasher.peak());
+        assert!(hasher.peak() >= 1);
     }
 
     #[test]

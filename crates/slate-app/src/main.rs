@@ -263,7 +263,7 @@ fn build(config: &Config, store: &SqlStore) -> Result<Slate, Fatal> {
         Arc::new(adapters::OsIds),
         Arc::new(slate_domain::HmacLinkTokens::new(secret)),
         video_store(&config.storage)?,
-        Arc::new(adapters::Argon2Passwords),
+        Arc::new(adapters::Argon2Passwords::per_core()),
         Arc::new(slate_email::Renderer::new()),
     );
     let public_url = slate_domain::PublicUrl::parse(&config.server.public_url)

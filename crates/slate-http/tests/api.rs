@@ -461,8 +461,8 @@ async fn bad_input_gets_a_stable_code_and_names_the_field() {
     let (status, err) = w.call(Method::POST, &format!("/api/v1/links/{token}/open"), "", None).await;
     assert_eq!(
         (status, err["code"].as_str()),
-        (StatusCode::NOT_FOUND, Some("invalid_link")),
-        "the old link version is revoked"
+        (StatusCode::GONE, Some("link_closed")),
+        "the old link version is revoked: closed (withdrawn), not unknown"
     );
     let (status, err) = w.call(Method::POST, "/api/v1/links/not-a-token/open", "", None).await;
     assert_eq!((status, err["code"].as_str()), (StatusCode::NOT_FOUND, Some("invalid_link")));

@@ -18,7 +18,7 @@ use crate::{ApiError, AppState};
     responses(
         (status = 200, body = CandidateViewDto),
         (status = 404, description = "Not a valid link (`invalid_link`)", body = ErrorBody),
-        (status = 410, description = "Cancelled, completed or past its deadline (`link_closed`)", body = ErrorBody),
+        (status = 410, description = "Cancelled (withdrawn), completed or past its deadline (`link_closed`)", body = ErrorBody),
         (status = 429, body = ErrorBody),
     ))]
 pub(crate) async fn open(
@@ -27,6 +27,15 @@ pub(crate) async fn open(
     ApiPath(token): ApiPath<String>,
 ) -> Result<Json<CandidateViewDto>, ApiError> {
     state.limit_link(ip)?;
-    let invitation = state.slate().open_link(&LinkToken::presented(&token)).await?;
-    Ok(Json(CandidateViewDto::from(&invitation)))
+    let token = LinkToken::presented(&token);
+    match state.slate().open_link(&token).await {
+        Ok(invitation) => Ok(Json(CandidateViewDto::from(&invitation))),
+        // A genuine link revoked by cancelling: closed, not unknown.
+        Err(slate_domain::OpenError::InvalidLink)
+            if matches!(state.slate().check_link(&token).await?, slate_domain::LinkCheck::Withdrawn { .. }) =>
+        {
+            Err(ApiError::new(axum::http::StatusCode::GONE, "link_closed", "this interview was withdrawn"))
+        }
+        Err(e) => Err(e.into()),
+    }
 }
