@@ -507,13 +507,16 @@ fn outbox_worker(config: &Config, slate: Slate) -> slate_email::OutboxWorker {
 }
 
 /// Every minute: expire invitations whose deadline passed, and queue due reminders; every
-/// hour, remove abandoned uploads.
+/// hour, remove expired sessions and abandoned uploads.
 async fn housekeeping(slate: Slate) {
     let mut every = tokio::time::interval(Duration::from_secs(60));
     every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     for tick in 0_u64.. {
         every.tick().await;
         if tick % 60 == 0 {
+            if let Err(e) = slate.sweep_expired_sessions().await {
+                tracing::warn!(error = %e, "removing expired sessions failed");
+            }
             match slate.sweep_abandoned_uploads().await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(count = n, "abandoned uploads removed"),

@@ -273,6 +273,10 @@ impl State {
                 self.sessions.retain(|_, s| s.expires_at > now);
                 Ok(())
             }
+            Write::DeleteSessionsOf { organization_id, recruiter_id } => {
+                self.sessions.retain(|_, s| !(s.organization_id == organization_id && s.recruiter_id == recruiter_id));
+                Ok(())
+            }
             Write::InsertApiKey(k) => insert(&mut self.api_keys, k.id, k, "api key"),
             Write::RevokeApiKey { organization_id, id, at } => {
                 match self.api_keys.get_mut(&id).filter(|k| k.organization_id == organization_id) {

@@ -527,6 +527,14 @@ pub enum Write {
     DeleteSession(SessionId),
     /// Ends every session that expired at or before the instant.
     DeleteExpiredSessions(DateTime<Utc>),
+    /// Ends every session of one recruiter (password changed, "log out everywhere"); MUST
+    /// leave other recruiters' sessions alone.
+    DeleteSessionsOf {
+        /// The recruiter's organization.
+        organization_id: OrganizationId,
+        /// The recruiter.
+        recruiter_id: RecruiterId,
+    },
     /// A new API key.
     InsertApiKey(ApiKey),
     /// Revokes `id` of `organization_id` at `at`; MUST leave another organization's key alone.

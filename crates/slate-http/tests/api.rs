@@ -694,6 +694,26 @@ async fn login_csrf_and_logout() {
     let (status, _, _) =
         w.send(with_cookie(Method::GET, "/api/v1/session", &format!("__Host-slate_session={}", w.a), None, None)).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    // Log out everywhere: two browsers of Rita's end, Olga's stays.
+    let browser =
+        |h: &axum::http::HeaderMap| h[header::SET_COOKIE].to_str().unwrap().split(';').next().unwrap().to_owned();
+    let (_, h1, b1) = log_in(&w, "rita@acme.example", "correct horse battery").await;
+    let (_, h2, _) = log_in(&w, "rita@acme.example", "correct horse battery").await;
+    let (_, h3, _) = log_in(&w, "olga@beta.example", "correct horse battery").await;
+    let (one, two, olgas) = (browser(&h1), browser(&h2), browser(&h3));
+    let csrf1 = b1["csrf_token"].as_str().unwrap().to_owned();
+    let (status, _, _) = w.send(with_cookie(Method::DELETE, "/api/v1/sessions", &one, None, None)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "needs the CSRF token like any change");
+    let (status, _, _) = w.send(with_cookie(Method::DELETE, "/api/v1/sessions", &one, Some(&csrf1), None)).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    for c in [&one, &two] {
+        assert_eq!(
+            w.send(with_cookie(Method::GET, "/api/v1/session", c, None, None)).await.0,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    assert_eq!(w.send(with_cookie(Method::GET, "/api/v1/session", &olgas, None, None)).await.0, StatusCode::OK);
 }
 
 #[tokio::test]
@@ -789,6 +809,7 @@ async fn the_openapi_document_describes_every_endpoint_and_the_reference_page_re
         (Method::POST, "/api/v1/session"),
         (Method::GET, "/api/v1/session"),
         (Method::DELETE, "/api/v1/session"),
+        (Method::DELETE, "/api/v1/sessions"),
         (Method::GET, "/api/v1/api-keys"),
         (Method::POST, "/api/v1/api-keys"),
         (Method::DELETE, "/api/v1/api-keys/{id}"),

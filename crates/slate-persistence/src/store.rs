@@ -377,6 +377,14 @@ async fn apply(txn: &DatabaseTransaction, write: Write) -> Result<(), CommitErro
                 .await
                 .map_err(|e| commit_error(e, "session"))?;
         }
+        Write::DeleteSessionsOf { organization_id, recruiter_id } => {
+            session::Entity::delete_many()
+                .filter(session::Column::OrganizationId.eq(organization_id.as_uuid()))
+                .filter(session::Column::RecruiterId.eq(recruiter_id.as_uuid()))
+                .exec(txn)
+                .await
+                .map_err(|e| commit_error(e, "session"))?;
+        }
         Write::InsertApiKey(k) => {
             let am = convert::api_key_row(&k).into_active_model().reset_all();
             api_key::Entity::insert(am).exec_without_returning(txn).await.map_err(|e| commit_error(e, "api key"))?;

@@ -152,7 +152,10 @@ impl Slate {
         }
         let hash = self.ports.passwords.hash(password).await?;
         let mut changes = ChangeSet::new();
-        changes.push(Write::SetPassword { recruiter_id: id, hash });
+        // A new password ends every session opened with the old one, atomically.
+        changes
+            .push(Write::SetPassword { recruiter_id: id, hash })
+            .push(Write::DeleteSessionsOf { organization_id: org, recruiter_id: id });
         self.commit(changes).await.map_err(|e| match Failed::from(e) {
             Failed::Internal(e) => SetPasswordError::Internal(e),
             Failed::Conflict | Failed::Duplicate(_) => SetPasswordError::NotFound,
@@ -160,8 +163,8 @@ impl Slate {
     }
 
     /// Logs a recruiter in: checks the password and starts a session lasting
-    /// [`Settings::session_ttl`](crate::Settings::session_ttl). Expired sessions are cleared
-    /// on the way.
+    /// [`Settings::session_ttl`](crate::Settings::session_ttl). (Expired sessions are
+    /// removed by [`Self::sweep_expired_sessions`], not here.)
     ///
     /// # Errors
     /// [`LoginError::InvalidCredentials`] for an unknown email or a wrong password (the same
@@ -191,9 +194,33 @@ impl Slate {
             expires_at: now + super::delay(self.settings.session_ttl),
         };
         let mut changes = ChangeSet::new();
-        changes.push(Write::DeleteExpiredSessions(now)).push(Write::InsertSession(session.clone()));
+        changes.push(Write::InsertSession(session.clone()));
         self.commit(changes).await.map_err(unexpected)?;
         Ok(LoggedIn { session, secret, recruiter, organization })
+    }
+
+    /// Ends every session of the caller ("log out everywhere"): a lost laptop, a shared
+    /// computer.
+    ///
+    /// # Errors
+    /// A storage failure.
+    pub async fn log_out_everywhere(&self, caller: super::Caller) -> Result<(), RepoError> {
+        let mut changes = ChangeSet::new();
+        changes.push(Write::DeleteSessionsOf {
+            organization_id: caller.organization_id,
+            recruiter_id: caller.recruiter_id,
+        });
+        self.commit(changes).await.map_err(unexpected)
+    }
+
+    /// Removes expired sessions (the background loop calls it).
+    ///
+    /// # Errors
+    /// A storage failure.
+    pub async fn sweep_expired_sessions(&self) -> Result<(), RepoError> {
+        let mut changes = ChangeSet::new();
+        changes.push(Write::DeleteExpiredSessions(self.now()));
+        self.commit(changes).await.map_err(unexpected)
     }
 
     /// Ends a session. Ending an unknown session is not an error.

@@ -80,6 +80,20 @@ pub(crate) async fn log_out(State(state): State<AppState>, auth: Auth) -> Result
     Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, clear_session_cookie(&state))]).into_response())
 }
 
+/// Log out everywhere: ends every session of the calling recruiter (on every device) and
+/// clears this browser's cookie. API keys are not touched (revoke them separately).
+#[utoipa::path(delete, path = "/api/v1/sessions", tag = "session",
+    responses(
+        (status = 204, description = "Every session ended"),
+        (status = 401, body = ErrorBody),
+        (status = 403, description = "Missing or wrong `X-CSRF-Token` (`csrf_failed`)", body = ErrorBody),
+    ),
+    security(("session" = []), ("api_key" = [])))]
+pub(crate) async fn log_out_everywhere(State(state): State<AppState>, auth: Auth) -> Result<Response, ApiError> {
+    state.slate().log_out_everywhere(auth.caller()).await?;
+    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, clear_session_cookie(&state))]).into_response())
+}
+
 /// The organization's API keys, newest first (never their secrets).
 #[utoipa::path(get, path = "/api/v1/api-keys", tag = "api keys",
     responses((status = 200, body = Vec<ApiKeyDto>), (status = 401, body = ErrorBody)),

@@ -36,6 +36,7 @@ impl FromRequestParts<AppState> for ClientIp {
 pub(crate) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(account::log_in, account::current, account::log_out))
+        .routes(routes!(account::log_out_everywhere))
         .routes(routes!(account::list_keys, account::create_key))
         .routes(routes!(account::revoke_key))
         .routes(routes!(interviews::list_jobs, interviews::create_job))

@@ -655,8 +655,17 @@ async fn accounts_sessions_and_api_keys(store: SqlStore) {
     let logged = slate.log_in(&email, &good).await.unwrap();
     assert_eq!(slate.authenticate(&logged.secret).await.unwrap().caller.recruiter_id, rita.id);
     let newer = Password::new("an even better passphrase").unwrap();
+    let olga_email = EmailAddress::parse("olga@beta.example").unwrap();
+    slate.set_password(beta.id, olga.id, &good).await.unwrap();
+    let olgas = slate.log_in(&olga_email, &good).await.unwrap();
     slate.set_password(acme.id, rita.id, &newer).await.unwrap();
     assert!(matches!(slate.log_in(&email, &good).await, Err(LoginError::InvalidCredentials)));
+    assert!(
+        matches!(slate.authenticate(&logged.secret).await, Err(AuthError::Invalid)),
+        "a new password ends the sessions opened with the old one"
+    );
+    assert!(slate.authenticate(&olgas.secret).await.is_ok(), "another recruiter's session stays");
+    let logged = slate.log_in(&email, &newer).await.unwrap();
     let second = slate.log_in(&email, &newer).await.unwrap();
 
     // Sessions: read back equal, deleted on logout, swept when expired.
@@ -666,8 +675,19 @@ async fn accounts_sessions_and_api_keys(store: SqlStore) {
     assert!(store.session(second.session.id).await.unwrap().is_none());
     memory.clock.advance(TimeDelta::hours(13));
     assert!(matches!(slate.authenticate(&logged.secret).await, Err(AuthError::Invalid)), "expired");
-    let _third = slate.log_in(&email, &newer).await.unwrap();
-    assert!(store.session(logged.session.id).await.unwrap().is_none(), "logging in sweeps expired sessions");
+    let third = slate.log_in(&email, &newer).await.unwrap();
+    assert!(store.session(logged.session.id).await.unwrap().is_some(), "logging in does not sweep");
+    slate.sweep_expired_sessions().await.unwrap();
+    assert!(store.session(logged.session.id).await.unwrap().is_none(), "the sweep removes expired sessions");
+    assert!(store.session(third.session.id).await.unwrap().is_some(), "and only those");
+    // Log out everywhere: every session of Rita ends, Olga's stays.
+    let fourth = slate.log_in(&email, &newer).await.unwrap();
+    let olga_now = slate.log_in(&olga_email, &good).await.unwrap();
+    slate.log_out_everywhere(Caller { organization_id: acme.id, recruiter_id: rita.id }).await.unwrap();
+    for s in [&third, &fourth] {
+        assert!(store.session(s.session.id).await.unwrap().is_none());
+    }
+    assert!(store.session(olga_now.session.id).await.unwrap().is_some(), "another recruiter's session stays");
 
     // API keys: read back equal, listed per organization newest first, revoked only by their own.
     let rita_caller = Caller { organization_id: acme.id, recruiter_id: rita.id };
