@@ -26,8 +26,10 @@ pub enum EmailError {
 ///   display name, comment, domain literal or quoted local part;
 /// - no white space, line break or control character anywhere, so it is safe to put in a
 ///   mail header;
-/// - the domain part is lower-cased (domains are case-insensitive); the local part is kept as
-///   typed, since RFC 5321 lets the receiving server treat it case-sensitively.
+/// - the domain part is in its IDNA ASCII form, lower-cased (domains are case-insensitive,
+///   and an internationalised domain and its punycode spelling are one domain); the local
+///   part is kept as typed, since RFC 5321 lets the receiving server treat it
+///   case-sensitively.
 ///
 /// ```
 /// use slate_domain::EmailAddress;
@@ -69,7 +71,14 @@ impl EmailAddress {
         if domain.starts_with('.') || domain.ends_with('.') || domain.contains("..") {
             return Err(invalid());
         }
-        Ok(Self(format!("{}@{}", parsed.local_part(), domain.to_lowercase())))
+        // One normal form per mailbox: the domain in its IDNA ASCII form (lower-cased), so
+        // `bücher.example` and `xn--bcher-kva.example` are the same address, as they are to
+        // every mail server, and what is sent through SMTP needs no extension.
+        let ascii = idna::domain_to_ascii(domain).map_err(|_| invalid())?;
+        if ascii.is_empty() || ascii.starts_with('.') || ascii.ends_with('.') || ascii.contains("..") {
+            return Err(invalid());
+        }
+        Ok(Self(format!("{}@{}", parsed.local_part(), ascii)))
     }
 
     /// The address, e.g. `ada@example.com`.
@@ -122,11 +131,19 @@ mod tests {
             ("  Ada.Lovelace@Example.COM\t", "Ada.Lovelace@example.com"),
             ("first+tag@sub.example.co.uk", "first+tag@sub.example.co.uk"),
             ("o'brien@example.ie", "o'brien@example.ie"),
-            ("δοκιμή@παράδειγμα.ελ", "δοκιμή@παράδειγμα.ελ"),
+            ("δοκιμή@παράδειγμα.ελ", "δοκιμή@xn--hxajbheg2az3al.xn--qxam"),
         ] {
             assert_eq!(EmailAddress::parse(raw).map(|e| e.to_string()), Ok(want.to_owned()), "{raw}");
         }
         assert_eq!(EmailAddress::parse("a@Example.com").map(|e| e.domain().to_owned()), Ok("example.com".into()));
+    }
+
+    #[test]
+    fn an_internationalised_domain_and_its_punycode_are_one_mailbox() {
+        let unicode = EmailAddress::parse("ada@Bücher.example").unwrap_or_else(|e| panic!("{e}"));
+        let ascii = EmailAddress::parse("ada@xn--bcher-kva.example").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(unicode, ascii);
+        assert_eq!(unicode.as_str(), "ada@xn--bcher-kva.example");
     }
 
     #[test]

@@ -162,6 +162,11 @@ async fn inviting_twice_does_not_duplicate_until_the_first_is_closed() {
     assert!(matches!(again, Err(InviteError::AlreadyInvited(id)) if id == first.id()), "{again:?}");
     assert_eq!(w.memory.store.all_invitations().len(), 1);
     assert_eq!(w.memory.store.all_candidates().len(), 1, "the refused attempt created no candidate");
+    // an internationalised domain and its punycode spelling are one mailbox
+    let idn = w.invite("grace@bücher.example").await;
+    let again = w.slate.invite_external(w.caller, w.external("Grace", "Hopper", "grace@XN--BCHER-KVA.example")).await;
+    assert!(matches!(again, Err(InviteError::AlreadyInvited(id)) if id == idn.id()), "{again:?}");
+    w.slate.cancel(w.caller, idn.id()).await.unwrap();
 
     w.slate.cancel(w.caller, first.id()).await.unwrap();
     assert!(w.slate.invite_external(w.caller, w.external("Ada", "Lovelace", "ada@example.com")).await.is_ok());
