@@ -54,6 +54,8 @@ pub(crate) struct Security {
     pub(crate) link_requests_per_minute: u32,
     /// When not empty, `GET /metrics` needs it as a bearer token.
     pub(crate) metrics_token: String,
+    /// Resends allowed per invitation per hour (0: no limit).
+    pub(crate) resends_per_hour: u32,
 }
 
 impl fmt::Debug for Security {
@@ -65,6 +67,7 @@ impl fmt::Debug for Security {
             .field("login_attempts_per_minute", &self.login_attempts_per_minute)
             .field("link_requests_per_minute", &self.link_requests_per_minute)
             .field("metrics_token", &if self.metrics_token.is_empty() { "" } else { "***" })
+            .field("resends_per_hour", &self.resends_per_hour)
             .finish()
     }
 }

@@ -414,6 +414,7 @@ async fn serve(config: Config, no_migrate: bool) -> Result<(), Fatal> {
         upload_timeout: Duration::from_secs(config.storage.upload_timeout_secs),
         login_per_minute: config.security.login_attempts_per_minute,
         links_per_minute: config.security.link_requests_per_minute,
+        resends_per_hour: config.security.resends_per_hour,
         trust_forwarded_for: config.server.trust_forwarded_for,
         metrics_token: (!config.security.metrics_token.is_empty()).then(|| config.security.metrics_token.clone()),
     };

@@ -64,6 +64,9 @@ pub struct HttpConfig {
     pub login_per_minute: u32,
     /// Candidate-link requests allowed per client address per minute.
     pub links_per_minute: u32,
+    /// Resends allowed per invitation per hour (0: no limit), so a slip of the hand or a
+    /// script cannot flood a candidate.
+    pub resends_per_hour: u32,
     /// Take the client address from the last `X-Forwarded-For` entry (only behind a
     /// reverse proxy that sets it).
     pub trust_forwarded_for: bool,
@@ -80,6 +83,7 @@ impl Default for HttpConfig {
             upload_timeout: Duration::from_secs(3600),
             login_per_minute: 10,
             links_per_minute: 60,
+            resends_per_hour: 3,
             trust_forwarded_for: false,
             metrics_token: None,
         }
@@ -95,6 +99,7 @@ impl std::fmt::Debug for HttpConfig {
             .field("upload_timeout", &self.upload_timeout)
             .field("login_per_minute", &self.login_per_minute)
             .field("links_per_minute", &self.links_per_minute)
+            .field("resends_per_hour", &self.resends_per_hour)
             .field("trust_forwarded_for", &self.trust_forwarded_for)
             .field("metrics_token", &self.metrics_token.as_ref().map(|_| "***"))
             .finish()
@@ -122,6 +127,7 @@ struct Inner {
     metrics: Metrics,
     login_limiter: ops::Limiter,
     link_limiter: ops::Limiter,
+    resend_limiter: ops::Limiter<(uuid::Uuid, uuid::Uuid)>,
 }
 
 impl AppState {
@@ -131,7 +137,10 @@ impl AppState {
         let metrics = Metrics::new();
         let login_limiter = ops::Limiter::per_minute("login", config.login_per_minute, &metrics);
         let link_limiter = ops::Limiter::per_minute("link", config.links_per_minute, &metrics);
-        Self { inner: Arc::new(Inner { slate, readiness, config, metrics, login_limiter, link_limiter }) }
+        let resend_limiter = ops::Limiter::per_hour("resend", config.resends_per_hour, &metrics);
+        Self {
+            inner: Arc::new(Inner { slate, readiness, config, metrics, login_limiter, link_limiter, resend_limiter }),
+        }
     }
 
     pub(crate) fn slate(&self) -> &Slate {
@@ -154,6 +163,16 @@ impl AppState {
 
     pub(crate) fn limit_link(&self, ip: Option<IpAddr>) -> Result<(), ApiError> {
         self.inner.link_limiter.check(ip)
+    }
+
+    /// Resends of one invitation, counted per organization so another organization's
+    /// requests for the same id never use up this one's allowance.
+    pub(crate) fn limit_resend(
+        &self,
+        org: slate_domain::OrganizationId,
+        invitation: slate_domain::InvitationId,
+    ) -> Result<(), ApiError> {
+        self.inner.resend_limiter.check_key(&(org.as_uuid(), invitation.as_uuid()))
     }
 }
 

@@ -115,31 +115,39 @@ impl std::fmt::Debug for Metrics {
     }
 }
 
-/// A per-client-address rate limit.
-pub(crate) struct Limiter {
-    inner: Option<DefaultKeyedRateLimiter<IpAddr>>,
+/// A rate limit per key: per client address (logins, candidate links) or per record
+/// (resends of one invitation).
+pub(crate) struct Limiter<K: std::hash::Hash + Eq + Clone = IpAddr> {
+    inner: Option<DefaultKeyedRateLimiter<K>>,
     refused: Counter,
 }
 
-impl Limiter {
-    /// `n` requests per minute per address (bursts of up to `n`); 0 turns the limit off.
-    /// Refusals are counted in `metrics` as `slate_rate_limited_total{limit=name}`.
-    pub(crate) fn per_minute(name: &'static str, n: u32, metrics: &Metrics) -> Self {
+impl<K: std::hash::Hash + Eq + Clone> Limiter<K> {
+    fn with_quota(name: &'static str, quota: Option<Quota>, metrics: &Metrics) -> Self {
         Self {
-            inner: NonZeroU32::new(n).map(|n| RateLimiter::keyed(Quota::per_minute(n))),
+            inner: quota.map(RateLimiter::keyed),
             refused: metrics.rate_limited.get_or_create(&LimitLabels { limit: name }).clone(),
         }
     }
 
-    /// `Ok` when `ip` may go on; 429 `rate_limited` with `Retry-After` otherwise. Without a
-    /// known address every such request shares one bucket.
-    pub(crate) fn check(&self, ip: Option<IpAddr>) -> Result<(), ApiError> {
+    /// `n` requests per minute per key (bursts of up to `n`); 0 turns the limit off.
+    /// Refusals are counted in `metrics` as `slate_rate_limited_total{limit=name}`.
+    pub(crate) fn per_minute(name: &'static str, n: u32, metrics: &Metrics) -> Self {
+        Self::with_quota(name, NonZeroU32::new(n).map(Quota::per_minute), metrics)
+    }
+
+    /// `n` per hour per key (bursts of up to `n`); 0 turns the limit off.
+    pub(crate) fn per_hour(name: &'static str, n: u32, metrics: &Metrics) -> Self {
+        Self::with_quota(name, NonZeroU32::new(n).map(Quota::per_hour), metrics)
+    }
+
+    /// `Ok` when `key` may go on; 429 `rate_limited` with `Retry-After` otherwise.
+    pub(crate) fn check_key(&self, key: &K) -> Result<(), ApiError> {
         let Some(limiter) = &self.inner else { return Ok(()) };
         if limiter.len() > 100_000 {
             limiter.retain_recent();
         }
-        let key = ip.unwrap_or(IpAddr::from([0, 0, 0, 0]));
-        limiter.check_key(&key).map_err(|not_until| {
+        limiter.check_key(key).map_err(|not_until| {
             self.refused.inc();
             let wait = not_until.wait_time_from(DefaultClock::default().now()).as_secs().max(1);
             ApiError::new(
@@ -149,6 +157,14 @@ impl Limiter {
             )
             .retry_after(wait)
         })
+    }
+}
+
+impl Limiter<IpAddr> {
+    /// As [`Self::check_key`] for a client address. Without a known address every such
+    /// request shares one bucket.
+    pub(crate) fn check(&self, ip: Option<IpAddr>) -> Result<(), ApiError> {
+        self.check_key(&ip.unwrap_or(IpAddr::from([0, 0, 0, 0])))
     }
 }
 

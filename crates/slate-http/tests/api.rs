@@ -100,6 +100,12 @@ impl World {
         (status, value)
     }
 
+    /// How many messages Acme's invitation `id` has queued.
+    async fn slate_messages(&self, id: &str) -> usize {
+        let (_, m) = self.call(Method::GET, &format!("/api/v1/invitations/{id}/messages"), &self.a, None).await;
+        m.as_array().map_or(0, Vec::len)
+    }
+
     async fn ok(&self, method: Method, path: &str, body: Option<Value>, expect: StatusCode) -> Value {
         let (status, value) = self.call(method.clone(), path, &self.a, body).await;
         assert_eq!(status, expect, "{method} {path}: {value}");
@@ -880,6 +886,32 @@ async fn health_readiness_and_metrics() {
     assert!(text.contains("slate_http_request_duration_seconds_bucket"), "{text}");
     assert!(text.contains("slate_outbox_depth 1"), "the queued invitation email: {text}");
     assert!(!text.contains(&r.invitation), "ids never become labels");
+}
+
+#[tokio::test]
+async fn resends_are_limited_per_invitation() {
+    let w = World::with(HttpConfig {
+        public_url: "https://slate.example".into(),
+        resends_per_hour: 2,
+        ..HttpConfig::default()
+    })
+    .await;
+    let r = w.acme_records().await;
+    let path = format!("/api/v1/invitations/{}/resend", r.invitation);
+    for _ in 0..2 {
+        w.ok(Method::POST, &path, None, StatusCode::OK).await;
+    }
+    let (status, headers, body) = w
+        .send(
+            Request::post(&path).header(header::AUTHORIZATION, format!("Bearer {}", w.a)).body(Body::empty()).unwrap(),
+        )
+        .await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::TOO_MANY_REQUESTS, Some("rate_limited")));
+    assert!(headers[header::RETRY_AFTER].to_str().unwrap().parse::<u64>().unwrap() > 0);
+    assert_eq!(w.slate_messages(&r.invitation).await, 3, "the invitation and two resends, no more");
+    // another organization's attempts use their own allowance (and find nothing)
+    let (status, _) = w.call(Method::POST, &path, &w.b, None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]

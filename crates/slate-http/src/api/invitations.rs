@@ -172,14 +172,17 @@ pub(crate) async fn get_invitation(
 
 /// Send the invitation email again (same link).
 #[utoipa::path(post, path = "/api/v1/invitations/{id}/resend", tag = "invitations", params(("id" = Uuid, Path)),
-    responses((status = 200, body = InvitationDto), (status = 404, body = ErrorBody), (status = 409, description = "Completed, cancelled, expired or bounced (`invalid_transition`)", body = ErrorBody)),
+    responses((status = 200, body = InvitationDto), (status = 404, body = ErrorBody), (status = 409, description = "Completed, cancelled, expired or bounced (`invalid_transition`)", body = ErrorBody),
+        (status = 429, description = "Resent too often (`rate_limited`, with `Retry-After`; `security.resends_per_hour`)", body = ErrorBody)),
     security(("session" = []), ("api_key" = [])))]
 pub(crate) async fn resend(
     State(state): State<AppState>,
     auth: Auth,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<Json<InvitationDto>, ApiError> {
-    let i = state.slate().resend(auth.caller(), InvitationId::from_uuid(id)).await?;
+    let id = InvitationId::from_uuid(id);
+    state.limit_resend(auth.caller().organization_id, id)?;
+    let i = state.slate().resend(auth.caller(), id).await?;
     Ok(Json(present(&state, &i)))
 }
 
