@@ -582,6 +582,20 @@ impl Invitation {
         Ok(EventKind::Completed)
     }
 
+    /// The invitation as it stands at `now` for someone reading it: past its closing moment,
+    /// an open invitation reads Expired at once, without waiting for the expiry job (which
+    /// records the change and its event). Nothing else changes; the result is for showing,
+    /// not for committing.
+    #[must_use]
+    pub fn as_seen_at(mut self, now: DateTime<Utc>) -> Self {
+        if self.p.status.is_open() && !self.p.deadline.is_open_at(now) {
+            self.p.expired_from = Some(self.p.status);
+            self.p.status = InvitationStatus::Expired;
+            self.p.next_reminder_at = None;
+        }
+        self
+    }
+
     /// The deadline passed: any open status → Expired, remembering where it was.
     ///
     /// # Errors

@@ -606,7 +606,25 @@ async fn expiry_and_reminders_run_once() {
     assert_eq!((reminders(a.id()).await, reminders(b.id()).await), (2, 1));
 
     w.memory.clock.set(at("2026-11-30T22:00:00Z"));
-    assert_eq!(w.slate.expire_overdue(100).await.unwrap(), 2);
+    // Read before the expiry job runs: already expired to whoever looks, nothing written yet.
+    let seen = w.slate.get_invitation(w.caller, b.id()).await.unwrap();
+    assert_eq!(
+        (seen.status(), seen.parts().expired_from),
+        (InvitationStatus::Expired, Some(InvitationStatus::Started))
+    );
+    let sent = InvitationQuery { statuses: vec![InvitationStatus::Started], ..InvitationQuery::default() };
+    assert!(w.slate.list_invitations(w.caller, &sent).await.unwrap().items.is_empty(), "no longer started");
+    assert!(
+        w.slate
+            .list_invitations(w.caller, &InvitationQuery::default())
+            .await
+            .unwrap()
+            .items
+            .iter()
+            .all(|i| i.status() == InvitationStatus::Expired),
+        "every listed one reads expired"
+    );
+    assert_eq!(w.slate.expire_overdue(100).await.unwrap(), 2, "the job still records them");
     assert_eq!(w.slate.expire_overdue(100).await.unwrap(), 0);
     let b = w.slate.get_invitation(w.caller, b.id()).await.unwrap();
     assert_eq!(b.status(), InvitationStatus::Expired);

@@ -30,15 +30,20 @@ pub enum TimelineError {
 }
 
 impl Slate {
-    /// One invitation.
+    /// One invitation, as it stands now: past its closing moment it reads Expired at once
+    /// ([`Invitation::as_seen_at`]).
     ///
     /// # Errors
     /// [`NotFoundError`].
     pub async fn get_invitation(&self, caller: Caller, id: InvitationId) -> Result<Invitation, NotFoundError> {
-        self.ports.invitations.get(caller.organization_id, id).await?.ok_or(NotFoundError::NotFound)
+        let invitation =
+            self.ports.invitations.get(caller.organization_id, id).await?.ok_or(NotFoundError::NotFound)?;
+        Ok(invitation.as_seen_at(self.now()))
     }
 
-    /// A page of invitations: filters, text search, sort, keyset pagination.
+    /// A page of invitations: filters, text search, sort, keyset pagination. Each reads as it
+    /// stands now ([`Invitation::as_seen_at`]); one that filtered in by an open status it no
+    /// longer has is left out of the page (the cursor still moves past it).
     ///
     /// # Errors
     /// [`RepoError`] on a storage failure.
@@ -47,7 +52,15 @@ impl Slate {
         caller: Caller,
         query: &InvitationQuery,
     ) -> Result<Page<Invitation>, RepoError> {
-        self.ports.invitations.list(caller.organization_id, query).await
+        let now = self.now();
+        let mut page = self.ports.invitations.list(caller.organization_id, query).await?;
+        page.items = page
+            .items
+            .into_iter()
+            .map(|i| i.as_seen_at(now))
+            .filter(|i| query.statuses.is_empty() || query.statuses.contains(&i.status()))
+            .collect();
+        Ok(page)
     }
 
     /// A candidate's activity timeline, oldest first.
