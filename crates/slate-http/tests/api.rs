@@ -840,6 +840,27 @@ async fn the_openapi_document_describes_every_endpoint_and_the_reference_page_re
     ] {
         expected.push((m, p.to_owned()));
     }
+    // Parameters sit where they are: every `in: path` one is in its template and every
+    // template variable is a path parameter; the rest are query parameters.
+    for (path, item) in paths {
+        for (method, op) in item.as_object().unwrap() {
+            let params = op["parameters"].as_array().cloned().unwrap_or_default();
+            for p in &params {
+                let (name, place) = (p["name"].as_str().unwrap(), p["in"].as_str().unwrap());
+                if place == "path" {
+                    assert!(path.contains(&format!("{{{name}}}")), "{method} {path}: `{name}` is no path parameter");
+                }
+            }
+            for var in path.split('{').skip(1).filter_map(|s| s.split('}').next()) {
+                assert!(
+                    params.iter().any(|p| p["name"] == var && p["in"] == "path"),
+                    "{method} {path}: `{var}` is not declared as a path parameter"
+                );
+            }
+        }
+    }
+    let list = &paths["/api/v1/invitations"]["get"]["parameters"];
+    assert!(list.as_array().unwrap().iter().any(|p| p["name"] == "status" && p["in"] == "query"), "{list}");
     for (method, path) in &expected {
         let op = &paths.get(path).unwrap_or_else(|| panic!("{path} missing"))[method.as_str().to_lowercase()];
         assert!(op.is_object(), "{method} {path} undocumented");

@@ -317,6 +317,7 @@ impl From<&InterviewSnapshot> for SnapshotDto {
 
 /// Filter for the interview list.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct InterviewFilter {
     /// `draft`, `published` or `archived`.
     pub status: Option<String>,
@@ -379,6 +380,7 @@ impl From<&Candidate> for CandidateDto {
 
 /// Type-ahead search.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CandidateSearch {
     /// The start of a first or last name (case-insensitive).
     pub prefix: String,
@@ -578,6 +580,7 @@ pub struct InvitationPage {
 
 /// Filters, search, sort and page of the invitation list.
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct InvitationListParams {
     /// Comma-separated statuses, e.g. `sent,opened`.
     pub status: Option<String>,
