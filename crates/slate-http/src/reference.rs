@@ -53,8 +53,48 @@ pub(crate) fn escape(s: &str) -> String {
     out
 }
 
+/// Markdown (as the descriptions are written: backticks, emphasis, lists) to HTML, with any
+/// raw HTML in the source shown as text, never passed through.
+pub(crate) fn markdown(source: &str) -> String {
+    use pulldown_cmark::{Event, Parser, html};
+    let events = Parser::new(source).map(|e| match e {
+        Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
+        other => other,
+    });
+    let mut out = String::new();
+    html::push_html(&mut out, events);
+    out
+}
+
+/// [`markdown`] for one line inside a table cell: without the paragraph around it.
+pub(crate) fn markdown_inline(source: &str) -> String {
+    let html = markdown(source);
+    let trimmed = html.trim_end();
+    match trimmed.strip_prefix("<p>").and_then(|s| s.strip_suffix("</p>")) {
+        Some(inner) if !inner.contains("<p>") => inner.to_owned(),
+        _ => html,
+    }
+}
+
 fn text(v: &Value) -> &str {
     v.as_str().unwrap_or("")
+}
+
+#[cfg(test)]
+mod markdown_tests {
+    use super::{markdown, markdown_inline};
+
+    #[test]
+    fn descriptions_render_as_markdown_and_raw_html_stays_text() {
+        assert_eq!(
+            markdown_inline("Use `X-CSRF-Token` or **not**"),
+            "Use <code>X-CSRF-Token</code> or <strong>not</strong>"
+        );
+        assert!(markdown("- one\n- two").contains("<li>one</li>"));
+        let hostile = markdown("<script>alert(1)</script> and <img src=x onerror=alert(1)>");
+        assert!(!hostile.contains("<script") && !hostile.contains("<img"), "{hostile}");
+        assert!(hostile.contains("&lt;script&gt;"), "{hostile}");
+    }
 }
 
 fn schema_name(schema: &Value) -> String {
@@ -96,7 +136,7 @@ fn render(doc: &Value) -> String {
          </style></head><body><h1>{title} <small>{}</small></h1><p>{}</p>\
          <p>Machine-readable: <a href=\"/api/v1/openapi.json\">/api/v1/openapi.json</a> (OpenAPI {}).</p>",
         escape(text(&doc["info"]["version"])),
-        escape(text(&doc["info"]["description"])),
+        markdown_inline(text(&doc["info"]["description"])),
         escape(text(&doc["openapi"])),
     );
 
@@ -132,7 +172,7 @@ fn render(doc: &Value) -> String {
                 escape(text(&op["summary"])),
             );
             if let Some(d) = op["description"].as_str() {
-                let _ = write!(h, "<p>{}</p>", escape(d));
+                let _ = write!(h, "{}", markdown(d));
             }
             if op.get("security").is_some() {
                 h.push_str("<p><em>Needs an API key or a session.</em></p>");
@@ -147,7 +187,7 @@ fn render(doc: &Value) -> String {
                         if p["required"].as_bool() == Some(true) { " *" } else { "" },
                         escape(text(&p["in"])),
                         schema_name(&p["schema"]),
-                        escape(text(&p["description"])),
+                        markdown_inline(text(&p["description"])),
                     );
                 }
                 h.push_str("</table>");
@@ -164,7 +204,7 @@ fn render(doc: &Value) -> String {
                         "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
                         escape(status),
                         body,
-                        escape(text(&r["description"]))
+                        markdown_inline(text(&r["description"]))
                     );
                 }
                 h.push_str("</table>");
@@ -177,7 +217,7 @@ fn render(doc: &Value) -> String {
         for (name, s) in schemas {
             let _ = write!(h, "<h3 id=\"schema-{0}\">{0}</h3>", escape(name));
             if let Some(d) = s["description"].as_str() {
-                let _ = write!(h, "<p>{}</p>", escape(d));
+                let _ = write!(h, "{}", markdown(d));
             }
             let required: Vec<&str> =
                 s["required"].as_array().map(|r| r.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
@@ -190,7 +230,7 @@ fn render(doc: &Value) -> String {
                         escape(field),
                         if required.contains(&field.as_str()) { " *" } else { "" },
                         schema_name(p),
-                        escape(text(&p["description"])),
+                        markdown_inline(text(&p["description"])),
                     );
                 }
                 h.push_str("</table>");

@@ -884,6 +884,9 @@ async fn the_openapi_document_describes_every_endpoint_and_the_reference_page_re
         page.contains("<code>/api/v1/invitations/{id}/resend</code>") && page.contains("id=\"schema-InvitationDto\"")
     );
     assert!(!page.contains("<script"), "no scripts, nothing from a CDN");
+    // descriptions are Markdown, rendered: no raw backticks left in the prose
+    assert!(page.contains("<code>X-CSRF-Token</code>"), "the API description's code spans are rendered");
+    assert!(!page.contains("`X-CSRF-Token`"), "no raw Markdown");
 }
 
 #[tokio::test]
