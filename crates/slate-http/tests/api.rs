@@ -898,6 +898,8 @@ async fn health_readiness_and_metrics() {
     let (status, _, body) = w.send(Request::get("/readyz").body(Body::empty()).unwrap()).await;
     assert_eq!((status, body["status"].as_str()), (StatusCode::OK, Some("ready")));
     w.call(Method::GET, "/api/v1/invitations/00000000-0000-0000-0000-00000000dead", &w.a, None).await;
+    // a read naming the real invitation: its id must not become a label
+    w.ok(Method::GET, &format!("/api/v1/invitations/{}", r.invitation), None, StatusCode::OK).await;
     let (status, headers, body) = w.send(Request::get("/metrics").body(Body::empty()).unwrap()).await;
     assert_eq!(status, StatusCode::OK);
     assert!(headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("application/openmetrics-text"));
@@ -909,6 +911,7 @@ async fn health_readiness_and_metrics() {
     assert!(text.contains(r#"route="/api/v1/invitations/{id}",status="404"} 1"#), "{text}");
     assert!(text.contains("slate_http_request_duration_seconds_bucket"), "{text}");
     assert!(text.contains("slate_outbox_depth 1"), "the queued invitation email: {text}");
+    assert!(text.contains(r#"route="/api/v1/invitations/{id}",status="200"} 1"#), "{text}");
     assert!(!text.contains(&r.invitation), "ids never become labels");
 }
 
