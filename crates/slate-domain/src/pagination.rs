@@ -105,11 +105,17 @@ impl Invitation {
             && query.job_id.is_none_or(|j| Some(j) == p.interview.job_id)
             && query.deadline_from.is_none_or(|d| p.deadline.date() >= d)
             && query.deadline_to.is_none_or(|d| p.deadline.date() <= d)
-            && query.search.as_ref().is_none_or(|s| {
-                [p.candidate_first_name.as_str(), p.candidate_last_name.as_str(), p.email.as_str()]
-                    .iter()
-                    .any(|field| field.to_lowercase().contains(s.as_str()))
-            })
+            && query.search.as_ref().is_none_or(|s| self.search_text().contains(s.as_str()))
+    }
+
+    /// What a text search looks in, in the one form every store uses: the candidate's first
+    /// name, last name and email, lower-cased, separated by U+001F (a control character no
+    /// [`SearchText`] can hold, so a match never spans two fields). Stores that index it keep
+    /// exactly this.
+    #[must_use]
+    pub fn search_text(&self) -> String {
+        let p = self.parts();
+        format!("{}\u{1f}{}\u{1f}{}", p.candidate_first_name, p.candidate_last_name, p.email).to_lowercase()
     }
 }
 

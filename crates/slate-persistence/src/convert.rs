@@ -275,10 +275,6 @@ pub(crate) fn snapshot(body: &str) -> Result<InterviewSnapshot, RepoError> {
 
 /// The lower-cased text the list's search looks in: first name, last name, email, joined
 /// by a separator that search text can never contain.
-pub(crate) fn search_text(p: &InvitationParts) -> String {
-    format!("{}\u{1f}{}\u{1f}{}", p.candidate_first_name, p.candidate_last_name, p.email).to_lowercase()
-}
-
 pub(crate) fn invitation_row(i: &Invitation, revision: u64, snapshot_hash: String) -> invitation::Model {
     let p = i.parts();
     invitation::Model {
@@ -288,7 +284,7 @@ pub(crate) fn invitation_row(i: &Invitation, revision: u64, snapshot_hash: Strin
         first_name: p.candidate_first_name.to_string(),
         last_name: p.candidate_last_name.to_string(),
         sort_name: i.sort_name(),
-        search_text: search_text(p),
+        search_text: i.search_text(),
         invited_by: p.invited_by.as_uuid(),
         interview_id: p.interview.interview_id.as_uuid(),
         job_id: p.interview.job_id.map(|j| j.as_uuid()),
