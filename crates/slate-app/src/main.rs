@@ -319,9 +319,7 @@ async fn connect(config: &Config, migrate: bool) -> Result<(Slate, SqlStore), Fa
 async fn recruiter(slate: &Slate, email: &str) -> Result<slate_domain::Recruiter, Fatal> {
     let email = slate_domain::EmailAddress::parse(email).map_err(|e| usage("--email", &e))?;
     slate
-        .ports()
-        .recruiters
-        .find_by_email(&email)
+        .recruiter_by_email(&email)
         .await?
         .ok_or_else(|| Fatal::Usage(format!("--email: no recruiter has the email {email}")))
 }

@@ -114,13 +114,14 @@ async fn main() -> Result<(), Box<dyn Error>> {
     memory.clock.advance(TimeDelta::hours(3));
     let opened = slate.open_link(&link).await?;
     for q in &opened.interview().questions {
-        let key = slate.answer_upload_key(&link, q.id()).await?;
-        let videos = &slate.ports().videos;
-        let chunks = [&b"\x1a\x45\xdf\xa3 first chunk"[..], b" second chunk"];
-        videos.begin(&key, chunks.iter().map(|c| c.len() as u64).sum()).await?;
+        // The browser uploads the recording (any size, in pieces, resumable).
+        let video: Vec<u8> = [&b"\x1a\x45\xdf\xa3 first chunk"[..], b" second chunk"].concat();
+        let upload = slate.begin_answer_upload(&link, q.id(), video.len() as u64).await?;
         let mut offset = 0;
-        for chunk in chunks {
-            offset = videos.append(&key, offset, byte_stream(chunk)).await?;
+        for chunk in video.chunks(16) {
+            offset = slate
+                .append_answer_upload(&link, q.id(), upload.take, offset, chunk, byte_stream(chunk.to_vec()))
+                .await?;
         }
         memory.clock.advance(TimeDelta::minutes(2));
         let answer = slate.record_answer(&link, RecordAnswer { question_id: q.id(), duration_ms: 42_000 }).await?;

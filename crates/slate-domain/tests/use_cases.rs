@@ -5,7 +5,7 @@ mod common;
 
 use chrono::TimeDelta;
 use common::*;
-use slate_domain::ports::{Clock as _, VideoStoreError, byte_stream, read_to_vec};
+use slate_domain::ports::{Clock as _, VideoStore as _, VideoStoreError, byte_stream, read_to_vec};
 use slate_domain::*;
 
 // ---------------------------------------------------------------- inviting
@@ -336,7 +336,7 @@ async fn answers_are_checked_against_the_upload_and_the_rules() {
     let input = RecordAnswer { question_id: w.q(0), duration_ms: 4_000 };
     assert!(matches!(w.slate.record_answer(&token, input).await, Err(RecordAnswerError::MediaMissing)));
     let key = w.slate.answer_upload_key(&token, w.q(0)).await.unwrap();
-    let videos = &w.slate.ports().videos;
+    let videos = &w.memory.videos;
     videos.begin(&key, 35).await.unwrap();
     videos.append(&key, 0, byte_stream(&b"\0\0\0\x18ftypmp42first part"[..])).await.unwrap();
     assert!(matches!(w.slate.record_answer(&token, input).await, Err(RecordAnswerError::MediaMissing)));
@@ -358,7 +358,7 @@ async fn answers_are_checked_against_the_upload_and_the_rules() {
     assert_eq!(read_to_vec(videos.as_ref(), &key, 8, 100).await.unwrap(), b"mp42first part, second part");
 
     // too large, with a small limit
-    let small = Slate::new(w.slate.ports().clone(), Settings { max_answer_bytes: 10, ..Settings::default() });
+    let small = Slate::new(w.memory.ports(), Settings { max_answer_bytes: 10, ..Settings::default() });
     let key = small.answer_upload_key(&token, w.q(1)).await.unwrap();
     videos.begin(&key, 11).await.unwrap();
     videos.append(&key, 0, byte_stream(&b"eleven byte"[..])).await.unwrap();
@@ -510,7 +510,7 @@ async fn bounces_and_email_corrections_go_through_the_outbox() {
 async fn temporary_failures_back_off_then_give_up() {
     let w = World::new().await;
     let settings = Settings { outbox_max_attempts: 3, ..Settings::default() };
-    let slate = Slate::new(w.slate.ports().clone(), settings.clone());
+    let slate = Slate::new(w.memory.ports(), settings.clone());
     let inv = w.invite("ada@example.com").await;
     let fail = || DeliveryOutcome::TemporaryFailure { reason: "421 try later".into() };
 

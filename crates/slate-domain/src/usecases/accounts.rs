@@ -223,6 +223,15 @@ impl Slate {
         self.commit(changes).await.map_err(unexpected)
     }
 
+    /// The recruiter with this email, in any organization: for operators' tools (the CLI's
+    /// `--email`), which act for the installation rather than for a caller.
+    ///
+    /// # Errors
+    /// A storage failure.
+    pub async fn recruiter_by_email(&self, email: &EmailAddress) -> Result<Option<crate::Recruiter>, RepoError> {
+        self.ports.recruiters.find_by_email(email).await
+    }
+
     /// Ends a session. Ending an unknown session is not an error.
     ///
     /// # Errors

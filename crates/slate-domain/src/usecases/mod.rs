@@ -212,12 +212,6 @@ impl Slate {
         Self { ports, settings }
     }
 
-    /// The ports, for adapters that share them.
-    #[must_use]
-    pub const fn ports(&self) -> &Ports {
-        &self.ports
-    }
-
     /// The settings.
     #[must_use]
     pub const fn settings(&self) -> &Settings {

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, Database};
-use slate_domain::memory::{InMemory, PlainRenderer, SequentialIds, TestPasswords};
+use slate_domain::memory::{InMemory, PlainRenderer, TestPasswords};
 use slate_domain::{Ports, Settings, Slate};
 use slate_persistence::{SqlStore, StoreOptions};
 
@@ -37,17 +37,20 @@ pub(crate) async fn postgres() -> SqlStore {
 
 /// A `Slate` over `store`, with the in-memory world's clock, link scheme and video store,
 /// and its own sequential ids.
-pub(crate) fn slate_over(store: &SqlStore, memory: &InMemory) -> Slate {
-    let ports = Ports::from_store(
+pub(crate) fn ports_over(store: &SqlStore, memory: &InMemory) -> Ports {
+    Ports::from_store(
         Arc::new(store.clone()),
         memory.clock.clone(),
-        Arc::new(SequentialIds::default()),
+        memory.ids.clone(),
         memory.links.clone(),
         memory.videos.clone(),
         Arc::new(TestPasswords),
         Arc::new(PlainRenderer),
-    );
-    Slate::new(ports, Settings::default())
+    )
+}
+
+pub(crate) fn slate_over(store: &SqlStore, memory: &InMemory) -> Slate {
+    Slate::new(ports_over(store, memory), Settings::default())
 }
 
 pub(crate) fn at(s: &str) -> DateTime<Utc> {

@@ -350,7 +350,7 @@ impl UnitOfWork for PoisonedTail {
 
 async fn a_use_case_failing_half_way_leaves_nothing(store: SqlStore) {
     let f = fixture(&store).await;
-    let mut ports = f.slate.ports().clone();
+    let mut ports = harness::ports_over(&store, &f.memory);
     ports.unit_of_work = Arc::new(PoisonedTail(store.clone()));
     let poisoned = Slate::new(ports, Settings::default());
     let err =
