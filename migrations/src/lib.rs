@@ -13,6 +13,7 @@ mod m20261122_000001_initial;
 mod m20261122_000002_one_open_invitation;
 mod m20261122_000003_accounts;
 mod m20261123_000004_mail;
+mod m20261202_000005_review;
 
 /// Applies and reverts Slate's migrations.
 #[derive(Debug)]
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000002_one_open_invitation::Migration),
             Box::new(m20261122_000003_accounts::Migration),
             Box::new(m20261123_000004_mail::Migration),
+            Box::new(m20261202_000005_review::Migration),
         ]
     }
 }

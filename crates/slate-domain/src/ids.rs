@@ -88,6 +88,10 @@ id_type!(
     AnswerId
 );
 id_type!(
+    /// Identifies a [`ReviewNote`](crate::ReviewNote).
+    ReviewNoteId
+);
+id_type!(
     /// Identifies a [`TimelineEvent`](crate::TimelineEvent).
     EventId
 );

@@ -107,6 +107,7 @@ mod organization;
 mod outbox;
 mod pagination;
 pub mod ports;
+mod review;
 mod template;
 mod text;
 mod timeline;
@@ -118,7 +119,7 @@ pub use deadline::{Deadline, DeadlineError, TimeZone, TimeZoneError};
 pub use email::{EmailAddress, EmailError};
 pub use ids::{
     AnswerId, ApiKeyId, CandidateId, ClaimToken, EventId, InterviewId, InvitationId, JobId, MessageId, OrganizationId,
-    QuestionId, RecruiterId, SessionId, TemplateId,
+    QuestionId, RecruiterId, ReviewNoteId, SessionId, TemplateId,
 };
 pub use interview::{
     InterviewDetails, InterviewError, InterviewSnapshot, InterviewStatus, Job, Question, QuestionError, VideoInterview,
@@ -136,10 +137,13 @@ pub use pagination::{
     Cursor, CursorError, InvitationQuery, Page, PageSize, PageSizeError, SearchText, SearchTextError, Sort, SortField,
     SortKey, SortOrder,
 };
+pub use review::{Decision, DecisionError, Funnel, FunnelScope, Rating, RatingError, Review, ReviewEntry, ReviewNote};
 pub use template::{
     MessageTemplate, Placeholder, Segment, TemplateContent, TemplateError, TemplateField, TemplateKind, TemplateText,
 };
-pub use text::{DisplayName, JobText, Label, LongText, PersonName, PhoneNumber, PhoneNumberError, Prompt, TextError};
+pub use text::{
+    CommentText, DisplayName, JobText, Label, LongText, PersonName, PhoneNumber, PhoneNumberError, Prompt, TextError,
+};
 pub use timeline::{Actor, EventKind, TimelineEvent};
 
 mod usecases;

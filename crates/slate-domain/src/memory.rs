@@ -25,11 +25,11 @@ use crate::ports::{
     TimelineRepository, UnitOfWork, VideoStat, VideoStore, VideoStoreError, Write, byte_stream,
 };
 use crate::{
-    Answer, ApiKey, ApiKeyId, Candidate, CandidateId, CandidateKind, Cursor, DeliveryState, EmailAddress,
-    HmacLinkTokens, InterviewId, InterviewStatus, Invitation, InvitationId, InvitationQuery, InvitationStatus, Job,
-    JobId, LinkSecret, MediaKey, MessageId, NamePrefix, Organization, OrganizationId, OutboxMessage, Page, Password,
-    PasswordHash, Ports, Recruiter, RecruiterId, Session, SessionId, Settings, Slate, SortOrder, TimelineEvent,
-    VideoInterview,
+    Answer, ApiKey, ApiKeyId, Candidate, CandidateId, CandidateKind, Cursor, DeliveryState, EmailAddress, Funnel,
+    FunnelScope, HmacLinkTokens, InterviewId, InterviewStatus, Invitation, InvitationId, InvitationQuery,
+    InvitationStatus, Job, JobId, LinkSecret, MediaKey, MessageId, NamePrefix, Organization, OrganizationId,
+    OutboxMessage, Page, Password, PasswordHash, Ports, Recruiter, RecruiterId, ReviewNote, Session, SessionId,
+    Settings, Slate, SortOrder, TimelineEvent, VideoInterview,
 };
 use crate::{
     CapturedEmail, ClaimToken, Language, MessageContext, MessageTemplate, Placeholder, RenderedMessage,
@@ -138,6 +138,7 @@ struct State {
     api_keys: BTreeMap<ApiKeyId, ApiKey>,
     templates: Vec<MessageTemplate>,
     mailbox: Vec<CapturedEmail>,
+    review_notes: Vec<ReviewNote>,
 }
 
 impl State {
@@ -156,6 +157,18 @@ impl State {
         }
         match write {
             Write::InsertOrganization(o) => insert(&mut self.organizations, o.id, o, "organization"),
+            Write::UpdateOrganization(o) => {
+                let stored = self.organizations.get_mut(&o.id).ok_or(CommitError::Conflict)?;
+                *stored = o;
+                Ok(())
+            }
+            Write::AppendReviewNote(n) => {
+                if self.review_notes.iter().any(|x| x.id == n.id) {
+                    return Err(CommitError::Duplicate("review note"));
+                }
+                self.review_notes.push(n);
+                Ok(())
+            }
             Write::InsertRecruiter(r) => {
                 if self.recruiters.values().any(|x| x.email.match_key() == r.email.match_key()) {
                     return Err(CommitError::Duplicate("recruiter email"));
@@ -408,6 +421,23 @@ impl CandidateRepository for InMemoryStore {
         found.truncate(limit);
         Ok(found)
     }
+
+    async fn list(
+        &self,
+        org: OrganizationId,
+        before: Option<CandidateId>,
+        limit: usize,
+    ) -> Result<Vec<Candidate>, RepoError> {
+        let state = lock(&self.state);
+        Ok(state
+            .candidates
+            .values()
+            .rev()
+            .filter(|c| c.organization_id == org && before.is_none_or(|b| c.id < b))
+            .take(limit)
+            .cloned()
+            .collect())
+    }
 }
 
 #[async_trait]
@@ -502,6 +532,22 @@ impl InvitationRepository for InMemoryStore {
         due.sort_by_key(|i| (i.next_reminder_at(), i.id()));
         Ok(due.into_iter().take(limit).cloned().collect())
     }
+
+    async fn funnel(&self, org: OrganizationId, scope: FunnelScope) -> Result<Funnel, RepoError> {
+        let state = lock(&self.state);
+        let mut funnel = Funnel::default();
+        for i in state.invitations.values().filter(|i| i.organization_id() == org) {
+            let in_scope = match scope {
+                FunnelScope::All => true,
+                FunnelScope::Interview(id) => i.interview().interview_id == id,
+                FunnelScope::Job(id) => i.interview().job_id == Some(id),
+            };
+            if in_scope {
+                funnel.count(i.status(), i.parts().opened_at.is_some(), i.parts().started_at.is_some());
+            }
+        }
+        Ok(funnel)
+    }
 }
 
 #[async_trait]
@@ -524,6 +570,15 @@ impl TimelineRepository for InMemoryStore {
 
 #[async_trait]
 impl AnswerRepository for InMemoryStore {
+    async fn review_notes(&self, org: OrganizationId, invitation: InvitationId) -> Result<Vec<ReviewNote>, RepoError> {
+        Ok(lock(&self.state)
+            .review_notes
+            .iter()
+            .filter(|n| n.organization_id == org && n.invitation_id == invitation)
+            .cloned()
+            .collect())
+    }
+
     async fn for_invitation(&self, org: OrganizationId, invitation: InvitationId) -> Result<Vec<Answer>, RepoError> {
         let state = lock(&self.state);
         let order: HashMap<_, _> = state

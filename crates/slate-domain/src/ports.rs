@@ -11,11 +11,11 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use crate::{
-    Answer, ApiKey, ApiKeyId, Candidate, CandidateId, CapturedEmail, ClaimToken, EmailAddress, InterviewId,
-    InterviewStatus, Invitation, InvitationId, InvitationQuery, Job, JobId, Language, LinkToken, LinkVersion, MediaKey,
-    MessageContext, MessageId, MessageTemplate, NamePrefix, Organization, OrganizationId, OutboxMessage, Page,
-    Password, PasswordHash, Recruiter, RecruiterId, RenderedMessage, Session, SessionId, TemplateContent, TemplateId,
-    TemplateKind, TimelineEvent, VideoInterview,
+    Answer, ApiKey, ApiKeyId, Candidate, CandidateId, CapturedEmail, ClaimToken, EmailAddress, Funnel, FunnelScope,
+    InterviewId, InterviewStatus, Invitation, InvitationId, InvitationQuery, Job, JobId, Language, LinkToken,
+    LinkVersion, MediaKey, MessageContext, MessageId, MessageTemplate, NamePrefix, Organization, OrganizationId,
+    OutboxMessage, Page, Password, PasswordHash, Recruiter, RecruiterId, RenderedMessage, ReviewNote, Session,
+    SessionId, TemplateContent, TemplateId, TemplateKind, TimelineEvent, VideoInterview,
 };
 
 /// The current time. The domain never reads the system clock itself.
@@ -203,6 +203,18 @@ pub trait CandidateRepository: Send + Sync {
         prefix: &NamePrefix,
         limit: usize,
     ) -> Result<Vec<Candidate>, RepoError>;
+
+    /// `org`'s candidates (internal and external), newest first (by id: ids are
+    /// time-ordered), those older than `before` (a previous page's last), at most `limit`.
+    ///
+    /// # Errors
+    /// [`RepoError`] on a storage failure.
+    async fn list(
+        &self,
+        org: OrganizationId,
+        before: Option<CandidateId>,
+        limit: usize,
+    ) -> Result<Vec<Candidate>, RepoError>;
 }
 
 /// Video interviews.
@@ -286,6 +298,14 @@ pub trait InvitationRepository: Send + Sync {
     /// # Errors
     /// [`RepoError`] on a storage failure.
     async fn awaiting_reminders(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<Invitation>, RepoError>;
+
+    /// How far `org`'s invitations in `scope` got ([`Funnel::count`] over each: its stored
+    /// status, and whether `opened_at` and `started_at` are set). MUST count in the
+    /// database (one aggregate query), not by reading the invitations.
+    ///
+    /// # Errors
+    /// [`RepoError`] on a storage failure.
+    async fn funnel(&self, org: OrganizationId, scope: FunnelScope) -> Result<Funnel, RepoError>;
 }
 
 /// Timelines.
@@ -309,6 +329,13 @@ pub trait AnswerRepository: Send + Sync {
     /// # Errors
     /// [`RepoError`] on a storage failure.
     async fn for_invitation(&self, org: OrganizationId, invitation: InvitationId) -> Result<Vec<Answer>, RepoError>;
+
+    /// The review notes on `invitation` of `org`, in any order; MUST return none of
+    /// another organization's. Written through [`Write::AppendReviewNote`].
+    ///
+    /// # Errors
+    /// [`RepoError`] on a storage failure.
+    async fn review_notes(&self, org: OrganizationId, invitation: InvitationId) -> Result<Vec<ReviewNote>, RepoError>;
 }
 
 /// The outbox, as the mail worker and the API see it. Messages are added and updated only
@@ -465,6 +492,9 @@ impl<T> Store for T where
 pub enum Write {
     /// A new organization.
     InsertOrganization(Organization),
+    /// An organization's new settings (name, zone, default language, reminders); the last
+    /// write wins. MUST fail with [`CommitError::Conflict`] when the organization is missing.
+    UpdateOrganization(Organization),
     /// A new recruiter; MUST fail with [`CommitError::Duplicate`] when the email is taken.
     InsertRecruiter(Recruiter),
     /// A new job.
@@ -485,6 +515,8 @@ pub enum Write {
     AppendEvent(TimelineEvent),
     /// A recorded answer.
     InsertAnswer(Answer),
+    /// A review note (append-only: notes are never changed or removed).
+    AppendReviewNote(ReviewNote),
     /// A new message; MUST fail with [`CommitError::Duplicate`] when a message with the
     /// same [`OutboxMessage::key`] exists.
     Enqueue(OutboxMessage),

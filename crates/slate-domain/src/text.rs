@@ -119,6 +119,11 @@ text_type!(
     Prompt, max = 2_000, multiline = true, allow_empty = false
 );
 text_type!(
+    /// A recruiter's comment on a candidate's answers: 1 to 5,000 characters, line breaks
+    /// allowed.
+    CommentText, max = 5_000, multiline = true, allow_empty = false
+);
+text_type!(
     /// Longer free text (an interview's introduction, notes on a candidate): up to 10,000
     /// characters, possibly empty, line breaks allowed.
     LongText, max = 10_000, multiline = true, allow_empty = true

@@ -73,6 +73,8 @@ pub enum EventKind {
     },
     /// An automatic reminder was queued.
     ReminderQueued(ReminderKind),
+    /// A recruiter recorded a decision on the candidate's answers.
+    DecisionRecorded(crate::Decision),
 }
 
 impl EventKind {
@@ -94,6 +96,7 @@ impl EventKind {
             Self::ConsentGiven => "consent_given",
             Self::EmailChanged { .. } => "email_changed",
             Self::ReminderQueued(_) => "reminder_queued",
+            Self::DecisionRecorded(_) => "decision_recorded",
         }
     }
 }

@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use crate::entities::{
     answer, api_key, candidate, interview, invitation, job, mailbox, message_template, organization, outbox, recruiter,
-    session, timeline_event,
+    review_note, session, timeline_event,
 };
 
 /// A row that does not make a valid domain value.
@@ -380,6 +380,8 @@ struct EventJson {
     reason: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     reminder: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    decision: Option<String>,
 }
 
 pub(crate) fn event_row(e: &TimelineEvent) -> timeline_event::Model {
@@ -401,6 +403,7 @@ pub(crate) fn event_row(e: &TimelineEvent) -> timeline_event::Model {
             data.to = Some(to.to_string());
         }
         EventKind::ReminderQueued(kind) => data.reminder = Some(kind.as_str().to_owned()),
+        EventKind::DecisionRecorded(d) => data.decision = Some(d.as_str().to_owned()),
         _ => {}
     }
     let (actor_kind, actor_id) = actor_row(e.actor);
@@ -452,6 +455,9 @@ pub(crate) fn event(r: timeline_event::Model) -> Result<TimelineEvent, RepoError
         "email_changed" => EventKind::EmailChanged { from: email(d.from, "from")?, to: email(d.to, "to")? },
         "reminder_queued" => EventKind::ReminderQueued(
             d.reminder.as_deref().and_then(ReminderKind::from_name).ok_or_else(|| missing("reminder"))?,
+        ),
+        "decision_recorded" => EventKind::DecisionRecorded(
+            d.decision.as_deref().and_then(|d| Decision::parse(d).ok()).ok_or_else(|| missing("decision"))?,
         ),
         other => return Err(bad(T, "kind", other)),
     };
@@ -695,5 +701,58 @@ pub(crate) fn captured(r: mailbox::Model) -> Result<CapturedEmail, RepoError> {
         text: r.text_body,
         html: r.html_body,
         captured_at: instant(T, "captured_at", r.captured_at)?,
+    })
+}
+
+// ---------------------------------------------------------------- review notes
+
+pub(crate) fn review_note_row(n: &ReviewNote) -> review_note::Model {
+    let (kind, question, rating, body) = match &n.entry {
+        ReviewEntry::Rating { question, rating } => {
+            ("rating", Some(question.as_uuid()), Some(i16::from(rating.get())), None)
+        }
+        ReviewEntry::Comment { question, text } => {
+            ("comment", question.map(|q| q.as_uuid()), None, Some(text.to_string()))
+        }
+        ReviewEntry::Decision(d) => ("decision", None, None, Some(d.as_str().to_owned())),
+    };
+    review_note::Model {
+        id: n.id.as_uuid(),
+        organization_id: n.organization_id.as_uuid(),
+        invitation_id: n.invitation_id.as_uuid(),
+        recruiter_id: n.recruiter_id.as_uuid(),
+        kind: kind.to_owned(),
+        question_id: question,
+        rating,
+        body,
+        created_at: micros(n.at),
+    }
+}
+
+pub(crate) fn review_note(r: review_note::Model) -> Result<ReviewNote, RepoError> {
+    const T: &str = "review_notes";
+    let missing = |field: &str| bad(T, field, format!("a {} note without {field}", r.kind));
+    let entry = match r.kind.as_str() {
+        "rating" => ReviewEntry::Rating {
+            question: QuestionId::from_uuid(r.question_id.ok_or_else(|| missing("question_id"))?),
+            rating: Rating::new(u8::try_from(r.rating.ok_or_else(|| missing("rating"))?).unwrap_or(0))
+                .map_err(|e| bad(T, "rating", e))?,
+        },
+        "comment" => ReviewEntry::Comment {
+            question: r.question_id.map(QuestionId::from_uuid),
+            text: parse!("review_notes", "body", CommentText::parse(r.body.as_deref().unwrap_or_default())),
+        },
+        "decision" => ReviewEntry::Decision(
+            Decision::parse(r.body.as_deref().unwrap_or_default()).map_err(|e| bad(T, "body", e))?,
+        ),
+        other => return Err(bad(T, "kind", other)),
+    };
+    Ok(ReviewNote {
+        id: ReviewNoteId::from_uuid(r.id),
+        organization_id: OrganizationId::from_uuid(r.organization_id),
+        invitation_id: InvitationId::from_uuid(r.invitation_id),
+        recruiter_id: RecruiterId::from_uuid(r.recruiter_id),
+        entry,
+        at: instant(T, "created_at", r.created_at)?,
     })
 }

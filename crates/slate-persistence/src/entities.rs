@@ -261,6 +261,25 @@ pub mod mailbox {
     no_relations!();
 }
 
+pub mod review_note {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "review_notes")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub organization_id: Uuid,
+        pub invitation_id: Uuid,
+        pub recruiter_id: Uuid,
+        pub kind: String,
+        pub question_id: Option<Uuid>,
+        pub rating: Option<i16>,
+        pub body: Option<String>,
+        pub created_at: i64,
+    }
+    no_relations!();
+}
+
 pub mod credential {
     use sea_orm::entity::prelude::*;
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]

@@ -23,12 +23,14 @@ use slate_domain::{
     OrganizationId, OutboxMessage, Page, PasswordHash, Recruiter, RecruiterId, Session, SessionId, SortField, SortKey,
     SortOrder, TimelineEvent, VideoInterview,
 };
-use slate_domain::{CapturedEmail, ClaimToken, Language, MessageTemplate, TemplateKind};
+use slate_domain::{
+    CapturedEmail, ClaimToken, Funnel, FunnelScope, Language, MessageTemplate, ReviewNote, TemplateKind,
+};
 
 use crate::convert;
 use crate::entities::{
     answer, api_key, candidate, credential, interview, interview_snapshot, invitation, job, mailbox, message_template,
-    organization, outbox, recruiter, session, timeline_event,
+    organization, outbox, recruiter, review_note, session, timeline_event,
 };
 
 /// Which database a store runs on.
@@ -242,6 +244,25 @@ async fn apply(txn: &DatabaseTransaction, write: Write) -> Result<(), CommitErro
                 .exec_without_returning(txn)
                 .await
                 .map_err(|e| commit_error(e, "organization"))?;
+        }
+        Write::UpdateOrganization(o) => {
+            let am = convert::organization_row(&o).into_active_model().reset_all();
+            let result = organization::Entity::update_many()
+                .set(am)
+                .filter(organization::Column::Id.eq(o.id.as_uuid()))
+                .exec(txn)
+                .await
+                .map_err(|e| commit_error(e, "organization"))?;
+            if result.rows_affected != 1 {
+                return Err(CommitError::Conflict);
+            }
+        }
+        Write::AppendReviewNote(n) => {
+            let am = convert::review_note_row(&n).into_active_model().reset_all();
+            review_note::Entity::insert(am)
+                .exec_without_returning(txn)
+                .await
+                .map_err(|e| commit_error(e, "review note"))?;
         }
         Write::InsertRecruiter(r) => {
             let am = convert::recruiter_row(&r).into_active_model().reset_all();
@@ -556,6 +577,25 @@ impl CandidateRepository for SqlStore {
             .map_err(internal)?;
         rows.into_iter().map(convert::candidate).collect()
     }
+
+    async fn list(
+        &self,
+        org: OrganizationId,
+        before: Option<CandidateId>,
+        limit: usize,
+    ) -> Result<Vec<Candidate>, RepoError> {
+        let mut q = candidate::Entity::find().filter(candidate::Column::OrganizationId.eq(org.as_uuid()));
+        if let Some(before) = before {
+            q = q.filter(candidate::Column::Id.lt(before.as_uuid()));
+        }
+        let rows = q
+            .order_by_desc(candidate::Column::Id)
+            .limit(u64::try_from(limit).unwrap_or(u64::MAX))
+            .all(&self.db)
+            .await
+            .map_err(internal)?;
+        rows.into_iter().map(convert::candidate).collect()
+    }
 }
 
 #[async_trait]
@@ -694,6 +734,44 @@ impl InvitationRepository for SqlStore {
         self.invitations_from(rows).await
     }
 
+    async fn funnel(&self, org: OrganizationId, scope: FunnelScope) -> Result<Funnel, RepoError> {
+        use invitation::Column as C;
+        let mut q = invitation::Entity::find().filter(C::OrganizationId.eq(org.as_uuid()));
+        q = match scope {
+            FunnelScope::All => q,
+            FunnelScope::Interview(id) => q.filter(C::InterviewId.eq(id.as_uuid())),
+            FunnelScope::Job(id) => q.filter(C::JobId.eq(id.as_uuid())),
+        };
+        let rows: Vec<(String, i64, i64, i64)> = q
+            .select_only()
+            .column(C::Status)
+            .column_as(Expr::cust("COUNT(*)"), "n")
+            .column_as(Expr::cust("COUNT(opened_at)"), "opened")
+            .column_as(Expr::cust("COUNT(started_at)"), "started")
+            .group_by(C::Status)
+            .into_tuple()
+            .all(&self.db)
+            .await
+            .map_err(internal)?;
+        let mut funnel = Funnel::default();
+        let count = |v: i64| u64::try_from(v).unwrap_or(0);
+        for (status, n, opened, started) in rows {
+            let status =
+                InvitationStatus::from_name(&status).ok_or_else(|| convert::bad("invitations", "status", &status))?;
+            funnel.invited += count(n);
+            funnel.opened += count(opened);
+            funnel.started += count(started);
+            match status {
+                InvitationStatus::Completed => funnel.completed += count(n),
+                InvitationStatus::Expired => funnel.expired += count(n),
+                InvitationStatus::Bounced => funnel.bounced += count(n),
+                InvitationStatus::Cancelled => funnel.cancelled += count(n),
+                _ => {}
+            }
+        }
+        Ok(funnel)
+    }
+
     async fn get_many(&self, ids: &[InvitationId]) -> Result<Vec<Invitation>, RepoError> {
         if ids.is_empty() {
             return Ok(Vec::new());
@@ -741,6 +819,16 @@ impl TimelineRepository for SqlStore {
 
 #[async_trait]
 impl AnswerRepository for SqlStore {
+    async fn review_notes(&self, org: OrganizationId, invitation: InvitationId) -> Result<Vec<ReviewNote>, RepoError> {
+        let rows = review_note::Entity::find()
+            .filter(review_note::Column::OrganizationId.eq(org.as_uuid()))
+            .filter(review_note::Column::InvitationId.eq(invitation.as_uuid()))
+            .all(&self.db)
+            .await
+            .map_err(internal)?;
+        rows.into_iter().map(convert::review_note).collect()
+    }
+
     async fn for_invitation(&self, org: OrganizationId, invitation_id: InvitationId) -> Result<Vec<Answer>, RepoError> {
         let Some(inv) = InvitationRepository::get(self, org, invitation_id).await? else { return Ok(Vec::new()) };
         let order: HashMap<_, _> = inv.interview().questions.iter().enumerate().map(|(n, q)| (q.id(), n)).collect();

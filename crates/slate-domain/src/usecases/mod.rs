@@ -13,6 +13,7 @@ mod interviews;
 mod invitations;
 mod mail;
 mod queries;
+mod review;
 mod setup;
 
 use std::sync::Arc;
@@ -34,8 +35,10 @@ pub use invitations::{
 };
 pub use mail::{EffectiveTemplate, MailboxPage, PreviewInput, TemplateInput, TemplateUseCaseError};
 pub use queries::{NotFoundError, TimelineError};
+pub use review::{ReviewError, ReviewSheet};
 pub use setup::{
     AddRecruiterError, CreateCandidateError, CreateJobError, NewCandidate, NewJob, NewOrganization, NewRecruiter,
+    OrganizationSettings,
 };
 
 use crate::ports::{

@@ -20,6 +20,19 @@ pub struct NewOrganization {
     pub reminders: ReminderPolicy,
 }
 
+/// An organization's settings, as a recruiter edits them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrganizationSettings {
+    /// Its name.
+    pub name: DisplayName,
+    /// The zone new invitations' deadlines are judged in (sent invitations keep theirs).
+    pub time_zone: TimeZone,
+    /// The default language of new invitations.
+    pub default_language: Language,
+    /// The reminder policy (re-planned for every open invitation when it changes).
+    pub reminders: ReminderPolicy,
+}
+
 /// A new recruiter.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewRecruiter {
@@ -144,6 +157,73 @@ impl Slate {
         changes.push(Write::InsertJob(job.clone()));
         self.commit(changes).await.map_err(unexpected)?;
         Ok(job)
+    }
+
+    /// Changes the caller's organization's settings. When the reminder policy changes, every
+    /// open invitation's next reminder is planned again under the new one (in pages, so a
+    /// large organization is never read whole), so a shortened or newly enabled reminder is
+    /// not missed.
+    ///
+    /// # Errors
+    /// [`RepoError`] on a storage failure (the organization vanishing included).
+    pub async fn update_organization(
+        &self,
+        caller: Caller,
+        settings: OrganizationSettings,
+    ) -> Result<Organization, RepoError> {
+        let org = caller.organization_id;
+        let before = self.ports.organizations.get(org).await?.ok_or_else(|| RepoError::new("no such organization"))?;
+        let updated = Organization {
+            id: org,
+            name: settings.name,
+            time_zone: settings.time_zone,
+            default_language: settings.default_language,
+            reminders: settings.reminders,
+        };
+        let mut changes = ChangeSet::new();
+        changes.push(Write::UpdateOrganization(updated.clone()));
+        self.commit(changes).await.map_err(unexpected)?;
+        if before.reminders != updated.reminders {
+            self.replan_reminders(org, &updated.reminders).await?;
+        }
+        Ok(updated)
+    }
+
+    async fn replan_reminders(&self, org: OrganizationId, policy: &ReminderPolicy) -> Result<(), RepoError> {
+        let now = self.now();
+        let mut query = crate::InvitationQuery {
+            statuses: vec![
+                crate::InvitationStatus::Queued,
+                crate::InvitationStatus::Sent,
+                crate::InvitationStatus::Opened,
+                crate::InvitationStatus::Started,
+                crate::InvitationStatus::Bounced,
+            ],
+            limit: crate::PageSize::new(u64::from(crate::PageSize::MAX)).unwrap_or_default(),
+            ..crate::InvitationQuery::default()
+        };
+        loop {
+            let page = self.ports.invitations.list(org, &query).await?;
+            let mut changes = ChangeSet::new();
+            for mut invitation in page.items {
+                let planned = invitation.next_reminder_at();
+                invitation.plan_reminders(policy, now);
+                if invitation.next_reminder_at() != planned {
+                    changes.push(Write::UpdateInvitation(invitation));
+                }
+            }
+            if !changes.is_empty() {
+                match self.commit(changes).await {
+                    // One changed meanwhile (the candidate acted): its own use case planned it.
+                    Ok(()) | Err(crate::ports::CommitError::Conflict) => {}
+                    Err(e) => return Err(unexpected(e)),
+                }
+            }
+            match page.next {
+                Some(next) => query.after = Some(next),
+                None => return Ok(()),
+            }
+        }
     }
 
     /// Adds an internal candidate to the candidate base.

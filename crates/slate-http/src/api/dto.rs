@@ -428,6 +428,7 @@ impl From<&TimelineEvent> for EventDto {
             }
             EventKind::EmailChanged { from, to } => serde_json::json!({ "from": from.as_str(), "to": to.as_str() }),
             EventKind::ReminderQueued(kind) => serde_json::json!({ "reminder": kind.as_str() }),
+            EventKind::DecisionRecorded(d) => serde_json::json!({ "decision": d.as_str() }),
             _ => serde_json::json!({}),
         };
         Self {

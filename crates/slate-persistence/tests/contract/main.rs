@@ -56,6 +56,7 @@ contract!(
     a_lapsed_claim_cannot_overwrite_the_new_holders_outcome,
     reminders_are_found_by_their_planned_moment,
     templates_and_the_mailbox_round_trip_per_organization,
+    reviews_funnels_candidate_pages_and_settings,
 );
 
 struct Fixture {
@@ -849,4 +850,85 @@ async fn templates_and_the_mailbox_round_trip_per_organization(store: SqlStore) 
         .map(|r| r.try_get::<String>("", "text_body").unwrap())
         .collect();
     assert!(raw.iter().all(|t| !t.contains(&link)), "the stored row holds no usable link");
+}
+
+async fn reviews_funnels_candidate_pages_and_settings(store: SqlStore) {
+    let f = fixture(&store).await;
+    let other = organization(&f.slate, "Globex", "hank@globex.example").await;
+    let ada = invite_ada(&f).await;
+    f.memory.clock.advance(TimeDelta::seconds(1));
+    let bob = f
+        .slate
+        .invite_external(f.caller, external(&f, "Bob", "Babbage", "bob@example.com", "2026-11-30"))
+        .await
+        .unwrap();
+    for m in f.slate.claim_messages(10).await.unwrap() {
+        f.slate.record_delivery(m.id, m.claim_token().unwrap(), DeliveryOutcome::Delivered).await.unwrap();
+    }
+    let token = f.slate.link_token(&ada);
+    f.slate.open_link(&token).await.unwrap();
+    let q = |n: usize| f.interview.questions()[n].id();
+    answer(&f, &token, q(0)).await;
+    answer(&f, &token, q(1)).await;
+    f.slate.complete(&token).await.unwrap();
+    f.slate.cancel(f.caller, bob.id()).await.unwrap();
+
+    // The funnel counts in the database, per scope, and never another organization's.
+    let funnel = f.slate.funnel(f.caller, FunnelScope::All).await.unwrap();
+    assert_eq!((funnel.invited, funnel.opened, funnel.started, funnel.completed, funnel.cancelled), (2, 1, 1, 1, 1));
+    assert_eq!(f.slate.funnel(f.caller, FunnelScope::Interview(f.interview.id())).await.unwrap(), funnel);
+    let job = f.interview.details().job_id.unwrap();
+    assert_eq!(f.slate.funnel(f.caller, FunnelScope::Job(job)).await.unwrap(), funnel);
+    assert_eq!(f.slate.funnel(other, FunnelScope::All).await.unwrap(), Funnel::default());
+
+    // Review notes: appended, read back exactly, scoped to the organization.
+    let rating = |v| Rating::new(v).unwrap();
+    f.slate.rate_answer(f.caller, ada.id(), q(0), rating(2)).await.unwrap();
+    f.memory.clock.advance(TimeDelta::seconds(1));
+    f.slate.rate_answer(f.caller, ada.id(), q(0), rating(4)).await.unwrap();
+    f.slate
+        .comment_on_answers(f.caller, ada.id(), Some(q(1)), CommentText::parse("Clear <b>answer</b>").unwrap())
+        .await
+        .unwrap();
+    f.memory.clock.advance(TimeDelta::seconds(1));
+    let written = f.slate.decide(f.caller, ada.id(), Decision::Advance).await.unwrap();
+    let sheet = f.slate.review(f.caller, ada.id()).await.unwrap();
+    assert_eq!(sheet.review, written, "the log reads back as written");
+    assert_eq!(sheet.review.notes().len(), 4, "nothing is overwritten");
+    assert_eq!(sheet.review.rating_by(q(0), f.caller.recruiter_id), Some(rating(4)));
+    assert_eq!(sheet.review.decision().map(|d| d.0), Some(Decision::Advance));
+    assert_eq!(sheet.answers.len(), 2);
+    assert!(store.review_notes(other.organization_id, ada.id()).await.unwrap().is_empty());
+    assert!(matches!(f.slate.review(other, ada.id()).await, Err(NotFoundError::NotFound)));
+    assert!(matches!(f.slate.rate_answer(f.caller, bob.id(), q(0), rating(3)).await, Err(ReviewError::Cancelled)));
+    let timeline = f.slate.candidate_timeline(f.caller, ada.candidate_id()).await.unwrap();
+    assert!(matches!(timeline.last().map(|e| &e.kind), Some(EventKind::DecisionRecorded(Decision::Advance))));
+
+    // Candidates page newest first, by keyset.
+    let first = f.slate.list_candidates(f.caller, None, 1).await.unwrap();
+    assert_eq!(first.iter().map(|c| c.id).collect::<Vec<_>>(), [bob.candidate_id()]);
+    let second = f.slate.list_candidates(f.caller, Some(first[0].id), 10).await.unwrap();
+    assert_eq!(second.iter().map(|c| c.id).collect::<Vec<_>>(), [ada.candidate_id()]);
+    assert!(f.slate.list_candidates(other, None, 10).await.unwrap().is_empty());
+
+    // Settings: stored, and a new reminder policy re-plans open invitations.
+    let fresh =
+        f.slate.invite_external(f.caller, external(&f, "Cy", "Clerk", "cy@example.com", "2026-11-30")).await.unwrap();
+    for m in f.slate.claim_messages(10).await.unwrap() {
+        f.slate.record_delivery(m.id, m.claim_token().unwrap(), DeliveryOutcome::Delivered).await.unwrap();
+    }
+    let planned = f.slate.get_invitation(f.caller, fresh.id()).await.unwrap().next_reminder_at().unwrap();
+    let settings = OrganizationSettings {
+        name: DisplayName::parse("Acme Labs").unwrap(),
+        time_zone: TimeZone::parse("America/New_York").unwrap(),
+        default_language: Language::French,
+        reminders: ReminderPolicy::new(Some(1), None).unwrap(),
+    };
+    let updated = f.slate.update_organization(f.caller, settings).await.unwrap();
+    let (stored, _) = f.slate.whoami(f.caller).await.unwrap();
+    assert_eq!(stored, updated);
+    let replanned = f.slate.get_invitation(f.caller, fresh.id()).await.unwrap().next_reminder_at().unwrap();
+    assert_eq!(replanned, fresh.created_at() + TimeDelta::days(1));
+    assert!(replanned < planned, "a shortened delay is planned again");
+    assert_eq!(f.slate.whoami(other).await.unwrap().0.name.as_str(), "Globex", "other organizations untouched");
 }
