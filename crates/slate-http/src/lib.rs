@@ -23,6 +23,7 @@ mod error;
 mod extract;
 mod ops;
 mod reference;
+mod ui;
 
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -195,7 +196,13 @@ pub fn router(state: AppState) -> Router {
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), ops::track))
         .layer(DefaultBodyLimit::max(max_body))
         .layer(axum::middleware::from_fn_with_state(timeout, ops::time_limit));
+    // The recruiter's pages: bounded and timed like the API.
+    let ui = ui::routes()
+        .route_layer(axum::middleware::from_fn_with_state(state.clone(), ops::track))
+        .layer(DefaultBodyLimit::max(max_body))
+        .layer(axum::middleware::from_fn_with_state(timeout, ops::time_limit));
     api.merge(candidate)
+        .merge(ui)
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint") })
         .method_not_allowed_fallback(|| async {
             ApiError::new(

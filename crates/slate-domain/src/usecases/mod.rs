@@ -225,6 +225,13 @@ impl Slate {
         self.ports.clock.now()
     }
 
+    /// Today's date in `zone`, by the service's clock (the earliest deadline a form may
+    /// offer).
+    #[must_use]
+    pub fn today_in(&self, zone: crate::TimeZone) -> chrono::NaiveDate {
+        zone.date_at(self.now())
+    }
+
     fn event(&self, invitation: &Invitation, kind: EventKind, actor: Actor, at: DateTime<Utc>) -> TimelineEvent {
         TimelineEvent {
             id: EventId::from_uuid(self.ports.ids.new_uuid()),

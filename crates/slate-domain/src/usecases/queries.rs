@@ -92,6 +92,15 @@ impl Slate {
         self.ports.candidates.search_by_name_prefix(caller.organization_id, prefix, limit.clamp(1, 50)).await
     }
 
+    /// A recruiter of the caller's organization (for showing who did what); `None` for an
+    /// unknown one or another organization's.
+    ///
+    /// # Errors
+    /// [`RepoError`] on a storage failure.
+    pub async fn colleague(&self, caller: Caller, id: crate::RecruiterId) -> Result<Option<crate::Recruiter>, RepoError> {
+        self.ports.recruiters.get(caller.organization_id, id).await
+    }
+
     /// One candidate.
     ///
     /// # Errors

@@ -92,7 +92,7 @@ pub(crate) async fn create_invitation(
     Ok((StatusCode::CREATED, Json(present(&state, &invitation))))
 }
 
-fn query(p: InvitationListParams) -> Result<InvitationQuery, ApiError> {
+pub(crate) fn query(p: InvitationListParams) -> Result<InvitationQuery, ApiError> {
     let statuses = p
         .status
         .as_deref()

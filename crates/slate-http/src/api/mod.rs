@@ -5,7 +5,7 @@ mod account;
 mod candidates;
 pub mod dto;
 mod interviews;
-mod invitations;
+pub(crate) mod invitations;
 mod links;
 pub mod mail;
 

@@ -17,6 +17,7 @@
 //! invitation's language; scripts and styles are served by Slate itself under `/assets`.
 
 mod pages;
+pub(crate) use pages::preview_page;
 mod tus;
 
 use axum::Router;

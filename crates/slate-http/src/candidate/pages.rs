@@ -113,6 +113,8 @@ struct LandingPage {
     started: bool,
     answered: usize,
     consent_missing: bool,
+    /// A recruiter's preview: nothing can be started, and the questions are listed.
+    preview: Option<Vec<String>>,
 }
 
 #[derive(Template)]
@@ -251,8 +253,43 @@ fn landing_page(
         started,
         answered: invitation.answered_count(),
         consent_missing,
+        preview: None,
     }
     .render()
+}
+
+/// A recruiter's preview of `snapshot`: the landing page exactly as a candidate invited now
+/// would see it in `language` (a sample name, a deadline a week from `today`), with the
+/// questions listed and nothing to start.
+pub(crate) fn preview_page(
+    snapshot: &slate_domain::InterviewSnapshot,
+    organization: &Organization,
+    language: Language,
+    today: chrono::NaiveDate,
+) -> Response {
+    let date = today.checked_add_days(chrono::Days::new(7)).unwrap_or(today);
+    let deadline = slate_domain::Deadline::restore(date, organization.time_zone);
+    let html = LandingPage {
+        t: T(language),
+        action: String::new(),
+        interview_url: String::new(),
+        name: "Alex".to_owned(),
+        company: snapshot.company_name.as_ref().map_or_else(|| organization.name.to_string(), ToString::to_string),
+        job_title: snapshot.job_title.as_ref().map(ToString::to_string),
+        intro: snapshot.intro.to_string(),
+        questions: snapshot.questions.len(),
+        minutes: snapshot.estimated_duration().as_secs().div_ceil(60).to_string(),
+        deadline_date: slate_i18n::long_date(language, deadline.date()),
+        deadline_org: slate_i18n::date_time_in(language, deadline.closes_at(), deadline.zone()),
+        closes_at: deadline.closes_at().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        zone: deadline.zone().name().to_owned(),
+        started: false,
+        answered: 0,
+        consent_missing: false,
+        preview: Some(snapshot.questions.iter().map(|q| q.prompt().to_string()).collect()),
+    }
+    .render();
+    page(StatusCode::OK, html)
 }
 
 /// `GET /c/{invitation}`: the landing page.
