@@ -138,6 +138,7 @@ fn answer_files(dir: &Path) -> Vec<PathBuf> {
 
 #[tokio::test]
 async fn a_candidate_records_and_submits_every_answer_in_chromium() {
+    let _one = ONE_BROWSER.lock().await;
     let dir = temp_dir("browser");
     // Everything logged, down to trace: the secret must appear nowhere.
     let slate = Running::start(&dir, &[("SLATE__LOG__LEVEL", "trace")]);
@@ -260,4 +261,344 @@ async fn a_candidate_records_and_submits_every_answer_in_chromium() {
     let log = std::fs::read_to_string(dir.join("slate.log")).unwrap();
     assert!(!log.is_empty(), "the server logged the session");
     assert!(!log.contains(&secret), "the link secret is in the log");
+}
+
+// ---------------------------------------------------------------- the recruiter's screens
+
+/// The two browser tests record and play media on two cores: one at a time.
+static ONE_BROWSER: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// axe-core, vendored from its npm package (tests/vendor/axe-core).
+const AXE: &str = include_str!("../vendor/axe-core/axe.min.js");
+
+/// Runs axe-core on the page and fails on any serious or critical violation.
+async fn accessible(c: &Client, screen: &str) {
+    c.execute(AXE, vec![]).await.unwrap();
+    let found = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             axe.run(document, { resultTypes: ['violations'] })
+               .then(r => done(r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+                 .map(v => v.id + ': ' + v.help + ' @ ' + v.nodes.map(n => n.target.join(' ')).join(', '))))
+               .catch(e => done(['axe failed: ' + e]));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let problems: Vec<String> = serde_json::from_value(found).unwrap();
+    assert!(problems.is_empty(), "accessibility violations on {screen}: {problems:#?}");
+}
+
+async fn fill(c: &Client, css: &str, text: &str) {
+    let el = shown(c, css).await;
+    el.clear().await.unwrap();
+    el.send_keys(text).await.unwrap();
+}
+
+/// Sets an input's value directly (date inputs take typed keys in the browser's locale).
+async fn set_value(c: &Client, css: &str, value: &str) {
+    c.execute(
+        "const el = document.querySelector(arguments[0]); el.value = arguments[1]; el.dispatchEvent(new Event('change'));",
+        vec![json!(css), json!(value)],
+    )
+    .await
+    .unwrap();
+}
+
+async fn text_of(c: &Client, css: &str) -> String {
+    shown(c, css).await.text().await.unwrap()
+}
+
+/// Waits until the page's text contains `needle`.
+async fn page_has(c: &Client, needle: &str) {
+    let start = Instant::now();
+    loop {
+        let body = c.find(Locator::Css("body")).await.unwrap().text().await.unwrap_or_default();
+        if body.contains(needle) {
+            return;
+        }
+        assert!(start.elapsed() < Duration::from_secs(30), "{needle:?} never appeared; page: {body}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// A screen: checked with axe-core and photographed.
+async fn screen(c: &Client, shots: &mut Shots, name: &str) {
+    accessible(c, name).await;
+    shots.take(c, name).await;
+}
+
+/// The candidate's side, briefly: consent, device check, no practice, one take per question.
+async fn answer_everything(c: &Client, questions: usize) {
+    click(c, "#consent").await;
+    click(c, "#start").await;
+    click(c, "#check-start").await;
+    click(c, "#check-continue").await;
+    click(c, "#practice-skip").await;
+    for n in 1..=questions {
+        record_take(c).await;
+        if n < questions {
+            click(c, "#next").await;
+        }
+    }
+    click(c, "#next").await;
+    click(c, "#submit").await;
+    shown(c, "#thanks").await;
+}
+
+#[tokio::test]
+async fn a_recruiter_runs_the_whole_loop_in_chromium() {
+    let _one = ONE_BROWSER.lock().await;
+    let dir = temp_dir("ui");
+    let slate = Running::start(&dir, &[]);
+    let out = slate.slate.command().args(["set-password", "--email", "admin@slate.example"]).output().unwrap();
+    let printed = String::from_utf8_lossy(&out.stdout).into_owned();
+    let password = printed.trim().rsplit(' ').next().unwrap().to_owned();
+    let (_driver, driver_url) = start_chromedriver();
+    let c = browser(&driver_url, &dir.join("chromium-profile")).await;
+    let target = std::env::current_exe().unwrap().ancestors().nth(3).unwrap().to_path_buf();
+    let mut shots = Shots { dir: target.join("ui-screenshots"), n: 0 };
+    std::fs::create_dir_all(&shots.dir).unwrap();
+    let base = format!("http://{}", slate.address);
+
+    // Log in: a wrong password is an HTML page that keeps the email.
+    c.goto(&format!("{base}/")).await.unwrap();
+    assert_eq!(c.current_url().await.unwrap().path(), "/login");
+    fill(&c, "#email", "admin@slate.example").await;
+    fill(&c, "#password", "not the password").await;
+    click(&c, "#log-in").await;
+    assert!(text_of(&c, "#login-error").await.contains("wrong"));
+    assert_eq!(shown(&c, "#email").await.prop("value").await.unwrap().as_deref(), Some("admin@slate.example"));
+    screen(&c, &mut shots, "login-refused").await;
+    fill(&c, "#password", &password).await;
+    click(&c, "#log-in").await;
+    shown(&c, "#funnel-chart").await;
+    screen(&c, &mut shots, "dashboard-empty").await;
+
+    // A video interview: a mistake keeps what was typed; questions added and reordered.
+    click(&c, "#new-interview, a[href='/interviews/new']").await;
+    fill(&c, "#name", "Backend engineer").await;
+    fill(&c, "#intro", "Two short questions, about a minute.").await;
+    fill(&c, "#q-prompt-0", "Why this role?").await;
+    fill(&c, "#q-thinking-0", "2").await;
+    fill(&c, "#q-max-0", "10").await;
+    fill(&c, "#q-retakes-0", "0").await;
+    click(&c, "#add-question").await;
+    fill(&c, "#q-prompt-1", "Tell us about a project you are proud of.").await;
+    fill(&c, "#q-thinking-1", "2").await;
+    fill(&c, "#q-max-1", "9999").await;
+    fill(&c, "#q-retakes-1", "0").await;
+    c.execute("document.querySelectorAll('input[type=number]').forEach(i => i.removeAttribute('max'))", vec![])
+        .await
+        .unwrap();
+    click(&c, "#save-interview").await;
+    assert!(text_of(&c, "#error-summary").await.contains("maximum answer length"), "the server names the problem");
+    assert_eq!(
+        shown(&c, "#q-prompt-1").await.prop("value").await.unwrap().as_deref(),
+        Some("Tell us about a project you are proud of.")
+    );
+    screen(&c, &mut shots, "interview-form-refused").await;
+    fill(&c, "#q-max-1", "10").await;
+    click(&c, "button[value='up-1']").await;
+    assert_eq!(
+        shown(&c, "#q-prompt-0").await.prop("value").await.unwrap().as_deref(),
+        Some("Tell us about a project you are proud of."),
+        "moved up"
+    );
+    click(&c, "#save-interview").await;
+    shown(&c, "#publish").await;
+    assert_eq!(text_of(&c, "#question-count").await, "2");
+    click(&c, "#publish").await;
+    assert_eq!(text_of(&c, "#interview-status").await, "Published");
+    screen(&c, &mut shots, "interview-details").await;
+    click(&c, "#preview").await;
+    shown(&c, "#preview-banner").await;
+    page_has(&c, "Tell us about a project you are proud of.").await;
+    shots.take(&c, "interview-preview").await;
+    c.back().await.unwrap();
+    c.goto(&format!("{base}/interviews")).await.unwrap();
+    screen(&c, &mut shots, "interviews").await;
+
+    // An internal candidate, then an invitation found by type-ahead.
+    c.goto(&format!("{base}/candidates/new")).await.unwrap();
+    fill(&c, "#first_name", "Grace").await;
+    fill(&c, "#last_name", "Hopper").await;
+    fill(&c, "#email", "grace@example.com").await;
+    screen(&c, &mut shots, "candidate-form").await;
+    click(&c, "#save-candidate").await;
+    shown(&c, "#invite-candidate").await;
+    c.goto(&format!("{base}/invitations/new")).await.unwrap();
+    shown(&c, "#candidate_query").await.send_keys("Hop").await.unwrap();
+    click(&c, "#candidate-suggestions li[role=option]").await;
+    assert_eq!(
+        shown(&c, "#email").await.prop("value").await.unwrap().as_deref(),
+        Some("grace@example.com"),
+        "email proposed"
+    );
+    let select = shown(&c, "#interview_id").await;
+    select.select_by_label("Backend engineer").await.unwrap();
+    page_has(&c, "2 question(s)").await;
+    page_has(&c, "the link closes at").await;
+    screen(&c, &mut shots, "invitation-form").await;
+    click(&c, "#send-invitation").await;
+    assert_eq!(c.current_url().await.unwrap().path(), "/invitations");
+    assert!(text_of(&c, "#notice").await.contains("Invitation sent"));
+
+    // An external one: a bad address keeps everything typed and names the field.
+    c.goto(&format!("{base}/invitations/new?mode=external")).await.unwrap();
+    fill(&c, "#first_name", "Ada").await;
+    fill(&c, "#last_name", "Lovelace").await;
+    fill(&c, "#email", "ada@example").await;
+    shown(&c, "#interview_id").await.select_by_label("Backend engineer").await.unwrap();
+    c.execute("document.querySelector('#email').type = 'text'", vec![]).await.unwrap();
+    click(&c, "#send-invitation").await;
+    shown(&c, "#email-error").await;
+    assert_eq!(shown(&c, "#first_name").await.prop("value").await.unwrap().as_deref(), Some("Ada"));
+    screen(&c, &mut shots, "invitation-form-refused").await;
+    fill(&c, "#email", "ada@example.com").await;
+    click(&c, "#send-invitation").await;
+    assert!(text_of(&c, "#notice").await.contains("Invitation sent"));
+    let list = text_of(&c, "#invitation-list").await;
+    assert!(list.contains("Grace Hopper") && list.contains("Ada Lovelace"), "{list}");
+    screen(&c, &mut shots, "invitations").await;
+
+    // Resend from the list, extend and cancel from the invitation's page; the timeline shows it.
+    let (_, grace) = slate.call("GET", "/api/v1/invitations?q=grace", None);
+    let grace_id = grace["items"][0]["id"].as_str().unwrap().to_owned();
+    let grace_candidate = grace["items"][0]["candidate"]["id"].as_str().unwrap().to_owned();
+    click(&c, &format!("tr[data-invitation='{grace_id}'] button[data-action=resend]")).await;
+    assert!(text_of(&c, "#notice").await.contains("sent again"));
+    c.goto(&format!("{base}/invitations/{grace_id}")).await.unwrap();
+    set_value(&c, "#new-deadline", &days_from_now(20)).await;
+    click(&c, "#change-deadline").await;
+    assert!(text_of(&c, "#notice").await.contains("deadline was changed"));
+    click(&c, "#cancel").await;
+    c.accept_alert().await.unwrap();
+    shown(&c, "#notice").await;
+    assert_eq!(text_of(&c, "#invitation-status").await, "Cancelled");
+    c.goto(&format!("{base}/candidates/{grace_candidate}")).await.unwrap();
+    let timeline = text_of(&c, "#timeline").await;
+    for event in ["Invited to “Backend engineer”", "sent again", "Deadline changed", "Invitation cancelled"] {
+        assert!(timeline.contains(event), "{event:?} not in {timeline}");
+    }
+    screen(&c, &mut shots, "candidate-timeline").await;
+    c.goto(&format!("{base}/candidates")).await.unwrap();
+    screen(&c, &mut shots, "candidates").await;
+
+    // Bulk invite: the preview flags the bad row; sent twice, nobody is invited twice.
+    let csv = "first_name,last_name,email,language\nLin,Clark,lin@example.com,de\nMo,Reyes,mo@example.com,\nNo,Email,not-an-address,\n";
+    for round in 1..=2 {
+        c.goto(&format!("{base}/invitations/bulk")).await.unwrap();
+        shown(&c, "#interview_id").await.select_by_label("Backend engineer").await.unwrap();
+        fill(&c, "#csv", csv).await;
+        if round == 1 {
+            screen(&c, &mut shots, "bulk-form").await;
+        }
+        click(&c, "#bulk-check").await;
+        assert!(text_of(&c, "#bulk-summary").await.starts_with("2 of 3"));
+        assert_eq!(c.find_all(Locator::Css("#bulk-preview tr[data-bad]")).await.unwrap().len(), 1);
+        if round == 1 {
+            screen(&c, &mut shots, "bulk-preview").await;
+        }
+        click(&c, "#bulk-go").await;
+        shown(&c, "#bulk-done").await;
+        let results: Vec<String> = {
+            let mut out = Vec::new();
+            for row in c.find_all(Locator::Css("#bulk-results tr")).await.unwrap() {
+                out.push(row.attr("data-result").await.unwrap().unwrap_or_default());
+            }
+            out
+        };
+        let expected = if round == 1 { ["invited", "invited", "failed"] } else { ["duplicate", "duplicate", "failed"] };
+        assert_eq!(results, expected, "round {round}");
+        if round == 2 {
+            screen(&c, &mut shots, "bulk-report").await;
+        }
+    }
+    for email in ["lin@example.com", "mo@example.com"] {
+        let (_, found) = slate.call("GET", &format!("/api/v1/invitations?q={email}"), None);
+        assert_eq!(found["items"].as_array().unwrap().len(), 1, "{email}: {found}");
+    }
+
+    // The captured invitation email, and its link followed as the candidate.
+    let start = Instant::now();
+    let mail = loop {
+        c.goto(&format!("{base}/mailbox")).await.unwrap();
+        let rows = c.find_all(Locator::Css("#mailbox tbody tr")).await.unwrap_or_default();
+        let mut hit = None;
+        for row in rows {
+            if row.text().await.unwrap_or_default().contains("ada@example.com") {
+                hit = Some(row.find(Locator::Css("a")).await.unwrap().attr("href").await.unwrap().unwrap());
+            }
+        }
+        if let Some(h) = hit {
+            break h;
+        }
+        assert!(start.elapsed() < Duration::from_secs(30), "Ada's invitation never reached the mailbox");
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    };
+    screen(&c, &mut shots, "mailbox").await;
+    c.goto(&format!("{base}{mail}")).await.unwrap();
+    let text = text_of(&c, "#mail-text").await;
+    shown(&c, "#mail-html").await;
+    screen(&c, &mut shots, "mailbox-email").await;
+    let link = text.split_whitespace().find(|w| w.contains("/i/")).expect("the link in the email").to_owned();
+    let path = &link[link.find("/i/").unwrap()..];
+    c.goto(&format!("{base}{path}")).await.unwrap();
+    answer_everything(&c, 2).await;
+
+    // Review: watch (range requests), rate, comment, decide.
+    let (_, ada) = slate.call("GET", "/api/v1/invitations?q=ada", None);
+    let ada_id = ada["items"][0]["id"].as_str().unwrap().to_owned();
+    assert_eq!(ada["items"][0]["status"], "completed");
+    c.goto(&format!("{base}/invitations/{ada_id}")).await.unwrap();
+    assert_eq!(c.find_all(Locator::Css("video.answer-video")).await.unwrap().len(), 2);
+    let seek = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             const src = document.querySelector('video.answer-video source').src;
+             fetch(src, { headers: { Range: 'bytes=10-99' } }).then(r => r.arrayBuffer().then(b => done([r.status, b.byteLength])));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(seek, json!([206, 90]), "answers seek: range requests");
+    c.execute("document.querySelector('#answer-1 input[name=rating][value=\"4\"]').click()", vec![]).await.unwrap();
+    click(&c, "button[data-rate='1']").await;
+    assert!(text_of(&c, "#notice").await.contains("Rating saved"));
+    fill(&c, "#comment-1", "Clear, <b>concrete</b> example.").await;
+    c.execute("document.querySelector('#comment-1').form.submit()", vec![]).await.unwrap();
+    page_has(&c, "Clear, <b>concrete</b> example.").await;
+    c.execute("document.querySelector('input[name=decision][value=advance]').click()", vec![]).await.unwrap();
+    click(&c, "#decide").await;
+    assert!(text_of(&c, "#current-decision").await.starts_with("Advance"));
+    page_has(&c, "Average 4.0 / 5").await;
+    screen(&c, &mut shots, "review").await;
+
+    // The dashboard counts it; a phone-sized window still works.
+    c.goto(&format!("{base}/")).await.unwrap();
+    let completed = text_of(&c, "#funnel-table td[data-stage='Completed']").await;
+    assert_eq!(completed, "1");
+    let invited = text_of(&c, "#funnel-table td[data-stage='Invited']").await;
+    assert_eq!(invited, "4");
+    screen(&c, &mut shots, "dashboard").await;
+    c.goto(&format!("{base}/settings")).await.unwrap();
+    screen(&c, &mut shots, "settings").await;
+    c.goto(&format!("{base}/settings/templates/invitation/de")).await.unwrap();
+    click(&c, "#preview-template").await;
+    shown(&c, "#template-preview").await;
+    screen(&c, &mut shots, "template-preview").await;
+    c.set_window_size(390, 844).await.unwrap();
+    c.goto(&format!("{base}/invitations")).await.unwrap();
+    screen(&c, &mut shots, "invitations-phone").await;
+    c.goto(&format!("{base}/invitations/{ada_id}")).await.unwrap();
+    screen(&c, &mut shots, "review-phone").await;
+    c.set_window_size(1280, 900).await.unwrap();
+
+    // Log out: the pages lead to the login again.
+    click(&c, "#logout").await;
+    shown(&c, "#log-in").await;
+    c.goto(&format!("{base}/invitations")).await.unwrap();
+    assert_eq!(c.current_url().await.unwrap().path(), "/login");
+    c.close().await.unwrap();
 }

@@ -97,7 +97,11 @@ impl Slate {
     ///
     /// # Errors
     /// [`RepoError`] on a storage failure.
-    pub async fn colleague(&self, caller: Caller, id: crate::RecruiterId) -> Result<Option<crate::Recruiter>, RepoError> {
+    pub async fn colleague(
+        &self,
+        caller: Caller,
+        id: crate::RecruiterId,
+    ) -> Result<Option<crate::Recruiter>, RepoError> {
         self.ports.recruiters.get(caller.organization_id, id).await
     }
 

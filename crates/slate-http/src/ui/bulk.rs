@@ -60,7 +60,8 @@ pub(crate) fn parse_csv(text: &str) -> Result<Vec<CsvRow>, String> {
     let (first, last, email, language) = if header {
         (
             find(&["first_name", "firstname", "given_name", "first"]).ok_or("the header has no first_name column")?,
-            find(&["last_name", "lastname", "family_name", "surname", "last"]).ok_or("the header has no last_name column")?,
+            find(&["last_name", "lastname", "family_name", "surname", "last"])
+                .ok_or("the header has no last_name column")?,
             find(&["email", "e_mail", "email_address"]).ok_or("the header has no email column")?,
             find(&["language", "lang"]),
         )
@@ -290,7 +291,13 @@ pub(crate) struct SendForm {
 
 async fn send_row(state: &AppState, r: &Recruiter, s: &BulkSettings, row: &CsvRow, problem: Option<String>) -> Outcome {
     let name = format!("{} {}", row.first_name, row.last_name);
-    let outcome = |result, message: String| Outcome { line: row.line, name: name.clone(), email: row.email.clone(), result, message };
+    let outcome = |result, message: String| Outcome {
+        line: row.line,
+        name: name.clone(),
+        email: row.email.clone(),
+        result,
+        message,
+    };
     if let Some(p) = problem {
         return outcome("failed", p);
     }
@@ -315,7 +322,9 @@ async fn send_row(state: &AppState, r: &Recruiter, s: &BulkSettings, row: &CsvRo
         Err(e) if e.body.code == "already_invited" => {
             outcome("duplicate", "Already invited to this interview and still open: not sent again".into())
         }
-        Err(e) if e.status.is_server_error() => outcome("failed", "Something went wrong on our side; try this row again".into()),
+        Err(e) if e.status.is_server_error() => {
+            outcome("failed", "Something went wrong on our side; try this row again".into())
+        }
         Err(e) => outcome("failed", e.body.message),
     }
 }
@@ -366,15 +375,23 @@ mod tests {
 
     #[test]
     fn headers_in_any_order_semicolons_and_no_header_are_read() {
-        let rows = parse_csv("\u{feff}Email;Last Name;First Name\nada@example.com;Lovelace;Ada\n\n").unwrap_or_default();
+        let rows =
+            parse_csv("\u{feff}Email;Last Name;First Name\nada@example.com;Lovelace;Ada\n\n").unwrap_or_default();
         assert_eq!(rows.len(), 1);
-        assert_eq!((rows[0].first_name.as_str(), rows[0].last_name.as_str(), rows[0].email.as_str()), ("Ada", "Lovelace", "ada@example.com"));
+        assert_eq!(
+            (rows[0].first_name.as_str(), rows[0].last_name.as_str(), rows[0].email.as_str()),
+            ("Ada", "Lovelace", "ada@example.com")
+        );
         assert_eq!(rows[0].line, 2);
-        let bare = parse_csv("Ada,Lovelace,ada@example.com,fr\n\"Grace \"\"G\"\"\",Hopper,grace@example.com").unwrap_or_default();
+        let bare = parse_csv("Ada,Lovelace,ada@example.com,fr\n\"Grace \"\"G\"\"\",Hopper,grace@example.com")
+            .unwrap_or_default();
         assert_eq!(bare.len(), 2);
         assert_eq!(bare[0].language, "fr");
         assert_eq!(bare[1].first_name, "Grace \"G\"");
-        assert!(parse_csv("first_name,last_name\nAda,Lovelace").is_err(), "no email column, no header: row 1 has no email");
+        assert!(
+            parse_csv("first_name,last_name\nAda,Lovelace").is_err(),
+            "no email column, no header: row 1 has no email"
+        );
         assert!(parse_csv("").is_err());
         assert!(parse_csv("first_name,last_name,email\n").is_err());
     }
@@ -384,7 +401,8 @@ mod tests {
         let rows = parse_csv("first_name,last_name,email,language\nAda,Lovelace,ada@example.com,\nBob,,bob@example.com,\nCy,Clerk,not-an-email,\nAda,L,ADA@example.com,\nDee,Dee,dee@example.com,xx")
             .unwrap_or_default();
         let checked = checked_rows(&rows);
-        let problems: Vec<_> = checked.iter().map(|(_, p)| p.as_deref().map(|p| p.split(':').next().unwrap_or(p).to_owned())).collect();
+        let problems: Vec<_> =
+            checked.iter().map(|(_, p)| p.as_deref().map(|p| p.split(':').next().unwrap_or(p).to_owned())).collect();
         assert_eq!(problems[0], None);
         assert_eq!(problems[1].as_deref(), Some("last name"));
         assert_eq!(problems[2].as_deref(), Some("email"));

@@ -123,7 +123,10 @@ fn new_candidate(f: &CandidateForm) -> Result<NewCandidate, crate::ApiError> {
         first_name: PersonName::parse(&f.first_name).field("first_name")?,
         last_name: PersonName::parse(&f.last_name).field("last_name")?,
         email: Some(f.email.trim()).filter(|e| !e.is_empty()).map(|e| crate::error::email(e, "email")).transpose()?,
-        phone: Some(f.phone.trim()).filter(|p| !p.is_empty()).map(|p| PhoneNumber::parse(p).field("phone")).transpose()?,
+        phone: Some(f.phone.trim())
+            .filter(|p| !p.is_empty())
+            .map(|p| PhoneNumber::parse(p).field("phone"))
+            .transpose()?,
         notes: LongText::parse(&f.notes).field("notes")?,
     })
 }

@@ -41,7 +41,9 @@ pub(crate) fn bars(funnel: &Funnel, max_width: u32) -> Vec<Bar> {
             count,
             percent: funnel.percent(count),
             y: n * 34 + if n >= 4 { 14 } else { 0 },
-            width: u32::try_from(count.saturating_mul(u64::from(max_width)) / top).unwrap_or(max_width).max(u32::from(count > 0) * 2),
+            width: u32::try_from(count.saturating_mul(u64::from(max_width)) / top)
+                .unwrap_or(max_width)
+                .max(u32::from(count > 0) * 2),
             class,
         })
         .collect()

@@ -25,7 +25,10 @@ impl Errors {
     /// (4xx) becomes a form error; anything else stays a page error.
     pub(crate) fn from_api(e: ApiError) -> Result<Self, UiError> {
         match e.status {
-            StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT | StatusCode::TOO_MANY_REQUESTS | StatusCode::BAD_REQUEST => {
+            StatusCode::UNPROCESSABLE_ENTITY
+            | StatusCode::CONFLICT
+            | StatusCode::TOO_MANY_REQUESTS
+            | StatusCode::BAD_REQUEST => {
                 let mut errors = Self::default();
                 match e.body.field {
                     Some(field) => errors.add(&field, e.body.message),
@@ -69,7 +72,12 @@ impl Errors {
     /// The id of `field`'s input, for the summary's links (`questions[1].prompt` →
     /// `questions-1-prompt`).
     pub(crate) fn anchor(field: &str) -> String {
-        field.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '-' }).collect::<String>().trim_end_matches('-').to_owned()
+        field
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '-' })
+            .collect::<String>()
+            .trim_end_matches('-')
+            .to_owned()
     }
 
     /// The HTTP status of a page showing these errors.

@@ -76,7 +76,11 @@ pub(crate) async fn list(
             Row {
                 id: i.id().to_string(),
                 name: d.name.to_string(),
-                job: d.job_id.and_then(|j| jobs.iter().find(|x| x.id == j)).map(|j| j.title.to_string()).unwrap_or_default(),
+                job: d
+                    .job_id
+                    .and_then(|j| jobs.iter().find(|x| x.id == j))
+                    .map(|j| j.title.to_string())
+                    .unwrap_or_default(),
                 status: status_name(i.status()),
                 questions: i.questions().len(),
                 minutes: minutes(estimated_secs(i)),
@@ -245,7 +249,9 @@ impl InterviewForm {
             focus_area: label(&self.focus_area, "focus_area")?,
         };
         let number = |v: &str, field: String, what: &str| {
-            v.trim().parse::<u32>().map_err(|_| crate::ApiError::invalid(field, format!("{what} must be a whole number of seconds")))
+            v.trim()
+                .parse::<u32>()
+                .map_err(|_| crate::ApiError::invalid(field, format!("{what} must be a whole number of seconds")))
         };
         let questions = self
             .rows()
@@ -258,7 +264,10 @@ impl InterviewForm {
                     thinking_secs: number(&q.thinking, format!("questions[{i}]"), "thinking time")?,
                     max_answer_secs: number(&q.max, format!("questions[{i}]"), "the answer length")?,
                     retakes: q.retakes.trim().parse::<u8>().map_err(|_| {
-                        crate::ApiError::invalid(format!("questions[{i}]"), "retakes must be a whole number from 0 to 10")
+                        crate::ApiError::invalid(
+                            format!("questions[{i}]"),
+                            "retakes must be a whole number from 0 to 10",
+                        )
                     })?,
                 })
             })
@@ -360,8 +369,15 @@ pub(crate) async fn edit_form(
 ) -> Result<Response, UiError> {
     let id = interview_id(&raw)?;
     let i = state.slate().get_interview(r.caller, id).await?;
-    form_page(&state, &r, format!("/interviews/{id}/edit"), InterviewForm::from_interview(&i), Errors::none(), Some(i.status()))
-        .await
+    form_page(
+        &state,
+        &r,
+        format!("/interviews/{id}/edit"),
+        InterviewForm::from_interview(&i),
+        Errors::none(),
+        Some(i.status()),
+    )
+    .await
 }
 
 /// `POST /interviews/{id}/edit`.
@@ -550,14 +566,12 @@ pub(crate) async fn create_job(
     r: Recruiter,
     UiForm(f): UiForm<JobForm>,
 ) -> Result<Response, UiError> {
-    let title = JobText::parse(&f.title).map_err(|e| UiError::Refused(StatusCode::UNPROCESSABLE_ENTITY, format!("Job title: {e}")))?;
+    let title = JobText::parse(&f.title)
+        .map_err(|e| UiError::Refused(StatusCode::UNPROCESSABLE_ENTITY, format!("Job title: {e}")))?;
     let company = JobText::parse(&f.company_name)
         .map_err(|e| UiError::Refused(StatusCode::UNPROCESSABLE_ENTITY, format!("Company name: {e}")))?;
-    let job = state
-        .slate()
-        .create_job(r.caller, NewJob { title, company_name: company })
-        .await
-        .map_err(|e| match e {
+    let job =
+        state.slate().create_job(r.caller, NewJob { title, company_name: company }).await.map_err(|e| match e {
             slate_domain::CreateJobError::Internal(e) => UiError::internal(&e),
         })?;
     Ok(Redirect::to(&format!("/interviews/new?job={}", job.id.as_uuid())).into_response())

@@ -219,7 +219,8 @@ pub(crate) async fn new_form(
 
 async fn invite(state: &AppState, r: &Recruiter, f: &InvitationForm) -> Result<Invitation, ApiError> {
     let deadline = dto::date(f.deadline.trim(), "deadline")?;
-    let language = Some(f.language.trim()).filter(|l| !l.is_empty()).map(|l| l.parse().field("language")).transpose()?;
+    let language =
+        Some(f.language.trim()).filter(|l| !l.is_empty()).map(|l| l.parse().field("language")).transpose()?;
     let email = Some(f.email.trim()).filter(|e| !e.is_empty()).map(|e| crate::error::email(e, "email")).transpose()?;
     let interview_id = uuid::Uuid::parse_str(f.interview_id.trim())
         .map(InterviewId::from_uuid)
@@ -241,9 +242,9 @@ async fn invite(state: &AppState, r: &Recruiter, f: &InvitationForm) -> Result<I
         };
         Ok(state.slate().invite_external(r.caller, input).await?)
     } else {
-        let candidate_id = uuid::Uuid::parse_str(f.candidate_id.trim())
-            .map(CandidateId::from_uuid)
-            .map_err(|_| ApiError::invalid("candidate_id", "type part of the first or last name and choose the candidate"))?;
+        let candidate_id = uuid::Uuid::parse_str(f.candidate_id.trim()).map(CandidateId::from_uuid).map_err(|_| {
+            ApiError::invalid("candidate_id", "type part of the first or last name and choose the candidate")
+        })?;
         let input = InviteInternal { candidate_id, email, interview_id, language, deadline, bcc_me, notify_me };
         Ok(state.slate().invite_internal(r.caller, input).await?)
     }
@@ -354,11 +355,8 @@ impl ListQuery {
             ("sort", &self.sort),
             ("order", &self.order),
         ];
-        let mut s: Vec<String> = pairs
-            .iter()
-            .filter(|(_, v)| !v.is_empty())
-            .map(|(k, v)| format!("{k}={}", encode(v)))
-            .collect();
+        let mut s: Vec<String> =
+            pairs.iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| format!("{k}={}", encode(v))).collect();
         s.push(format!("cursor={}", encode(cursor)));
         s.join("&")
     }
@@ -401,7 +399,10 @@ fn row(state: &AppState, r: &Recruiter, i: &Invitation) -> Row {
         deadline: i.deadline().date().to_string(),
         created: r.local(i.created_at()),
         link: state.slate().candidate_link(i).expose().to_owned(),
-        can_resend: matches!(s, InvitationStatus::Queued | InvitationStatus::Sent | InvitationStatus::Opened | InvitationStatus::Started),
+        can_resend: matches!(
+            s,
+            InvitationStatus::Queued | InvitationStatus::Sent | InvitationStatus::Opened | InvitationStatus::Started
+        ),
         can_cancel: !matches!(s, InvitationStatus::Completed | InvitationStatus::Cancelled),
         can_extend: !matches!(s, InvitationStatus::Completed | InvitationStatus::Cancelled),
         bounced: s == InvitationStatus::Bounced,
@@ -552,9 +553,10 @@ async fn details_page(
         .map(|m| {
             let (state_text, class) = match &m.state {
                 DeliveryState::Pending { attempts: 0, .. } => ("Waiting to be sent".to_owned(), "badge-wait"),
-                DeliveryState::Pending { attempts, not_before } => {
-                    (format!("Retrying after {attempts} failed attempt(s), next at {}", r.local(*not_before)), "badge-wait")
-                }
+                DeliveryState::Pending { attempts, not_before } => (
+                    format!("Retrying after {attempts} failed attempt(s), next at {}", r.local(*not_before)),
+                    "badge-wait",
+                ),
                 DeliveryState::Claimed { .. } => ("Sending".to_owned(), "badge-progress"),
                 DeliveryState::Delivered { at } => (format!("Delivered {}", r.local(*at)), "badge-ok"),
                 DeliveryState::Skipped { reason, .. } => (format!("Not sent: {reason}"), "badge-muted"),
@@ -597,11 +599,7 @@ async fn details_page(
                 })
                 .collect(),
             my_rating: sheet.review.rating_by(qid, r.me.id).map_or(0, Rating::get),
-            average: sheet
-                .review
-                .average_tenths(qid)
-                .map(|t| format!("{}.{}", t / 10, t % 10))
-                .unwrap_or_default(),
+            average: sheet.review.average_tenths(qid).map(|t| format!("{}.{}", t / 10, t % 10)).unwrap_or_default(),
             ratings,
             comments,
         });

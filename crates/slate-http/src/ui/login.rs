@@ -8,9 +8,9 @@ use serde::Deserialize;
 use slate_domain::{LoginError, Password};
 
 use super::{Recruiter, UiForm, page};
+use crate::AppState;
 use crate::api::ClientIp;
 use crate::auth::{clear_session_cookie, set_session_cookie};
-use crate::AppState;
 
 #[derive(Template)]
 #[template(path = "ui/login.html")]
@@ -51,11 +51,17 @@ pub(crate) async fn submit(
         page(status, LoginPage { email: form.email.clone(), error: Some(error) }.render())
     };
     if state.limit_login(ip).is_err() {
-        return again(StatusCode::TOO_MANY_REQUESTS, "Too many attempts from this address. Wait a minute and try again.");
+        return again(
+            StatusCode::TOO_MANY_REQUESTS,
+            "Too many attempts from this address. Wait a minute and try again.",
+        );
     }
     let wrong = "The email or the password is wrong.";
     let Ok(email) = slate_domain::EmailAddress::parse(&form.email) else {
-        return again(StatusCode::UNPROCESSABLE_ENTITY, "Enter the email address of your account, like name@example.com.");
+        return again(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Enter the email address of your account, like name@example.com.",
+        );
     };
     let Ok(password) = Password::new(&form.password) else { return again(StatusCode::UNAUTHORIZED, wrong) };
     match state.slate().log_in(&email, &password).await {

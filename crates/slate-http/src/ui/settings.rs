@@ -7,8 +7,8 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use serde::Deserialize;
 use slate_domain::{
-    DisplayName, Language, OrganizationSettings, Placeholder, PreviewInput, ReminderPolicy, TemplateInput, TemplateKind,
-    TimeZone,
+    DisplayName, Language, OrganizationSettings, Placeholder, PreviewInput, ReminderPolicy, TemplateInput,
+    TemplateKind, TimeZone,
 };
 
 use super::forms::Errors;
@@ -60,7 +60,13 @@ pub(crate) fn kind_label(kind: TemplateKind) -> &'static str {
     }
 }
 
-async fn settings_page(state: &AppState, r: &Recruiter, f: SettingsForm, errors: Errors, notice: Option<&str>) -> Result<Response, UiError> {
+async fn settings_page(
+    state: &AppState,
+    r: &Recruiter,
+    f: SettingsForm,
+    errors: Errors,
+    notice: Option<&str>,
+) -> Result<Response, UiError> {
     let effective = state.slate().list_templates(r.caller).await?;
     let templates = TemplateKind::ALL
         .into_iter()
@@ -95,7 +101,11 @@ pub(crate) struct DoneQuery {
 }
 
 /// `GET /settings`.
-pub(crate) async fn show(State(state): State<AppState>, r: Recruiter, Query(q): Query<DoneQuery>) -> Result<Response, UiError> {
+pub(crate) async fn show(
+    State(state): State<AppState>,
+    r: Recruiter,
+    Query(q): Query<DoneQuery>,
+) -> Result<Response, UiError> {
     let o = &r.org;
     let days = |d: Option<u16>| d.map(|d| d.to_string()).unwrap_or_default();
     let f = SettingsForm {
@@ -112,7 +122,10 @@ fn settings(f: &SettingsForm) -> Result<OrganizationSettings, ApiError> {
     let days = |v: &str, field: &str| -> Result<Option<u16>, ApiError> {
         Some(v.trim())
             .filter(|s| !s.is_empty())
-            .map(|s| s.parse::<u16>().map_err(|_| ApiError::invalid(field, "a whole number of days from 1 to 60, or empty for none")))
+            .map(|s| {
+                s.parse::<u16>()
+                    .map_err(|_| ApiError::invalid(field, "a whole number of days from 1 to 60, or empty for none"))
+            })
             .transpose()
     };
     let reminders = ReminderPolicy::new(
@@ -129,7 +142,11 @@ fn settings(f: &SettingsForm) -> Result<OrganizationSettings, ApiError> {
 }
 
 /// `POST /settings`.
-pub(crate) async fn save(State(state): State<AppState>, r: Recruiter, UiForm(f): UiForm<SettingsForm>) -> Result<Response, UiError> {
+pub(crate) async fn save(
+    State(state): State<AppState>,
+    r: Recruiter,
+    UiForm(f): UiForm<SettingsForm>,
+) -> Result<Response, UiError> {
     match settings(&f) {
         Ok(s) => {
             state.slate().update_organization(r.caller, s).await?;
@@ -237,9 +254,17 @@ pub(crate) async fn save_template(
             Ok(done(&back, "saved"))
         }
         "preview" => {
-            let input = PreviewInput { kind, language, subject: Some(f.subject.clone()), body: Some(f.body.clone()), invitation_id: None };
+            let input = PreviewInput {
+                kind,
+                language,
+                subject: Some(f.subject.clone()),
+                body: Some(f.body.clone()),
+                invitation_id: None,
+            };
             match slate.preview_template(r.caller, input).await {
-                Ok(rendered) => template_page(&state, &r, kind, language, Some(f), Errors::none(), Some(rendered), None).await,
+                Ok(rendered) => {
+                    template_page(&state, &r, kind, language, Some(f), Errors::none(), Some(rendered), None).await
+                }
                 Err(e) => {
                     let errors = Errors::from_api(ApiError::from(e))?;
                     template_page(&state, &r, kind, language, Some(f), errors, None, None).await
@@ -247,9 +272,19 @@ pub(crate) async fn save_template(
             }
         }
         _ => {
-            let input = TemplateInput { kind, language, subject: f.subject.clone(), body: f.body.clone(), revision: f.revision };
+            let input = TemplateInput {
+                kind,
+                language,
+                subject: f.subject.clone(),
+                body: f.body.clone(),
+                revision: f.revision,
+            };
             let exists = slate.get_template(r.caller, kind, language).await?.custom.is_some();
-            let result = if exists { slate.save_template(r.caller, input).await } else { slate.create_template(r.caller, input).await };
+            let result = if exists {
+                slate.save_template(r.caller, input).await
+            } else {
+                slate.create_template(r.caller, input).await
+            };
             match result {
                 Ok(_) => Ok(done(&back, "saved")),
                 Err(e) => {
