@@ -241,7 +241,10 @@ impl Funnel {
     /// `part` as a whole percentage of the invitations (0 when there are none).
     #[must_use]
     pub const fn percent(&self, part: u64) -> u64 {
-        if self.invited == 0 { 0 } else { (part * 100 + self.invited / 2) / self.invited }
+        match (part * 100 + self.invited / 2).checked_div(self.invited) {
+            Some(p) => p,
+            None => 0,
+        }
     }
 }
 

@@ -194,8 +194,7 @@ fn kind_and_language(kind: &str, language: &str) -> Result<(TemplateKind, Langua
 async fn template_page(
     state: &AppState,
     r: &Recruiter,
-    kind: TemplateKind,
-    language: Language,
+    (kind, language): (TemplateKind, Language),
     f: Option<TemplateForm>,
     errors: Errors,
     preview: Option<slate_domain::RenderedMessage>,
@@ -232,7 +231,7 @@ pub(crate) async fn template(
     Query(q): Query<DoneQuery>,
 ) -> Result<Response, UiError> {
     let (kind, language) = kind_and_language(&kind, &language)?;
-    template_page(&state, &r, kind, language, None, Errors::none(), None, q.done.as_deref()).await
+    template_page(&state, &r, (kind, language), None, Errors::none(), None, q.done.as_deref()).await
 }
 
 /// `POST /settings/templates/{kind}/{language}`: preview, save, or reset to Slate's wording.
@@ -263,11 +262,11 @@ pub(crate) async fn save_template(
             };
             match slate.preview_template(r.caller, input).await {
                 Ok(rendered) => {
-                    template_page(&state, &r, kind, language, Some(f), Errors::none(), Some(rendered), None).await
+                    template_page(&state, &r, (kind, language), Some(f), Errors::none(), Some(rendered), None).await
                 }
                 Err(e) => {
                     let errors = Errors::from_api(ApiError::from(e))?;
-                    template_page(&state, &r, kind, language, Some(f), errors, None, None).await
+                    template_page(&state, &r, (kind, language), Some(f), errors, None, None).await
                 }
             }
         }
@@ -289,7 +288,7 @@ pub(crate) async fn save_template(
                 Ok(_) => Ok(done(&back, "saved")),
                 Err(e) => {
                     let errors = Errors::from_api(ApiError::from(e))?;
-                    template_page(&state, &r, kind, language, Some(f), errors, None, None).await
+                    template_page(&state, &r, (kind, language), Some(f), errors, None, None).await
                 }
             }
         }
