@@ -240,3 +240,15 @@ pub(crate) fn email(raw: &str, field: &str) -> Result<EmailAddress, ApiError> {
     EmailAddress::parse(raw)
         .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_email", e.to_string()).field(field))
 }
+
+impl From<ReviewError> for ApiError {
+    fn from(e: ReviewError) -> Self {
+        match e {
+            ReviewError::NotFound => Self::not_found("invitation"),
+            ReviewError::UnknownQuestion => Self::invalid("question_id", &e),
+            ReviewError::NotAnswered => Self::new(StatusCode::CONFLICT, "not_answered", e.to_string()),
+            ReviewError::Cancelled => Self::new(StatusCode::CONFLICT, "invalid_transition", e.to_string()),
+            ReviewError::Internal(e) => e.into(),
+        }
+    }
+}

@@ -554,6 +554,7 @@ fn endpoints(r: &Records) -> Vec<(Method, String)> {
         (Method::POST, format!("/api/v1/invitations/{v}/cancel")),
         (Method::GET, format!("/api/v1/invitations/{v}/messages")),
         (Method::GET, format!("/api/v1/invitations/{v}/answers")),
+        (Method::GET, format!("/api/v1/invitations/{v}/review")),
     ]
 }
 
@@ -837,6 +838,12 @@ async fn the_openapi_document_describes_every_endpoint_and_the_reference_page_re
         (Method::GET, "/api/v1/mailbox"),
         (Method::GET, "/api/v1/mailbox/{id}"),
         (Method::GET, "/api/v1/invitations/{id}/answers/{answer}/video"),
+        (Method::POST, "/api/v1/invitations/{id}/review/ratings"),
+        (Method::POST, "/api/v1/invitations/{id}/review/comments"),
+        (Method::POST, "/api/v1/invitations/{id}/review/decision"),
+        (Method::GET, "/api/v1/funnel"),
+        (Method::GET, "/api/v1/organization"),
+        (Method::PUT, "/api/v1/organization"),
     ] {
         expected.push((m, p.to_owned()));
     }
@@ -1104,4 +1111,117 @@ async fn bodies_are_objects_and_dates_are_exactly_yyyy_mm_dd() {
         )
         .await;
     assert_eq!((status, ok["deadline"].as_str()), (StatusCode::OK, Some("2026-12-20")));
+}
+
+#[tokio::test]
+async fn reviews_funnels_and_settings_through_the_api() {
+    let w = World::new().await;
+    let r = w.acme_records().await;
+    let v = &r.invitation;
+    let iv = w.ok(Method::GET, &format!("/api/v1/interviews/{}", r.interview), None, StatusCode::OK).await;
+    let q = iv["questions"][0]["id"].as_str().unwrap().to_owned();
+
+    // Nothing answered yet: a rating is refused with a stable code; bad values name the field.
+    let (status, err) = w
+        .call(
+            Method::POST,
+            &format!("/api/v1/invitations/{v}/review/ratings"),
+            &w.a,
+            Some(json!({"question_id": q, "rating": 4})),
+        )
+        .await;
+    assert_eq!((status, err["code"].as_str()), (StatusCode::CONFLICT, Some("not_answered")), "{err}");
+    let (status, err) = w
+        .call(
+            Method::POST,
+            &format!("/api/v1/invitations/{v}/review/ratings"),
+            &w.a,
+            Some(json!({"question_id": q, "rating": 6})),
+        )
+        .await;
+    assert_eq!((status, err["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("rating")), "{err}");
+    let (status, err) = w
+        .call(
+            Method::POST,
+            &format!("/api/v1/invitations/{v}/review/decision"),
+            &w.a,
+            Some(json!({"decision": "maybe"})),
+        )
+        .await;
+    assert_eq!((status, err["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("decision")), "{err}");
+
+    // Comments and decisions: appended, the latest decision counts, on the timeline.
+    w.ok(
+        Method::POST,
+        &format!("/api/v1/invitations/{v}/review/comments"),
+        Some(json!({"text": "Strong CV."})),
+        StatusCode::CREATED,
+    )
+    .await;
+    w.ok(
+        Method::POST,
+        &format!("/api/v1/invitations/{v}/review/decision"),
+        Some(json!({"decision": "hold"})),
+        StatusCode::CREATED,
+    )
+    .await;
+    let review = w
+        .ok(
+            Method::POST,
+            &format!("/api/v1/invitations/{v}/review/decision"),
+            Some(json!({"decision": "advance"})),
+            StatusCode::CREATED,
+        )
+        .await;
+    assert_eq!(review["decision"], "advance");
+    let read = w.ok(Method::GET, &format!("/api/v1/invitations/{v}/review"), None, StatusCode::OK).await;
+    let kinds: Vec<&str> = read["notes"].as_array().unwrap().iter().map(|n| n["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["comment", "decision", "decision"]);
+    assert_eq!(read["notes"][0]["text"], "Strong CV.");
+    let timeline =
+        w.ok(Method::GET, &format!("/api/v1/candidates/{}/timeline", r.candidate), None, StatusCode::OK).await;
+    let decisions: Vec<&Value> = timeline
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "decision_recorded")
+        .map(|e| &e["details"]["decision"])
+        .collect();
+    assert_eq!(decisions, [&json!("hold"), &json!("advance")]);
+    let (status, _) = w
+        .call(
+            Method::POST,
+            &format!("/api/v1/invitations/{v}/review/decision"),
+            &w.b,
+            Some(json!({"decision": "reject"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "another organization cannot decide");
+
+    // The funnel, by scope, only the caller's organization.
+    let all = w.ok(Method::GET, "/api/v1/funnel", None, StatusCode::OK).await;
+    assert_eq!((all["invited"].as_u64(), all["opened"].as_u64()), (Some(1), Some(0)));
+    let by_job = w.ok(Method::GET, &format!("/api/v1/funnel?job_id={}", r.job), None, StatusCode::OK).await;
+    assert_eq!(by_job, all);
+    let (_, theirs) = w.call(Method::GET, "/api/v1/funnel", &w.b, None).await;
+    assert_eq!(theirs["invited"], 0);
+    let (status, _) =
+        w.call(Method::GET, &format!("/api/v1/funnel?job_id={}&interview_id={}", r.job, r.interview), &w.a, None).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Settings: read, changed, refused by field.
+    let mut settings = w.ok(Method::GET, "/api/v1/organization", None, StatusCode::OK).await;
+    assert_eq!(settings["remind_not_started_days"], 2);
+    settings["time_zone"] = json!("America/New_York");
+    settings["remind_days_before_deadline"] = Value::Null;
+    let saved = w.ok(Method::PUT, "/api/v1/organization", Some(settings.clone()), StatusCode::OK).await;
+    assert_eq!(
+        (saved["time_zone"].as_str(), &saved["remind_days_before_deadline"]),
+        (Some("America/New_York"), &Value::Null)
+    );
+    settings["time_zone"] = json!("Mars/Olympus");
+    let (status, err) = w.call(Method::PUT, "/api/v1/organization", &w.a, Some(settings)).await;
+    assert_eq!((status, err["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("time_zone")));
+    let (_, beta) = w.call(Method::GET, "/api/v1/organization", &w.b, None).await;
+    assert_eq!(beta["time_zone"], "Europe/Athens", "another organization's settings untouched");
 }

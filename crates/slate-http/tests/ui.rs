@@ -2,7 +2,7 @@
 //! and CSRF on forms, HTML refusals, tenancy on every page, escaping, and refused forms that
 //! keep what was typed. (The whole loop in a real browser is `tests/tests/browser.rs`.)
 
-#![expect(clippy::unwrap_used, reason = "test program: a panic is a failure")]
+#![expect(clippy::unwrap_used, clippy::expect_used, reason = "test program: a panic is a failure")]
 
 use std::sync::Arc;
 

@@ -8,6 +8,7 @@ mod interviews;
 pub(crate) mod invitations;
 mod links;
 pub mod mail;
+pub mod review;
 
 use std::net::{IpAddr, SocketAddr};
 
@@ -64,6 +65,12 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(mail::get_template, mail::update_template, mail::reset_template))
         .routes(routes!(mail::mailbox))
         .routes(routes!(mail::mailbox_email))
+        .routes(routes!(review::get_review))
+        .routes(routes!(review::rate))
+        .routes(routes!(review::comment))
+        .routes(routes!(review::decide))
+        .routes(routes!(review::funnel))
+        .routes(routes!(review::get_organization, review::update_organization))
 }
 
 /// The OpenAPI document: the generated paths and schemas with Slate's title, version and

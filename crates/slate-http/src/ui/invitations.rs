@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use slate_domain::{
     CandidateId, CommentText, Deadline, Decision, DeliveryState, InterviewId, InterviewStatus, Invitation,
     InvitationId, InvitationStatus, InviteExternal, InviteInternal, NamePrefix, PersonName, QuestionId, Rating,
-    ReviewError, VideoInterview,
+    VideoInterview,
 };
 
 use super::candidates::{EventLine, Names, lines};
@@ -759,14 +759,6 @@ pub(crate) async fn cancel(
     after(&state, &r, id, &form, result, "cancelled").await
 }
 
-fn review_error(e: ReviewError) -> ApiError {
-    match e {
-        ReviewError::NotFound => ApiError::not_found("invitation"),
-        ReviewError::Internal(e) => e.into(),
-        other => ApiError::new(StatusCode::CONFLICT, "invalid_review", other.to_string()),
-    }
-}
-
 #[derive(Deserialize, Default)]
 pub(crate) struct ReviewForm {
     #[serde(default)]
@@ -807,7 +799,7 @@ pub(crate) async fn rate(
     let rating = form.rating.trim().parse::<u8>().ok().and_then(|v| Rating::new(v).ok());
     let result = match (question(&form.question), rating) {
         (Some(q), Some(rating)) => {
-            state.slate().rate_answer(r.caller, id, q, rating).await.map(|_| ()).map_err(review_error)
+            state.slate().rate_answer(r.caller, id, q, rating).await.map(|_| ()).map_err(ApiError::from)
         }
         (None, _) => Err(ApiError::invalid("question", "no such question")),
         (_, None) => Err(ApiError::invalid("rating", "choose a rating from 1 to 5")),
@@ -829,7 +821,7 @@ pub(crate) async fn comment(
             .comment_on_answers(r.caller, id, filled(&Some(form.question.clone())).and_then(question), text)
             .await
             .map(|_| ())
-            .map_err(review_error),
+            .map_err(ApiError::from),
         Err(e) => Err(ApiError::invalid("text", format!("comment: {e}"))),
     };
     after_review(&state, &r, id, result, "commented", "at=answers").await
@@ -844,7 +836,7 @@ pub(crate) async fn decide(
 ) -> Result<Response, UiError> {
     let id = invitation_id(&raw)?;
     let result = match Decision::parse(&form.decision) {
-        Ok(d) => state.slate().decide(r.caller, id, d).await.map(|_| ()).map_err(review_error),
+        Ok(d) => state.slate().decide(r.caller, id, d).await.map(|_| ()).map_err(ApiError::from),
         Err(e) => Err(ApiError::invalid("decision", e)),
     };
     after_review(&state, &r, id, result, "decided", "at=decision").await
