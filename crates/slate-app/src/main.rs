@@ -426,7 +426,7 @@ async fn serve(config: Config, no_migrate: bool) -> Result<(), Fatal> {
         let shown =
             if config.seed.admin_password.is_empty() { password.as_str() } else { "(the one in seed.admin_password)" };
         say(&format!(
-            "First start: created the organization \"{}\" and its recruiter {}.\n  Log in:   POST {}/api/v1/session with email {} and password {shown}\n  (This password is shown only now; `slate set-password --email {}` makes a new one.)\n  API key:  slate create-api-key --email {} --name \"my integration\"\n  API docs: {}/api/docs\n",
+            "First start: created the organization \"{}\" and its recruiter {}.\n  Log in:   {}/login with email {} and password {shown}\n  (This password is shown only now; `slate set-password --email {}` makes a new one.)\n  API key:  slate create-api-key --email {} --name \"my integration\"\n  API docs: {}/api/docs\n",
             org.name,
             recruiter.email,
             config.server.public_url,

@@ -34,6 +34,12 @@ impl TimeZone {
         self.0.name()
     }
 
+    /// The zone itself, for formatting instants in it (`instant.with_timezone(&zone.tz())`).
+    #[must_use]
+    pub const fn tz(&self) -> Tz {
+        self.0
+    }
+
     /// The wall-clock date and time at `instant` in this zone (to show a closing moment in
     /// the organization's own zone).
     #[must_use]
@@ -192,6 +198,13 @@ impl Deadline {
             Some(next) => self.zone.start_of_day(next),
             None => DateTime::<Utc>::MAX_UTC,
         }
+    }
+
+    /// [`Self::closes_at`] in the deadline's own zone, with its offset (e.g.
+    /// `2026-12-01T00:00:00+02:00` for a deadline of 30 November in Athens).
+    #[must_use]
+    pub fn closes_at_local(&self) -> DateTime<Tz> {
+        self.closes_at().with_timezone(&self.zone.tz())
     }
 
     /// Whether answers are still accepted at `now` (strictly before [`Self::closes_at`]).

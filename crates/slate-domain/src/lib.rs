@@ -92,10 +92,17 @@
 //! - `mocks`: `Mock*` types for every port trait (mockall).
 #![warn(missing_docs)]
 
+// The crates this one's API speaks in, so an embedder uses the very same versions.
+pub use async_trait::async_trait;
+#[cfg(feature = "mocks")]
+pub use mockall;
+pub use {chrono, chrono_tz, uuid};
+
 mod account;
 mod answer;
 mod candidate;
 mod deadline;
+pub mod defaults;
 mod email;
 mod ids;
 mod interview;
@@ -152,3 +159,7 @@ pub use usecases::*;
 #[cfg(feature = "in-memory")]
 #[cfg_attr(docsrs, doc(cfg(feature = "in-memory")))]
 pub mod memory;
+
+#[cfg(feature = "contract-tests")]
+#[cfg_attr(docsrs, doc(cfg(feature = "contract-tests")))]
+pub mod contract;

@@ -20,9 +20,9 @@ use uuid::Uuid;
 
 use crate::ports::{
     AccountRepository, AnswerRepository, ByteStream, CandidateRepository, ChangeSet, Clock, CommitError, IdGenerator,
-    InterviewRepository, InvitationRepository, JobRepository, MailboxRepository, MessageRenderer,
-    OrganizationRepository, Outbox, PasswordHasher, RecruiterRepository, RepoError, TemplateRepository,
-    TimelineRepository, UnitOfWork, VideoStat, VideoStore, VideoStoreError, Write, byte_stream,
+    InterviewRepository, InvitationRepository, JobRepository, MailboxRepository, OrganizationRepository, Outbox,
+    PasswordHasher, RecruiterRepository, RepoError, TemplateRepository, TimelineRepository, UnitOfWork, VideoStat,
+    VideoStore, VideoStoreError, Write, byte_stream,
 };
 use crate::{
     Answer, ApiKey, ApiKeyId, Candidate, CandidateId, CandidateKind, Cursor, DeliveryState, EmailAddress, Funnel,
@@ -31,10 +31,7 @@ use crate::{
     OutboxMessage, Page, Password, PasswordHash, Ports, Recruiter, RecruiterId, ReviewNote, Session, SessionId,
     Settings, Slate, SortOrder, TimelineEvent, VideoInterview,
 };
-use crate::{
-    CapturedEmail, ClaimToken, Language, MessageContext, MessageTemplate, Placeholder, RenderedMessage,
-    TemplateContent, TemplateKind,
-};
+use crate::{CapturedEmail, ClaimToken, Language, MessageTemplate, TemplateKind};
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
@@ -203,6 +200,19 @@ impl State {
                 let stored = self.invitations.get(&i.id()).ok_or(CommitError::Conflict)?;
                 if stored.revision() != i.revision() || stored.organization_id() != i.organization_id() {
                     return Err(CommitError::Conflict);
+                }
+                let open =
+                    |x: &Invitation| !matches!(x.status(), InvitationStatus::Completed | InvitationStatus::Cancelled);
+                let open_twin = open(&i)
+                    && self.invitations.values().any(|x| {
+                        x.id() != i.id()
+                            && x.organization_id() == i.organization_id()
+                            && x.interview().interview_id == i.interview().interview_id
+                            && x.email().match_key() == i.email().match_key()
+                            && open(x)
+                    });
+                if open_twin {
+                    return Err(CommitError::Duplicate("open invitation"));
                 }
                 i.committed();
                 self.invitations.insert(i.id(), i);
@@ -705,61 +715,8 @@ impl MailboxRepository for InMemoryStore {
     }
 }
 
-/// A plain renderer for tests and for trying the crate: every kind worded the same short
-/// way in every language, the values filled in, the HTML escaped. Production wording comes
-/// from the mail adapter.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct PlainRenderer;
-
-impl MessageRenderer for PlainRenderer {
-    fn default_content(&self, kind: TemplateKind, _language: Language) -> TemplateContent {
-        let body = match kind.required_placeholder() {
-            Some(p) => format!("Dear {{{{candidate.first_name}}}}, {}: {{{{{}}}}}", kind.as_str(), p.name()),
-            None => format!("Dear {{{{candidate.first_name}}}}, {}.", kind.as_str()),
-        };
-        match TemplateContent::parse(kind, &format!("{} — {{{{interview.name}}}}", kind.as_str()), &body) {
-            Ok(c) => c,
-            Err(_) => unreachable!("the plain templates follow the rules"),
-        }
-    }
-
-    fn render(&self, context: &MessageContext) -> RenderedMessage {
-        let value = |p: Placeholder| -> String {
-            let inv = &context.invitation;
-            match p {
-                Placeholder::CandidateFirstName => inv.parts().candidate_first_name.to_string(),
-                Placeholder::CandidateLastName => inv.parts().candidate_last_name.to_string(),
-                Placeholder::CandidateEmail => inv.email().to_string(),
-                Placeholder::CompanyName => inv
-                    .interview()
-                    .company_name
-                    .as_ref()
-                    .map_or_else(|| context.organization.name.to_string(), ToString::to_string),
-                Placeholder::JobTitle => {
-                    inv.interview().job_title.as_ref().map(ToString::to_string).unwrap_or_default()
-                }
-                Placeholder::InterviewName => inv.interview().name.to_string(),
-                Placeholder::InterviewLink => {
-                    context.candidate_link.as_ref().map(|l| l.expose().to_owned()).unwrap_or_default()
-                }
-                Placeholder::InterviewQuestionCount => inv.interview().questions.len().to_string(),
-                Placeholder::InterviewEstimatedMinutes => {
-                    inv.interview().estimated_duration().as_secs().div_ceil(60).to_string()
-                }
-                Placeholder::Deadline => format!("{} ({})", inv.deadline().date(), inv.deadline().zone().name()),
-                Placeholder::RecruiterName => context.recruiter.name.to_string(),
-                Placeholder::RecruiterEmail => context.recruiter.email.to_string(),
-                Placeholder::ReviewLink => context.review_link.clone(),
-            }
-        };
-        let text = context.content.body.render(value);
-        let html = format!(
-            "<p>{}</p>",
-            text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-        );
-        RenderedMessage { subject: context.content.subject.render(value), text, html }
-    }
-}
+/// The plain renderer, kept here for the in-memory setups that used it.
+pub use crate::defaults::PlainRenderer;
 
 #[async_trait]
 impl AccountRepository for InMemoryStore {

@@ -509,7 +509,10 @@ pub enum Write {
     /// of the same organization to the same interview, for the same
     /// [`EmailAddress::match_key`], is neither completed nor cancelled.
     InsertInvitation(Invitation),
-    /// A changed invitation, read at [`Invitation::revision`].
+    /// A changed invitation, read at [`Invitation::revision`]; like
+    /// [`Write::InsertInvitation`], MUST fail with [`CommitError::Duplicate`] when the change
+    /// leaves two open invitations of one organization to one interview for one address (a
+    /// corrected email, or a reopened invitation).
     UpdateInvitation(Invitation),
     /// A timeline event.
     AppendEvent(TimelineEvent),

@@ -1143,3 +1143,13 @@ async fn a_batch_is_prepared_at_once_and_recorded_in_one_commit_or_one_by_one() 
         .await;
     assert!(results[0].is_ok());
 }
+
+/// The storage contract kit holds for the in-memory store it ships with.
+#[tokio::test]
+async fn the_in_memory_store_passes_the_storage_contract_kit() {
+    let passed = slate_domain::contract::check_store(|| async {
+        std::sync::Arc::new(slate_domain::memory::InMemoryStore::new())
+    })
+    .await;
+    assert_eq!(passed, Ok(slate_domain::contract::SCENARIOS.len()));
+}

@@ -7,6 +7,7 @@
 
 mod accounts;
 mod background;
+mod builder;
 mod candidate_side;
 mod delivery;
 mod interviews;
@@ -25,6 +26,7 @@ pub use accounts::{
     AuthError, Authenticated, CreateAccountError, Credential, LoggedIn, LoginError, NewAccount, SetPasswordError,
 };
 pub use background::RemindersRun;
+pub use builder::{MissingPort, PortsBuilder};
 pub use candidate_side::{
     AnswerUpload, CompleteError, LinkCheck, OpenError, RecordAnswer, RecordAnswerError, UploadError,
 };

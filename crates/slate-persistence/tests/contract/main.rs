@@ -932,3 +932,20 @@ async fn reviews_funnels_candidate_pages_and_settings(store: SqlStore) {
     assert!(replanned < planned, "a shortened delay is planned again");
     assert_eq!(f.slate.whoami(other).await.unwrap().0.name.as_str(), "Globex", "other organizations untouched");
 }
+
+// ---------------------------------------------------------------- the domain's contract kit
+
+/// The scenarios the domain asks of every storage adapter (`slate_domain::contract`), on a
+/// fresh SQLite database each.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_domains_contract_kit_passes_on_sqlite() {
+    let passed = slate_domain::contract::check_store(|| async { Arc::new(harness::sqlite().await) }).await;
+    assert_eq!(passed, Ok(slate_domain::contract::SCENARIOS.len()));
+}
+
+/// The same on a fresh PostgreSQL database each.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_domains_contract_kit_passes_on_postgres() {
+    let passed = slate_domain::contract::check_store(|| async { Arc::new(harness::postgres().await) }).await;
+    assert_eq!(passed, Ok(slate_domain::contract::SCENARIOS.len()));
+}
