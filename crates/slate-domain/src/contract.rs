@@ -76,8 +76,23 @@ where
     F: Fn() -> Fut,
     Fut: Future<Output = Arc<S>>,
 {
+    check_storage(|| async { Ports::builder().store(fresh().await) }).await
+}
+
+/// Like [`check_store`] for storage assembled from several adapters: `fresh` returns a
+/// [`PortsBuilder`] holding every storage port (repositories, outbox, unit of work) over
+/// fresh, empty storage; the kit sets the clock, ids, links, videos, passwords and renderer.
+///
+/// # Errors
+/// The first [`ContractViolation`]; a builder missing a storage port fails the first
+/// scenario with the port's name.
+pub async fn check_storage<F, Fut>(fresh: F) -> Result<usize, ContractViolation>
+where
+    F: Fn() -> Fut,
+    Fut: Future<Output = PortsBuilder>,
+{
     for (n, scenario) in SCENARIOS.into_iter().enumerate() {
-        let world = World::new(fresh().await);
+        let world = World::new(fresh().await).map_err(|e| ContractViolation { scenario, message: e.to_string() })?;
         let outcome = match n {
             0 => round_trip(&world).await,
             1 => tenancy(&world).await,
@@ -105,19 +120,18 @@ fn start() -> DateTime<Utc> {
 }
 
 impl World {
-    fn new<S: Store>(store: Arc<S>) -> Self {
+    fn new(storage: PortsBuilder) -> Result<Self, MissingPort> {
         let memory = InMemory::new(start());
-        let ports = Ports::from_store(
-            store,
-            memory.clock.clone(),
-            memory.ids.clone(),
-            memory.links.clone(),
-            memory.videos.clone(),
-            Arc::new(TestPasswords),
-            Arc::new(PlainRenderer),
-        );
+        let ports = storage
+            .clock(memory.clock.clone())
+            .ids(memory.ids.clone())
+            .links(memory.links.clone())
+            .videos(memory.videos.clone())
+            .passwords(Arc::new(TestPasswords))
+            .renderer(Arc::new(PlainRenderer))
+            .build()?;
         let slate = Slate::new(ports.clone(), Settings::default());
-        Self { memory, ports, slate }
+        Ok(Self { memory, ports, slate })
     }
 
     async fn organization(&self, name: &str, email: &str) -> Result<Caller, String> {

@@ -19,7 +19,7 @@ use crate::{
 };
 
 /// The current time. The domain never reads the system clock itself.
-#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[cfg_attr(all(any(test, feature = "mocks"), not(doc)), mockall::automock)]
 pub trait Clock: Send + Sync {
     /// Now.
     fn now(&self) -> DateTime<Utc>;
@@ -27,7 +27,7 @@ pub trait Clock: Send + Sync {
 
 /// Fresh identifiers and secrets. Implementations MUST NOT return the same UUID twice;
 /// time-ordered UUIDs (v7) keep database indexes compact.
-#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[cfg_attr(all(any(test, feature = "mocks"), not(doc)), mockall::automock)]
 pub trait IdGenerator: Send + Sync {
     /// A new, never-seen UUID.
     fn new_uuid(&self) -> Uuid;
@@ -39,7 +39,7 @@ pub trait IdGenerator: Send + Sync {
 
 /// Password hashing (Argon2id in production). Slow on purpose, hence async: adapters run
 /// it off the request threads.
-#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[cfg_attr(all(any(test, feature = "mocks"), not(doc)), mockall::automock)]
 #[async_trait]
 pub trait PasswordHasher: Send + Sync {
     /// A salted hash of `password`.
@@ -55,7 +55,7 @@ pub trait PasswordHasher: Send + Sync {
 }
 
 /// Credentials, sessions and API keys. They are written through [`UnitOfWork::commit`].
-#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[cfg_attr(all(any(test, feature = "mocks"), not(doc)), mockall::automock)]
 #[async_trait]
 pub trait AccountRepository: Send + Sync {
     /// Whether any organization exists (first start seeds one when none does).
@@ -91,7 +91,7 @@ pub trait AccountRepository: Send + Sync {
 
 /// The scheme that turns an invitation into the secret part of its link and checks links
 /// presented by browsers. [`crate::HmacLinkTokens`] is the default.
-#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[cfg_attr(all(any(test, feature = "mocks"), not(doc)), mockall::automock)]
 pub trait LinkTokens: Send + Sync {
     /// The token for `invitation` at `version`. MUST be deterministic (a resend reproduces
     /// the link), MUST carry at least 128 bits that cannot be computed without a secret the
@@ -137,8 +137,9 @@ impl StdError for RepoError {
     }
 }
 
-/// Organizations.
-#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+/// Organizations (reads). Written through [`UnitOfWork::commit`]: [`Write::InsertOrganization`],
+/// [`Write::UpdateOrganization`].
+#[cfg_attr(all(any(test, feature = "mocks"), not(doc)), mockall::automock)]
 #[async_trait]
 pub trait OrganizationRepository: Send + Sync {
     /// The organization, or `None`.
@@ -148,8 +149,8 @@ pub trait OrganizationRepository: Send + Sync {
     async fn get(&self, id: OrganizationId) -> Result<Option<Organization>, RepoError>;
 }
 
-/// Recruiters.
-#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+/// Recruiters (reads). Written through [`UnitOfWork::commit`]: [`Write::InsertRecruiter`].
+#[cfg_attr(all(any(test, feature = "mocks"), not(doc)), mockall::automock)]
 #[async_trait]
 pub trait RecruiterRepository: Send + Sync {
     /// The recruiter if it belongs to `org`; MUST return `None` for another organization's.
@@ -165,8 +166,8 @@ pub trait RecruiterRepository: Send + Sync {
     async fn find_by_email(&self, email: &EmailAddress) -> Result<Option<Recruiter>, RepoError>;
 }
 
-/// Jobs.
-#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+/// Jobs (reads). Written through [`UnitOfWork::commit`]: [`Write::InsertJob`].
+#[cfg_attr(all(any(test, feature = "mocks"), not(doc)), mockall::automock)]
 #[async_trait]
 pub trait JobRepository: Send + Sync {
     /// The job if it belongs to `org`; MUST return `None` for another organization's.
@@ -182,8 +183,9 @@ pub trait JobRepository: Send + Sync {
     async fn list(&self, org: OrganizationId) -> Result<Vec<Job>, RepoError>;
 }
 
-/// Candidates.
-#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+/// Candidates (reads). Written through [`UnitOfWork::commit`]: [`Write::InsertCandidate`];
+/// external candidates arrive in the same change set as their first invitation.
+#[cfg_attr(all(any(test, feature = "mocks"), not(doc)), mockall::automock)]
 #[async_trait]
 pub trait CandidateRepository: Send + Sync {
     /// The candidate if it belongs to `org`; MUST return `None` for another organization's.
@@ -217,8 +219,9 @@ pub trait CandidateRepository: Send + Sync {
     ) -> Result<Vec<Candidate>, RepoError>;
 }
 
-/// Video interviews.
-#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+/// Video interviews (reads). Written through [`UnitOfWork::commit`]: [`Write::InsertInterview`],
+/// [`Write::UpdateInterview`] (revision-checked).
+#[cfg_attr(all(any(test, feature = "mocks"), not(doc)), mockall::automock)]
 #[async_trait]
 pub trait InterviewRepository: Send + Sync {
     /// The interview if it belongs to `org`; MUST return `None` for another organization's.
@@ -238,8 +241,10 @@ pub trait InterviewRepository: Send + Sync {
     ) -> Result<Vec<VideoInterview>, RepoError>;
 }
 
-/// Invitations.
-#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+/// Invitations (reads). Written through [`UnitOfWork::commit`]: [`Write::InsertInvitation`],
+/// [`Write::UpdateInvitation`] (revision-checked; one open invitation per interview and
+/// address).
+#[cfg_attr(all(any(test, feature = "mocks"), not(doc)), mockall::automock)]
 #[async_trait]
 pub trait InvitationRepository: Send + Sync {
     /// The invitation if it belongs to `org`; MUST return `None` for another organization's.
@@ -308,8 +313,9 @@ pub trait InvitationRepository: Send + Sync {
     async fn funnel(&self, org: OrganizationId, scope: FunnelScope) -> Result<Funnel, RepoError>;
 }
 
-/// Timelines.
-#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+/// Timelines (reads). Written through [`UnitOfWork::commit`]: [`Write::AppendEvent`], always in
+/// the same change set as the change it records.
+#[cfg_attr(all(any(test, feature = "mocks"), not(doc)), mockall::automock)]
 #[async_trait]
 pub trait TimelineRepository: Send + Sync {
     /// The events on `candidate`'s timeline in `org`, oldest first (ties in insertion order).
@@ -320,8 +326,9 @@ pub trait TimelineRepository: Send + Sync {
     -> Result<Vec<TimelineEvent>, RepoError>;
 }
 
-/// Recorded answers.
-#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+/// Recorded answers and review notes (reads). Written through [`UnitOfWork::commit`]:
+/// [`Write::InsertAnswer`], [`Write::AppendReviewNote`].
+#[cfg_attr(all(any(test, feature = "mocks"), not(doc)), mockall::automock)]
 #[async_trait]
 pub trait AnswerRepository: Send + Sync {
     /// Every take of `invitation` in `org`, by question order then take.
@@ -340,7 +347,7 @@ pub trait AnswerRepository: Send + Sync {
 
 /// The outbox, as the mail worker and the API see it. Messages are added and updated only
 /// through [`UnitOfWork::commit`], together with the change that caused them.
-#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[cfg_attr(all(any(test, feature = "mocks"), not(doc)), mockall::automock)]
 #[async_trait]
 pub trait Outbox: Send + Sync {
     /// Claims up to `limit` messages that are pending with `not_before <= now`, or claimed
@@ -390,7 +397,7 @@ pub trait Outbox: Send + Sync {
 }
 
 /// Organizations' own wordings of their emails. Written through [`UnitOfWork::commit`].
-#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[cfg_attr(all(any(test, feature = "mocks"), not(doc)), mockall::automock)]
 #[async_trait]
 pub trait TemplateRepository: Send + Sync {
     /// `org`'s template for `kind` in `language`, if it has one.
@@ -412,7 +419,7 @@ pub trait TemplateRepository: Send + Sync {
 }
 
 /// The local mailbox: emails kept instead of sent. Written through [`UnitOfWork::commit`].
-#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[cfg_attr(all(any(test, feature = "mocks"), not(doc)), mockall::automock)]
 #[async_trait]
 pub trait MailboxRepository: Send + Sync {
     /// `org`'s captured emails, newest first, older than `before` (a previous page's last
@@ -436,7 +443,7 @@ pub trait MailboxRepository: Send + Sync {
 
 /// Words messages: fills a template with a message's values and lays it out as plain text
 /// and HTML, in the message's language. Implemented by the mail adapter.
-#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[cfg_attr(all(any(test, feature = "mocks"), not(doc)), mockall::automock)]
 pub trait MessageRenderer: Send + Sync {
     /// The wording Slate ships for `kind` in `language`. MUST satisfy
     /// [`TemplateContent::parse`]'s rules for `kind`.
@@ -635,8 +642,17 @@ pub enum CommitError {
     Internal(#[from] RepoError),
 }
 
-/// Commits what a use case decided, atomically.
-#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+/// Commits what a use case decided, atomically: the one way anything is written.
+///
+/// Implementing it: apply every [`Write`] of the [`ChangeSet`] in order inside one
+/// transaction, and on any failure apply none (a SQL transaction, a lock around an
+/// in-memory map, or — for an adapter that owns only some records — checking its own writes
+/// first, committing the rest through the other store, then applying its own; see
+/// `examples/custom_adapter.rs`). `Update*` writes carry the value as it was read: store it
+/// with `revision + 1` only when the stored revision still equals the value's, else
+/// [`CommitError::Conflict`]. The storage contract kit (`contract` module, feature
+/// `contract-tests`) checks all of this.
+#[cfg_attr(all(any(test, feature = "mocks"), not(doc)), mockall::automock)]
 #[async_trait]
 pub trait UnitOfWork: Send + Sync {
     /// Applies every write of `changes` or none of them.
@@ -710,7 +726,7 @@ pub enum VideoStoreError {
 /// final. Implementations MUST stream (never hold a whole video in memory) and MUST
 /// serialize appends to one key (two racing appends at the same offset: one wins, the other
 /// gets [`VideoStoreError::OffsetMismatch`]).
-#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[cfg_attr(all(any(test, feature = "mocks"), not(doc)), mockall::automock)]
 #[async_trait]
 pub trait VideoStore: Send + Sync {
     /// Begins an upload of `length` bytes under `key`, discarding any unfinished upload there.
