@@ -26,7 +26,7 @@ use axum::body::Body;
 use axum::routing::{get, post};
 use futures_util::StreamExt as _;
 use slate_domain::memory::TestPasswords;
-use slate_domain::ports::{Clock, IdGenerator};
+use slate_domain::ports::IdGenerator;
 use slate_domain::*;
 use slate_http::{AppState, HttpConfig, Readiness};
 use slate_persistence::{SqlStore, StoreOptions};
@@ -47,12 +47,6 @@ impl IdGenerator for Ids {
     }
 }
 
-struct SystemClock;
-impl Clock for SystemClock {
-    fn now(&self) -> chrono::DateTime<chrono::Utc> {
-        chrono::Utc::now()
-    }
-}
 
 struct Ready;
 #[async_trait]
@@ -191,7 +185,7 @@ async fn main() {
     let memory = slate_domain::memory::InMemory::new(chrono::Utc::now());
     let ports = Ports::from_store(
         Arc::new(store.clone()),
-        Arc::new(SystemClock),
+        Arc::new(slate_domain::defaults::SystemClock),
         Arc::new(Ids),
         memory.links.clone(),
         Arc::new(DiskVideos::new(dir.join("videos"))),

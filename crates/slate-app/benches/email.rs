@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use mail_send::SmtpClientBuilder;
 use mail_send::smtp::message::Message;
 use slate_domain::memory::TestPasswords;
-use slate_domain::ports::{Clock, IdGenerator};
+use slate_domain::ports::IdGenerator;
 use slate_domain::*;
 use slate_email::{OutboxWorker, Renderer, Security, Sender, Smtp, SmtpSettings, Transport, WorkerSettings};
 use slate_persistence::{SqlStore, StoreOptions};
@@ -35,12 +35,6 @@ impl IdGenerator for Ids {
     }
 }
 
-struct SystemClock;
-impl Clock for SystemClock {
-    fn now(&self) -> chrono::DateTime<chrono::Utc> {
-        chrono::Utc::now()
-    }
-}
 
 /// A minimal SMTP sink: accepts everything and counts messages.
 async fn sink() -> (u16, Arc<AtomicUsize>) {
@@ -117,7 +111,7 @@ async fn main() {
     let memory = slate_domain::memory::InMemory::new(chrono::Utc::now());
     let ports = Ports::from_store(
         Arc::new(store.clone()),
-        Arc::new(SystemClock),
+        Arc::new(slate_domain::defaults::SystemClock),
         Arc::new(Ids),
         memory.links.clone(),
         memory.videos.clone(),

@@ -1,5 +1,6 @@
-//! The small adapters the app provides itself: the system clock, time-ordered ids and OS
-//! randomness, Argon2id password hashing, and the link secret kept in a file.
+//! The small adapters the app provides itself: OS randomness for passwords, Argon2id password
+//! hashing, and the link secret kept in a file (the clock and ids are the domain's
+//! `defaults`).
 
 use std::io::Write as _;
 use std::path::Path;
@@ -7,35 +8,8 @@ use std::sync::Arc;
 
 use argon2::password_hash::{PasswordHasher as _, PasswordVerifier as _};
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
-use slate_domain::ports::{Clock, IdGenerator, PasswordHasher, RepoError};
+use slate_domain::ports::{PasswordHasher, RepoError};
 use slate_domain::{LinkSecret, Password, PasswordHash};
-use uuid::Uuid;
-
-/// The system clock.
-#[derive(Debug, Default)]
-pub(crate) struct SystemClock;
-
-impl Clock for SystemClock {
-    fn now(&self) -> DateTime<Utc> {
-        Utc::now()
-    }
-}
-
-/// UUIDv7 ids (time-ordered, so indexes stay compact) and secrets from the OS's
-/// cryptographic random source.
-#[derive(Debug, Default)]
-pub(crate) struct OsIds;
-
-impl IdGenerator for OsIds {
-    fn new_uuid(&self) -> Uuid {
-        Uuid::now_v7()
-    }
-
-    fn new_secret(&self) -> [u8; 32] {
-        random_bytes()
-    }
-}
 
 /// 32 bytes from the OS's cryptographic random source. Without one Slate cannot make
 /// secrets safely, so it stops rather than carry on with weak ones.
@@ -211,6 +185,7 @@ pub(crate) fn link_secret(configured: &str, file: &Path) -> Result<LinkSecret, S
 #[cfg(test)]
 mod tests {
     use super::*;
+    use uuid::Uuid;
 
     #[tokio::test]
     async fn argon2id_hashes_verify_and_refuse() {

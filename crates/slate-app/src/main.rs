@@ -259,8 +259,8 @@ fn build(config: &Config, store: &SqlStore) -> Result<Slate, Fatal> {
     let secret = adapters::link_secret(&config.security.link_secret, Path::new(&config.security.link_secret_file))?;
     let ports = Ports::from_store(
         Arc::new(store.clone()),
-        Arc::new(adapters::SystemClock),
-        Arc::new(adapters::OsIds),
+        Arc::new(slate_domain::defaults::SystemClock),
+        Arc::new(slate_domain::defaults::OsIds),
         Arc::new(slate_domain::HmacLinkTokens::new(secret)),
         video_store(&config.storage)?,
         Arc::new(adapters::Argon2Passwords::per_core()),

@@ -87,9 +87,32 @@
 //! ```
 //! `examples/embed.rs` carries on from there: answers, submission, mail delivery.
 //!
+//! ## Wiring your own adapters
+//! [`Ports::builder`] takes a storage adapter (or each repository on its own, to mix
+//! adapters) and the link secret, and defaults the rest ([`defaults`]). Repositories only
+//! read; every write a use case decides arrives at once through [`ports::UnitOfWork::commit`]
+//! as a [`ports::ChangeSet`] of [`ports::Write`]s, to apply whole or not at all, with
+//! revision checks on updates — each repository trait's page names its writes. Check an
+//! adapter with the storage contract kit (`contract::check_store`, feature
+//! `contract-tests`); `examples/custom_adapter.rs` implements one port outside the crate and
+//! passes it. Ports are `#[async_trait]` traits (re-exported as [`macro@async_trait`]): implement
+//! them with plain `async fn`s under the attribute.
+//!
+//! The crate assumes **no async runtime**: it spawns nothing and needs no reactor, so Tokio,
+//! async-std, smol or a hand-written `block_on` all drive it (the custom-adapter example
+//! uses the last). [`chrono`], [`chrono_tz`] and [`uuid`] are re-exported so an embedder
+//! uses the versions the API speaks in.
+//!
 //! ## Features
-//! - `in-memory`: the `memory` module — in-memory adapters for every port.
-//! - `mocks`: `Mock*` types for every port trait (mockall).
+//! | feature | adds |
+//! |---|---|
+//! | `system` | `defaults::SystemClock` and `defaults::OsIds` (UUIDv7 ids, OS randomness), used by [`PortsBuilder`] when no clock or ids are given |
+//! | `in-memory` | the `memory` module: in-memory adapters for every port, a manual clock, sequential ids |
+//! | `contract-tests` | the `contract` module: the scenarios every storage adapter must pass |
+//! | `mocks` | `Mock*` types for every port trait (mockall, re-exported as `mockall`); left out of the rendered docs |
+//!
+//! Without features the crate holds the types, rules, use cases, ports and the
+//! [`defaults`] that need nothing: `NoPasswords`, `NoVideos`, `PlainRenderer`.
 #![warn(missing_docs)]
 
 // The crates this one's API speaks in, so an embedder uses the very same versions.
