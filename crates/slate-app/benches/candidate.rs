@@ -47,7 +47,6 @@ impl IdGenerator for Ids {
     }
 }
 
-
 struct Ready;
 #[async_trait]
 impl Readiness for Ready {

@@ -35,7 +35,6 @@ impl IdGenerator for Ids {
     }
 }
 
-
 /// A minimal SMTP sink: accepts everything and counts messages.
 async fn sink() -> (u16, Arc<AtomicUsize>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -122,13 +122,12 @@ fn storage() -> slate_domain::PortsBuilder {
 fn main() {
     // Any executor will do: the domain assumes no runtime (here: the smallest one there is).
     let passed = block_on(slate_domain::contract::check_storage(|| async { storage() }));
-    match passed {
-        Ok(n) => println!("The ATS candidate adapter passes all {n} storage contract scenarios."),
-        Err(e) => {
-            eprintln!("{e}");
-            std::process::exit(1);
-        }
-    }
+    let (line, code) = match passed {
+        Ok(n) => (format!("The ATS candidate adapter passes all {n} storage contract scenarios.\n"), 0),
+        Err(e) => (format!("{e}\n"), 1),
+    };
+    let _ = std::io::Write::write_all(&mut std::io::stdout(), line.as_bytes());
+    std::process::exit(code);
 }
 
 /// Polls a future to completion on this thread.

@@ -7,9 +7,7 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use crate::ports::{
-    ByteStream, Clock, IdGenerator, MessageRenderer, PasswordHasher, RepoError, VideoStat, VideoStore, VideoStoreError,
-};
+use crate::ports::{ByteStream, MessageRenderer, PasswordHasher, RepoError, VideoStat, VideoStore, VideoStoreError};
 use crate::{
     Language, MediaKey, MessageContext, Password, PasswordHash, Placeholder, RenderedMessage, TemplateContent,
     TemplateKind,
@@ -21,7 +19,7 @@ use crate::{
 pub struct SystemClock;
 
 #[cfg(feature = "system")]
-impl Clock for SystemClock {
+impl crate::ports::Clock for SystemClock {
     fn now(&self) -> DateTime<Utc> {
         Utc::now()
     }
@@ -34,7 +32,7 @@ impl Clock for SystemClock {
 pub struct OsIds;
 
 #[cfg(feature = "system")]
-impl IdGenerator for OsIds {
+impl crate::ports::IdGenerator for OsIds {
     fn new_uuid(&self) -> uuid::Uuid {
         uuid::Uuid::now_v7()
     }
