@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use argon2::password_hash::{PasswordHasher as _, PasswordVerifier as _};
 use async_trait::async_trait;
-use slate_domain::ports::{PasswordHasher, RepoError};
+use slate_domain::ports::{AdapterError, PasswordHasher};
 use slate_domain::{LinkSecret, Password, PasswordHash};
 
 /// 32 bytes from the OS's cryptographic random source. Without one Slate cannot make
@@ -94,16 +94,16 @@ const DUMMY_HASH: &str =
 
 #[async_trait]
 impl PasswordHasher for Argon2Passwords {
-    async fn hash(&self, password: &Password) -> Result<PasswordHash, RepoError> {
+    async fn hash(&self, password: &Password) -> Result<PasswordHash, AdapterError> {
         let password = password.clone();
         self.bounded(move || {
             argon2::Argon2::default()
                 .hash_password(password.expose().as_bytes())
                 .map(|h| PasswordHash::new(h.to_string()))
-                .map_err(|e| RepoError::new(format!("password hashing failed: {e}")))
+                .map_err(|e| AdapterError::new(format!("password hashing failed: {e}")))
         })
         .await
-        .ok_or_else(|| RepoError::new("password hashing task failed"))?
+        .ok_or_else(|| AdapterError::new("password hashing task failed"))?
     }
 
     async fn verify(&self, password: &Password, hash: Option<PasswordHash>) -> bool {

@@ -131,7 +131,7 @@ enum Fatal {
     #[error("{0}")]
     Usage(String),
     #[error("storage: {0}")]
-    Storage(#[from] slate_domain::ports::RepoError),
+    Storage(#[from] slate_domain::ports::AdapterError),
 }
 
 fn main() -> ExitCode {

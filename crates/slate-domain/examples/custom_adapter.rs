@@ -17,7 +17,7 @@ use std::sync::{Arc, Mutex};
 
 use slate_domain::async_trait;
 use slate_domain::memory::InMemoryStore;
-use slate_domain::ports::{CandidateRepository, ChangeSet, CommitError, RepoError, UnitOfWork, Write};
+use slate_domain::ports::{AdapterError, CandidateRepository, ChangeSet, CommitError, UnitOfWork, Write};
 use slate_domain::{Candidate, CandidateId, CandidateKind, NamePrefix, OrganizationId, Ports};
 
 /// The ATS's own candidate table, and a unit of work that stores candidate writes there and
@@ -38,7 +38,7 @@ impl AtsCandidates {
 
 #[async_trait]
 impl CandidateRepository for AtsCandidates {
-    async fn get(&self, org: OrganizationId, id: CandidateId) -> Result<Option<Candidate>, RepoError> {
+    async fn get(&self, org: OrganizationId, id: CandidateId) -> Result<Option<Candidate>, AdapterError> {
         Ok(self.rows().get(&id).filter(|c| c.organization_id == org).cloned())
     }
 
@@ -47,7 +47,7 @@ impl CandidateRepository for AtsCandidates {
         org: OrganizationId,
         prefix: &NamePrefix,
         limit: usize,
-    ) -> Result<Vec<Candidate>, RepoError> {
+    ) -> Result<Vec<Candidate>, AdapterError> {
         let mut found: Vec<Candidate> = self
             .rows()
             .values()
@@ -64,7 +64,7 @@ impl CandidateRepository for AtsCandidates {
         org: OrganizationId,
         before: Option<CandidateId>,
         limit: usize,
-    ) -> Result<Vec<Candidate>, RepoError> {
+    ) -> Result<Vec<Candidate>, AdapterError> {
         Ok(self
             .rows()
             .values()

@@ -205,10 +205,11 @@ impl World {
                 caller,
                 InviteExternal {
                     first_name: PersonName::parse(first)
-                        .map_err(|e| InviteError::Internal(ports::RepoError::new(e)))?,
+                        .map_err(|e| InviteError::Internal(ports::AdapterError::new(e)))?,
                     last_name: PersonName::parse("Tester")
-                        .map_err(|e| InviteError::Internal(ports::RepoError::new(e)))?,
-                    email: EmailAddress::parse(email).map_err(|e| InviteError::Internal(ports::RepoError::new(e)))?,
+                        .map_err(|e| InviteError::Internal(ports::AdapterError::new(e)))?,
+                    email: EmailAddress::parse(email)
+                        .map_err(|e| InviteError::Internal(ports::AdapterError::new(e)))?,
                     interview_id: interview.id(),
                     language: None,
                     deadline: start().date_naive() + TimeDelta::days(8),

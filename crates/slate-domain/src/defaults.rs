@@ -7,7 +7,7 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use crate::ports::{ByteStream, MessageRenderer, PasswordHasher, RepoError, VideoStat, VideoStore, VideoStoreError};
+use crate::ports::{AdapterError, ByteStream, MessageRenderer, PasswordHasher, VideoStat, VideoStore, VideoStoreError};
 use crate::{
     Language, MediaKey, MessageContext, Password, PasswordHash, Placeholder, RenderedMessage, TemplateContent,
     TemplateKind,
@@ -56,8 +56,8 @@ pub struct NoPasswords;
 
 #[async_trait]
 impl PasswordHasher for NoPasswords {
-    async fn hash(&self, _password: &Password) -> Result<PasswordHash, RepoError> {
-        Err(RepoError::new("password logins are off: this application authenticates people itself"))
+    async fn hash(&self, _password: &Password) -> Result<PasswordHash, AdapterError> {
+        Err(AdapterError::new("password logins are off: this application authenticates people itself"))
     }
 
     async fn verify(&self, _password: &Password, _hash: Option<PasswordHash>) -> bool {
@@ -71,7 +71,7 @@ impl PasswordHasher for NoPasswords {
 pub struct NoVideos;
 
 fn no_videos() -> VideoStoreError {
-    VideoStoreError::Internal(RepoError::new("no video store is configured"))
+    VideoStoreError::Internal(AdapterError::new("no video store is configured"))
 }
 
 #[async_trait]

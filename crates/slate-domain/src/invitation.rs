@@ -209,8 +209,8 @@ pub struct RemindersSent {
     pub deadline: bool,
 }
 
-/// Every field of an [`Invitation`], for adapters that store and restore one, and for
-/// [`Invitation::new`].
+/// Every field of an [`Invitation`], for adapters that store and restore one
+/// ([`Invitation::from_parts`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InvitationParts {
     /// Its id.
@@ -267,6 +267,38 @@ pub struct InvitationParts {
     pub revision: u64,
 }
 
+/// What a new invitation is made of: the recruiter's choices and the interview as it is
+/// now, for [`Invitation::new`] (status, progress and counters start fresh).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewInvitation {
+    /// Its id.
+    pub id: InvitationId,
+    /// The organization.
+    pub organization_id: OrganizationId,
+    /// The candidate.
+    pub candidate_id: CandidateId,
+    /// The candidate's first name at the time of inviting.
+    pub candidate_first_name: PersonName,
+    /// The candidate's last name at the time of inviting.
+    pub candidate_last_name: PersonName,
+    /// The recruiter who sends it.
+    pub invited_by: RecruiterId,
+    /// The interview as it is now (kept: later edits never change it).
+    pub interview: InterviewSnapshot,
+    /// Where the email goes.
+    pub email: EmailAddress,
+    /// The language of the candidate's pages.
+    pub language: Language,
+    /// The inclusive deadline.
+    pub deadline: Deadline,
+    /// Send a copy to the recruiter.
+    pub bcc_me: bool,
+    /// Notify the recruiter on completion.
+    pub notify_me: bool,
+    /// Now.
+    pub created_at: DateTime<Utc>,
+}
+
 /// An invitation of one candidate to one video interview.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Invitation {
@@ -286,23 +318,40 @@ pub struct TakeRecorded {
 const ANSWER_GRACE_MS: u64 = 2_000;
 
 impl Invitation {
-    /// A fresh invitation in [`InvitationStatus::Queued`], built from `parts` whose status,
-    /// progress and timestamps are reset.
+    /// A fresh invitation in [`InvitationStatus::Queued`]: what the recruiter chose, with
+    /// no progress yet (first link, one email queued, no takes, no reminders).
     #[must_use]
-    pub fn new(mut parts: InvitationParts) -> Self {
-        parts.status = InvitationStatus::Queued;
-        parts.expired_from = None;
-        parts.link_version = LinkVersion::FIRST;
-        parts.emails_queued = 1;
-        parts.reminders_sent = RemindersSent::default();
-        parts.next_reminder_at = None;
-        parts.takes = vec![0; parts.interview.questions.len()];
-        parts.updated_at = parts.created_at;
-        parts.opened_at = None;
-        parts.started_at = None;
-        parts.completed_at = None;
-        parts.revision = 0;
-        Self { p: parts }
+    pub fn new(new: NewInvitation) -> Self {
+        let takes = vec![0; new.interview.questions.len()];
+        Self {
+            p: InvitationParts {
+                id: new.id,
+                organization_id: new.organization_id,
+                candidate_id: new.candidate_id,
+                candidate_first_name: new.candidate_first_name,
+                candidate_last_name: new.candidate_last_name,
+                invited_by: new.invited_by,
+                interview: new.interview,
+                email: new.email,
+                language: new.language,
+                deadline: new.deadline,
+                bcc_me: new.bcc_me,
+                notify_me: new.notify_me,
+                status: InvitationStatus::Queued,
+                expired_from: None,
+                link_version: LinkVersion::FIRST,
+                emails_queued: 1,
+                reminders_sent: RemindersSent::default(),
+                next_reminder_at: None,
+                takes,
+                created_at: new.created_at,
+                updated_at: new.created_at,
+                opened_at: None,
+                started_at: None,
+                completed_at: None,
+                revision: 0,
+            },
+        }
     }
 
     /// Rebuilds a stored invitation.

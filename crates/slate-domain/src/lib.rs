@@ -156,7 +156,8 @@ pub use interview::{
     VideoInterviewParts,
 };
 pub use invitation::{
-    Action, AnswerRejected, Invitation, InvitationParts, InvitationStatus, RemindersSent, TakeRecorded, TransitionError,
+    Action, AnswerRejected, Invitation, InvitationParts, InvitationStatus, NewInvitation, RemindersSent, TakeRecorded,
+    TransitionError,
 };
 pub use language::{Language, LanguageError, LanguageTag};
 pub use link::{HmacLinkTokens, LinkSecret, LinkSecretError, LinkToken, LinkVersion};

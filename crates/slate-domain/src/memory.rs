@@ -19,9 +19,9 @@ use chrono::{DateTime, TimeDelta, Utc};
 use uuid::Uuid;
 
 use crate::ports::{
-    AccountRepository, AnswerRepository, ByteStream, CandidateRepository, ChangeSet, Clock, CommitError, IdGenerator,
-    InterviewRepository, InvitationRepository, JobRepository, MailboxRepository, OrganizationRepository, Outbox,
-    PasswordHasher, RecruiterRepository, RepoError, TemplateRepository, TimelineRepository, UnitOfWork, VideoStat,
+    AccountRepository, AdapterError, AnswerRepository, ByteStream, CandidateRepository, ChangeSet, Clock, CommitError,
+    IdGenerator, InterviewRepository, InvitationRepository, JobRepository, MailboxRepository, OrganizationRepository,
+    Outbox, PasswordHasher, RecruiterRepository, TemplateRepository, TimelineRepository, UnitOfWork, VideoStat,
     VideoStore, VideoStoreError, Write, byte_stream,
 };
 use crate::{
@@ -101,7 +101,7 @@ impl TestPasswords {
 
 #[async_trait]
 impl PasswordHasher for TestPasswords {
-    async fn hash(&self, password: &Password) -> Result<PasswordHash, RepoError> {
+    async fn hash(&self, password: &Password) -> Result<PasswordHash, AdapterError> {
         let salt = format!("{:016x}", password.expose().len());
         Ok(PasswordHash::new(format!("$test${salt}${}", Self::digest(&salt, password))))
     }
@@ -363,7 +363,7 @@ impl InMemoryStore {
 impl UnitOfWork for InMemoryStore {
     async fn commit(&self, changes: ChangeSet) -> Result<(), CommitError> {
         if self.fail_commits.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)).is_ok() {
-            return Err(CommitError::Internal(RepoError::new("injected commit failure")));
+            return Err(CommitError::Internal(AdapterError::new("injected commit failure")));
         }
         let mut state = lock(&self.state);
         let mut next = state.clone();
@@ -377,18 +377,18 @@ impl UnitOfWork for InMemoryStore {
 
 #[async_trait]
 impl OrganizationRepository for InMemoryStore {
-    async fn get(&self, id: OrganizationId) -> Result<Option<Organization>, RepoError> {
+    async fn get(&self, id: OrganizationId) -> Result<Option<Organization>, AdapterError> {
         Ok(lock(&self.state).organizations.get(&id).cloned())
     }
 }
 
 #[async_trait]
 impl RecruiterRepository for InMemoryStore {
-    async fn get(&self, org: OrganizationId, id: RecruiterId) -> Result<Option<Recruiter>, RepoError> {
+    async fn get(&self, org: OrganizationId, id: RecruiterId) -> Result<Option<Recruiter>, AdapterError> {
         Ok(lock(&self.state).recruiters.get(&id).filter(|r| r.organization_id == org).cloned())
     }
 
-    async fn find_by_email(&self, email: &EmailAddress) -> Result<Option<Recruiter>, RepoError> {
+    async fn find_by_email(&self, email: &EmailAddress) -> Result<Option<Recruiter>, AdapterError> {
         let key = email.match_key();
         Ok(lock(&self.state).recruiters.values().find(|r| r.email.match_key() == key).cloned())
     }
@@ -396,11 +396,11 @@ impl RecruiterRepository for InMemoryStore {
 
 #[async_trait]
 impl JobRepository for InMemoryStore {
-    async fn get(&self, org: OrganizationId, id: JobId) -> Result<Option<Job>, RepoError> {
+    async fn get(&self, org: OrganizationId, id: JobId) -> Result<Option<Job>, AdapterError> {
         Ok(lock(&self.state).jobs.get(&id).filter(|j| j.organization_id == org).cloned())
     }
 
-    async fn list(&self, org: OrganizationId) -> Result<Vec<Job>, RepoError> {
+    async fn list(&self, org: OrganizationId) -> Result<Vec<Job>, AdapterError> {
         let mut jobs: Vec<Job> =
             lock(&self.state).jobs.values().filter(|j| j.organization_id == org).cloned().collect();
         jobs.sort_by_key(|j| (j.title.as_str().to_lowercase(), j.id));
@@ -410,7 +410,7 @@ impl JobRepository for InMemoryStore {
 
 #[async_trait]
 impl CandidateRepository for InMemoryStore {
-    async fn get(&self, org: OrganizationId, id: CandidateId) -> Result<Option<Candidate>, RepoError> {
+    async fn get(&self, org: OrganizationId, id: CandidateId) -> Result<Option<Candidate>, AdapterError> {
         Ok(lock(&self.state).candidates.get(&id).filter(|c| c.organization_id == org).cloned())
     }
 
@@ -419,7 +419,7 @@ impl CandidateRepository for InMemoryStore {
         org: OrganizationId,
         prefix: &NamePrefix,
         limit: usize,
-    ) -> Result<Vec<Candidate>, RepoError> {
+    ) -> Result<Vec<Candidate>, AdapterError> {
         let state = lock(&self.state);
         let mut found: Vec<Candidate> = state
             .candidates
@@ -437,7 +437,7 @@ impl CandidateRepository for InMemoryStore {
         org: OrganizationId,
         before: Option<CandidateId>,
         limit: usize,
-    ) -> Result<Vec<Candidate>, RepoError> {
+    ) -> Result<Vec<Candidate>, AdapterError> {
         let state = lock(&self.state);
         Ok(state
             .candidates
@@ -452,7 +452,7 @@ impl CandidateRepository for InMemoryStore {
 
 #[async_trait]
 impl InterviewRepository for InMemoryStore {
-    async fn get(&self, org: OrganizationId, id: InterviewId) -> Result<Option<VideoInterview>, RepoError> {
+    async fn get(&self, org: OrganizationId, id: InterviewId) -> Result<Option<VideoInterview>, AdapterError> {
         Ok(lock(&self.state).interviews.get(&id).filter(|i| i.organization_id() == org).cloned())
     }
 
@@ -460,7 +460,7 @@ impl InterviewRepository for InMemoryStore {
         &self,
         org: OrganizationId,
         status: Option<InterviewStatus>,
-    ) -> Result<Vec<VideoInterview>, RepoError> {
+    ) -> Result<Vec<VideoInterview>, AdapterError> {
         let mut list: Vec<VideoInterview> = lock(&self.state)
             .interviews
             .values()
@@ -474,11 +474,11 @@ impl InterviewRepository for InMemoryStore {
 
 #[async_trait]
 impl InvitationRepository for InMemoryStore {
-    async fn get(&self, org: OrganizationId, id: InvitationId) -> Result<Option<Invitation>, RepoError> {
+    async fn get(&self, org: OrganizationId, id: InvitationId) -> Result<Option<Invitation>, AdapterError> {
         Ok(lock(&self.state).invitations.get(&id).filter(|i| i.organization_id() == org).cloned())
     }
 
-    async fn get_for_link(&self, id: InvitationId) -> Result<Option<Invitation>, RepoError> {
+    async fn get_for_link(&self, id: InvitationId) -> Result<Option<Invitation>, AdapterError> {
         Ok(lock(&self.state).invitations.get(&id).cloned())
     }
 
@@ -487,7 +487,7 @@ impl InvitationRepository for InMemoryStore {
         org: OrganizationId,
         interview: InterviewId,
         email: &EmailAddress,
-    ) -> Result<Option<Invitation>, RepoError> {
+    ) -> Result<Option<Invitation>, AdapterError> {
         Ok(lock(&self.state)
             .invitations
             .values()
@@ -500,7 +500,7 @@ impl InvitationRepository for InMemoryStore {
             .cloned())
     }
 
-    async fn list(&self, org: OrganizationId, query: &InvitationQuery) -> Result<Page<Invitation>, RepoError> {
+    async fn list(&self, org: OrganizationId, query: &InvitationQuery) -> Result<Page<Invitation>, AdapterError> {
         let state = lock(&self.state);
         let mut rows: Vec<&Invitation> = state
             .invitations
@@ -520,7 +520,7 @@ impl InvitationRepository for InMemoryStore {
         Ok(Page { items, next })
     }
 
-    async fn overdue(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<Invitation>, RepoError> {
+    async fn overdue(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<Invitation>, AdapterError> {
         Ok(lock(&self.state)
             .invitations
             .values()
@@ -530,12 +530,12 @@ impl InvitationRepository for InMemoryStore {
             .collect())
     }
 
-    async fn get_many(&self, ids: &[InvitationId]) -> Result<Vec<Invitation>, RepoError> {
+    async fn get_many(&self, ids: &[InvitationId]) -> Result<Vec<Invitation>, AdapterError> {
         let state = lock(&self.state);
         Ok(ids.iter().filter_map(|id| state.invitations.get(id).cloned()).collect())
     }
 
-    async fn awaiting_reminders(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<Invitation>, RepoError> {
+    async fn awaiting_reminders(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<Invitation>, AdapterError> {
         let state = lock(&self.state);
         let mut due: Vec<&Invitation> =
             state.invitations.values().filter(|i| i.next_reminder_at().is_some_and(|at| at <= now)).collect();
@@ -543,7 +543,7 @@ impl InvitationRepository for InMemoryStore {
         Ok(due.into_iter().take(limit).cloned().collect())
     }
 
-    async fn funnel(&self, org: OrganizationId, scope: FunnelScope) -> Result<Funnel, RepoError> {
+    async fn funnel(&self, org: OrganizationId, scope: FunnelScope) -> Result<Funnel, AdapterError> {
         let state = lock(&self.state);
         let mut funnel = Funnel::default();
         for i in state.invitations.values().filter(|i| i.organization_id() == org) {
@@ -566,7 +566,7 @@ impl TimelineRepository for InMemoryStore {
         &self,
         org: OrganizationId,
         candidate: CandidateId,
-    ) -> Result<Vec<TimelineEvent>, RepoError> {
+    ) -> Result<Vec<TimelineEvent>, AdapterError> {
         let mut events: Vec<TimelineEvent> = lock(&self.state)
             .events
             .iter()
@@ -580,7 +580,11 @@ impl TimelineRepository for InMemoryStore {
 
 #[async_trait]
 impl AnswerRepository for InMemoryStore {
-    async fn review_notes(&self, org: OrganizationId, invitation: InvitationId) -> Result<Vec<ReviewNote>, RepoError> {
+    async fn review_notes(
+        &self,
+        org: OrganizationId,
+        invitation: InvitationId,
+    ) -> Result<Vec<ReviewNote>, AdapterError> {
         Ok(lock(&self.state)
             .review_notes
             .iter()
@@ -589,7 +593,7 @@ impl AnswerRepository for InMemoryStore {
             .collect())
     }
 
-    async fn for_invitation(&self, org: OrganizationId, invitation: InvitationId) -> Result<Vec<Answer>, RepoError> {
+    async fn for_invitation(&self, org: OrganizationId, invitation: InvitationId) -> Result<Vec<Answer>, AdapterError> {
         let state = lock(&self.state);
         let order: HashMap<_, _> = state
             .invitations
@@ -615,7 +619,7 @@ impl Outbox for InMemoryStore {
         until: DateTime<Utc>,
         token: ClaimToken,
         limit: usize,
-    ) -> Result<Vec<OutboxMessage>, RepoError> {
+    ) -> Result<Vec<OutboxMessage>, AdapterError> {
         let mut state = lock(&self.state);
         let mut due: Vec<usize> = (0..state.messages.len()).filter(|n| is_due(&state.messages[*n], now)).collect();
         due.sort_by_key(|n| (state.messages[*n].created_at, state.messages[*n].id));
@@ -632,15 +636,15 @@ impl Outbox for InMemoryStore {
         Ok(claimed)
     }
 
-    async fn oldest_due(&self, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>, RepoError> {
+    async fn oldest_due(&self, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>, AdapterError> {
         Ok(lock(&self.state).messages.iter().filter(|m| is_due(m, now)).map(|m| m.created_at).min())
     }
 
-    async fn get(&self, id: MessageId) -> Result<Option<OutboxMessage>, RepoError> {
+    async fn get(&self, id: MessageId) -> Result<Option<OutboxMessage>, AdapterError> {
         Ok(lock(&self.state).messages.iter().find(|m| m.id == id).cloned())
     }
 
-    async fn depth(&self) -> Result<u64, RepoError> {
+    async fn depth(&self) -> Result<u64, AdapterError> {
         let state = lock(&self.state);
         let waiting = state
             .messages
@@ -654,7 +658,7 @@ impl Outbox for InMemoryStore {
         &self,
         org: OrganizationId,
         invitation: InvitationId,
-    ) -> Result<Vec<OutboxMessage>, RepoError> {
+    ) -> Result<Vec<OutboxMessage>, AdapterError> {
         Ok(lock(&self.state)
             .messages
             .iter()
@@ -679,7 +683,7 @@ impl TemplateRepository for InMemoryStore {
         org: OrganizationId,
         kind: TemplateKind,
         language: Language,
-    ) -> Result<Option<MessageTemplate>, RepoError> {
+    ) -> Result<Option<MessageTemplate>, AdapterError> {
         Ok(lock(&self.state)
             .templates
             .iter()
@@ -687,7 +691,7 @@ impl TemplateRepository for InMemoryStore {
             .cloned())
     }
 
-    async fn list(&self, org: OrganizationId) -> Result<Vec<MessageTemplate>, RepoError> {
+    async fn list(&self, org: OrganizationId) -> Result<Vec<MessageTemplate>, AdapterError> {
         let mut out: Vec<_> =
             lock(&self.state).templates.iter().filter(|t| t.organization_id == org).cloned().collect();
         out.sort_by_key(|t| (t.kind, t.language.code()));
@@ -702,7 +706,7 @@ impl MailboxRepository for InMemoryStore {
         org: OrganizationId,
         before: Option<MessageId>,
         limit: usize,
-    ) -> Result<Vec<CapturedEmail>, RepoError> {
+    ) -> Result<Vec<CapturedEmail>, AdapterError> {
         let state = lock(&self.state);
         let mut out: Vec<_> = state.mailbox.iter().filter(|e| e.organization_id == org).collect();
         out.sort_by_key(|e| std::cmp::Reverse((e.captured_at, e.id)));
@@ -710,7 +714,7 @@ impl MailboxRepository for InMemoryStore {
         Ok(out.into_iter().skip(start).take(limit).cloned().collect())
     }
 
-    async fn get(&self, org: OrganizationId, id: MessageId) -> Result<Option<CapturedEmail>, RepoError> {
+    async fn get(&self, org: OrganizationId, id: MessageId) -> Result<Option<CapturedEmail>, AdapterError> {
         Ok(lock(&self.state).mailbox.iter().find(|e| e.organization_id == org && e.id == id).cloned())
     }
 }
@@ -720,23 +724,23 @@ pub use crate::defaults::PlainRenderer;
 
 #[async_trait]
 impl AccountRepository for InMemoryStore {
-    async fn any_organization(&self) -> Result<bool, RepoError> {
+    async fn any_organization(&self) -> Result<bool, AdapterError> {
         Ok(!lock(&self.state).organizations.is_empty())
     }
 
-    async fn password_hash(&self, recruiter: RecruiterId) -> Result<Option<PasswordHash>, RepoError> {
+    async fn password_hash(&self, recruiter: RecruiterId) -> Result<Option<PasswordHash>, AdapterError> {
         Ok(lock(&self.state).passwords.get(&recruiter).cloned())
     }
 
-    async fn session(&self, id: SessionId) -> Result<Option<Session>, RepoError> {
+    async fn session(&self, id: SessionId) -> Result<Option<Session>, AdapterError> {
         Ok(lock(&self.state).sessions.get(&id).cloned())
     }
 
-    async fn api_key(&self, id: ApiKeyId) -> Result<Option<ApiKey>, RepoError> {
+    async fn api_key(&self, id: ApiKeyId) -> Result<Option<ApiKey>, AdapterError> {
         Ok(lock(&self.state).api_keys.get(&id).cloned())
     }
 
-    async fn api_keys(&self, org: OrganizationId) -> Result<Vec<ApiKey>, RepoError> {
+    async fn api_keys(&self, org: OrganizationId) -> Result<Vec<ApiKey>, AdapterError> {
         let mut keys: Vec<_> =
             lock(&self.state).api_keys.values().filter(|k| k.organization_id == org).cloned().collect();
         keys.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(b.id.cmp(&a.id)));

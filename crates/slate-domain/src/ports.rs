@@ -45,8 +45,8 @@ pub trait PasswordHasher: Send + Sync {
     /// A salted hash of `password`.
     ///
     /// # Errors
-    /// [`RepoError`] when hashing fails (out of memory …).
-    async fn hash(&self, password: &Password) -> Result<PasswordHash, RepoError>;
+    /// [`AdapterError`] when hashing fails (out of memory …).
+    async fn hash(&self, password: &Password) -> Result<PasswordHash, AdapterError>;
 
     /// Whether `password` matches `hash`. With `None` (unknown account) it MUST do the same
     /// work as for a real hash and return `false`, so response times do not reveal which
@@ -61,32 +61,32 @@ pub trait AccountRepository: Send + Sync {
     /// Whether any organization exists (first start seeds one when none does).
     ///
     /// # Errors
-    /// [`RepoError`] on a storage failure.
-    async fn any_organization(&self) -> Result<bool, RepoError>;
+    /// [`AdapterError`] on a storage failure.
+    async fn any_organization(&self) -> Result<bool, AdapterError>;
 
     /// The recruiter's password hash, if a password was set.
     ///
     /// # Errors
-    /// [`RepoError`] on a storage failure.
-    async fn password_hash(&self, recruiter: RecruiterId) -> Result<Option<PasswordHash>, RepoError>;
+    /// [`AdapterError`] on a storage failure.
+    async fn password_hash(&self, recruiter: RecruiterId) -> Result<Option<PasswordHash>, AdapterError>;
 
     /// A session by id, in any organization (the cookie names it; its digest is checked).
     ///
     /// # Errors
-    /// [`RepoError`] on a storage failure.
-    async fn session(&self, id: SessionId) -> Result<Option<Session>, RepoError>;
+    /// [`AdapterError`] on a storage failure.
+    async fn session(&self, id: SessionId) -> Result<Option<Session>, AdapterError>;
 
     /// An API key by id, in any organization (the key names it; its digest is checked).
     ///
     /// # Errors
-    /// [`RepoError`] on a storage failure.
-    async fn api_key(&self, id: ApiKeyId) -> Result<Option<ApiKey>, RepoError>;
+    /// [`AdapterError`] on a storage failure.
+    async fn api_key(&self, id: ApiKeyId) -> Result<Option<ApiKey>, AdapterError>;
 
     /// The API keys of `org`, newest first, revoked ones included.
     ///
     /// # Errors
-    /// [`RepoError`] on a storage failure.
-    async fn api_keys(&self, org: OrganizationId) -> Result<Vec<ApiKey>, RepoError>;
+    /// [`AdapterError`] on a storage failure.
+    async fn api_keys(&self, org: OrganizationId) -> Result<Vec<ApiKey>, AdapterError>;
 }
 
 /// The scheme that turns an invitation into the secret part of its link and checks links
@@ -107,12 +107,13 @@ pub trait LinkTokens: Send + Sync {
     fn verify(&self, token: &LinkToken, invitation: InvitationId, version: LinkVersion) -> bool;
 }
 
-/// An opaque storage failure (connection lost, corrupt row …). Adapters wrap their driver's
-/// error; the domain only passes it on.
+/// An opaque failure of an adapter behind a port — a storage driver (connection lost, corrupt
+/// row …), a password hasher, a video store. Adapters wrap their own error; the domain only
+/// passes it on, and the edges log it once and show people nothing of it.
 #[derive(Debug)]
-pub struct RepoError(Box<dyn StdError + Send + Sync>);
+pub struct AdapterError(Box<dyn StdError + Send + Sync>);
 
-impl RepoError {
+impl AdapterError {
     /// Wraps a driver error.
     pub fn new(e: impl Into<Box<dyn StdError + Send + Sync>>) -> Self {
         Self(e.into())
@@ -125,13 +126,13 @@ impl RepoError {
     }
 }
 
-impl fmt::Display for RepoError {
+impl fmt::Display for AdapterError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "storage error: {}", self.0)
     }
 }
 
-impl StdError for RepoError {
+impl StdError for AdapterError {
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
         Some(&*self.0)
     }
@@ -145,8 +146,8 @@ pub trait OrganizationRepository: Send + Sync {
     /// The organization, or `None`.
     ///
     /// # Errors
-    /// [`RepoError`] on a storage failure.
-    async fn get(&self, id: OrganizationId) -> Result<Option<Organization>, RepoError>;
+    /// [`AdapterError`] on a storage failure.
+    async fn get(&self, id: OrganizationId) -> Result<Option<Organization>, AdapterError>;
 }
 
 /// Recruiters (reads). Written through [`UnitOfWork::commit`]: [`Write::InsertRecruiter`].
@@ -156,14 +157,14 @@ pub trait RecruiterRepository: Send + Sync {
     /// The recruiter if it belongs to `org`; MUST return `None` for another organization's.
     ///
     /// # Errors
-    /// [`RepoError`] on a storage failure.
-    async fn get(&self, org: OrganizationId, id: RecruiterId) -> Result<Option<Recruiter>, RepoError>;
+    /// [`AdapterError`] on a storage failure.
+    async fn get(&self, org: OrganizationId, id: RecruiterId) -> Result<Option<Recruiter>, AdapterError>;
 
     /// The recruiter with this account email, in any organization (for logging in).
     ///
     /// # Errors
-    /// [`RepoError`] on a storage failure.
-    async fn find_by_email(&self, email: &EmailAddress) -> Result<Option<Recruiter>, RepoError>;
+    /// [`AdapterError`] on a storage failure.
+    async fn find_by_email(&self, email: &EmailAddress) -> Result<Option<Recruiter>, AdapterError>;
 }
 
 /// Jobs (reads). Written through [`UnitOfWork::commit`]: [`Write::InsertJob`].
@@ -173,14 +174,14 @@ pub trait JobRepository: Send + Sync {
     /// The job if it belongs to `org`; MUST return `None` for another organization's.
     ///
     /// # Errors
-    /// [`RepoError`] on a storage failure.
-    async fn get(&self, org: OrganizationId, id: JobId) -> Result<Option<Job>, RepoError>;
+    /// [`AdapterError`] on a storage failure.
+    async fn get(&self, org: OrganizationId, id: JobId) -> Result<Option<Job>, AdapterError>;
 
     /// Every job of `org`, by title.
     ///
     /// # Errors
-    /// [`RepoError`] on a storage failure.
-    async fn list(&self, org: OrganizationId) -> Result<Vec<Job>, RepoError>;
+    /// [`AdapterError`] on a storage failure.
+    async fn list(&self, org: OrganizationId) -> Result<Vec<Job>, AdapterError>;
 }
 
 /// Candidates (reads). Written through [`UnitOfWork::commit`]: [`Write::InsertCandidate`];
@@ -191,32 +192,32 @@ pub trait CandidateRepository: Send + Sync {
     /// The candidate if it belongs to `org`; MUST return `None` for another organization's.
     ///
     /// # Errors
-    /// [`RepoError`] on a storage failure.
-    async fn get(&self, org: OrganizationId, id: CandidateId) -> Result<Option<Candidate>, RepoError>;
+    /// [`AdapterError`] on a storage failure.
+    async fn get(&self, org: OrganizationId, id: CandidateId) -> Result<Option<Candidate>, AdapterError>;
 
     /// Internal candidates of `org` whose first or last name starts with `prefix`
     /// (case-insensitively), by last name then first name, at most `limit`.
     ///
     /// # Errors
-    /// [`RepoError`] on a storage failure.
+    /// [`AdapterError`] on a storage failure.
     async fn search_by_name_prefix(
         &self,
         org: OrganizationId,
         prefix: &NamePrefix,
         limit: usize,
-    ) -> Result<Vec<Candidate>, RepoError>;
+    ) -> Result<Vec<Candidate>, AdapterError>;
 
     /// `org`'s candidates (internal and external), newest first (by id: ids are
     /// time-ordered), those older than `before` (a previous page's last), at most `limit`.
     ///
     /// # Errors
-    /// [`RepoError`] on a storage failure.
+    /// [`AdapterError`] on a storage failure.
     async fn list(
         &self,
         org: OrganizationId,
         before: Option<CandidateId>,
         limit: usize,
-    ) -> Result<Vec<Candidate>, RepoError>;
+    ) -> Result<Vec<Candidate>, AdapterError>;
 }
 
 /// Video interviews (reads). Written through [`UnitOfWork::commit`]: [`Write::InsertInterview`],
@@ -227,18 +228,18 @@ pub trait InterviewRepository: Send + Sync {
     /// The interview if it belongs to `org`; MUST return `None` for another organization's.
     ///
     /// # Errors
-    /// [`RepoError`] on a storage failure.
-    async fn get(&self, org: OrganizationId, id: InterviewId) -> Result<Option<VideoInterview>, RepoError>;
+    /// [`AdapterError`] on a storage failure.
+    async fn get(&self, org: OrganizationId, id: InterviewId) -> Result<Option<VideoInterview>, AdapterError>;
 
     /// The interviews of `org`, optionally of one status, newest first.
     ///
     /// # Errors
-    /// [`RepoError`] on a storage failure.
+    /// [`AdapterError`] on a storage failure.
     async fn list(
         &self,
         org: OrganizationId,
         status: Option<InterviewStatus>,
-    ) -> Result<Vec<VideoInterview>, RepoError>;
+    ) -> Result<Vec<VideoInterview>, AdapterError>;
 }
 
 /// Invitations (reads). Written through [`UnitOfWork::commit`]: [`Write::InsertInvitation`],
@@ -250,67 +251,67 @@ pub trait InvitationRepository: Send + Sync {
     /// The invitation if it belongs to `org`; MUST return `None` for another organization's.
     ///
     /// # Errors
-    /// [`RepoError`] on a storage failure.
-    async fn get(&self, org: OrganizationId, id: InvitationId) -> Result<Option<Invitation>, RepoError>;
+    /// [`AdapterError`] on a storage failure.
+    async fn get(&self, org: OrganizationId, id: InvitationId) -> Result<Option<Invitation>, AdapterError>;
 
     /// The invitation with this id in any organization: only for the candidate's link,
     /// whose token is verified against it before anything is shown.
     ///
     /// # Errors
-    /// [`RepoError`] on a storage failure.
-    async fn get_for_link(&self, id: InvitationId) -> Result<Option<Invitation>, RepoError>;
+    /// [`AdapterError`] on a storage failure.
+    async fn get_for_link(&self, id: InvitationId) -> Result<Option<Invitation>, AdapterError>;
 
     /// The invitations with these ids, in any organization, in no particular order (missing
     /// ones left out): only for the mail worker, which holds messages of every organization
     /// and reads a whole batch's invitations at once.
     ///
     /// # Errors
-    /// [`RepoError`] on a storage failure.
-    async fn get_many(&self, ids: &[InvitationId]) -> Result<Vec<Invitation>, RepoError>;
+    /// [`AdapterError`] on a storage failure.
+    async fn get_many(&self, ids: &[InvitationId]) -> Result<Vec<Invitation>, AdapterError>;
 
     /// An invitation of `org` to `interview` for `email` (compared by
     /// [`EmailAddress::match_key`]) that is still open (status
     /// Queued, Sent, Opened, Started, Bounced or Expired), if any.
     ///
     /// # Errors
-    /// [`RepoError`] on a storage failure.
+    /// [`AdapterError`] on a storage failure.
     async fn find_open(
         &self,
         org: OrganizationId,
         interview: InterviewId,
         email: &EmailAddress,
-    ) -> Result<Option<Invitation>, RepoError>;
+    ) -> Result<Option<Invitation>, AdapterError>;
 
     /// One page of `org`'s invitations: those for which [`Invitation::matches`] holds, in
     /// `query.sort` order with ties broken by id, after `query.after`, at most
     /// `query.limit`; `next` is set when the page is full.
     ///
     /// # Errors
-    /// [`RepoError`] on a storage failure.
-    async fn list(&self, org: OrganizationId, query: &InvitationQuery) -> Result<Page<Invitation>, RepoError>;
+    /// [`AdapterError`] on a storage failure.
+    async fn list(&self, org: OrganizationId, query: &InvitationQuery) -> Result<Page<Invitation>, AdapterError>;
 
     /// Up to `limit` invitations of any organization in an open status (Queued, Sent,
     /// Opened, Started, Bounced) whose deadline closed at or before `now`.
     ///
     /// # Errors
-    /// [`RepoError`] on a storage failure.
-    async fn overdue(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<Invitation>, RepoError>;
+    /// [`AdapterError`] on a storage failure.
+    async fn overdue(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<Invitation>, AdapterError>;
 
     /// Up to `limit` invitations of any organization whose
     /// [`Invitation::next_reminder_at`] is at or before `now`, earliest first. MUST be
     /// answered from an index on that moment, not by reading every open invitation.
     ///
     /// # Errors
-    /// [`RepoError`] on a storage failure.
-    async fn awaiting_reminders(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<Invitation>, RepoError>;
+    /// [`AdapterError`] on a storage failure.
+    async fn awaiting_reminders(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<Invitation>, AdapterError>;
 
     /// How far `org`'s invitations in `scope` got ([`Funnel::count`] over each: its stored
     /// status, and whether `opened_at` and `started_at` are set). MUST count in the
     /// database (one aggregate query), not by reading the invitations.
     ///
     /// # Errors
-    /// [`RepoError`] on a storage failure.
-    async fn funnel(&self, org: OrganizationId, scope: FunnelScope) -> Result<Funnel, RepoError>;
+    /// [`AdapterError`] on a storage failure.
+    async fn funnel(&self, org: OrganizationId, scope: FunnelScope) -> Result<Funnel, AdapterError>;
 }
 
 /// Timelines (reads). Written through [`UnitOfWork::commit`]: [`Write::AppendEvent`], always in
@@ -321,9 +322,12 @@ pub trait TimelineRepository: Send + Sync {
     /// The events on `candidate`'s timeline in `org`, oldest first (ties in insertion order).
     ///
     /// # Errors
-    /// [`RepoError`] on a storage failure.
-    async fn for_candidate(&self, org: OrganizationId, candidate: CandidateId)
-    -> Result<Vec<TimelineEvent>, RepoError>;
+    /// [`AdapterError`] on a storage failure.
+    async fn for_candidate(
+        &self,
+        org: OrganizationId,
+        candidate: CandidateId,
+    ) -> Result<Vec<TimelineEvent>, AdapterError>;
 }
 
 /// Recorded answers and review notes (reads). Written through [`UnitOfWork::commit`]:
@@ -334,15 +338,19 @@ pub trait AnswerRepository: Send + Sync {
     /// Every take of `invitation` in `org`, by question order then take.
     ///
     /// # Errors
-    /// [`RepoError`] on a storage failure.
-    async fn for_invitation(&self, org: OrganizationId, invitation: InvitationId) -> Result<Vec<Answer>, RepoError>;
+    /// [`AdapterError`] on a storage failure.
+    async fn for_invitation(&self, org: OrganizationId, invitation: InvitationId) -> Result<Vec<Answer>, AdapterError>;
 
     /// The review notes on `invitation` of `org`, in any order; MUST return none of
     /// another organization's. Written through [`Write::AppendReviewNote`].
     ///
     /// # Errors
-    /// [`RepoError`] on a storage failure.
-    async fn review_notes(&self, org: OrganizationId, invitation: InvitationId) -> Result<Vec<ReviewNote>, RepoError>;
+    /// [`AdapterError`] on a storage failure.
+    async fn review_notes(
+        &self,
+        org: OrganizationId,
+        invitation: InvitationId,
+    ) -> Result<Vec<ReviewNote>, AdapterError>;
 }
 
 /// The outbox, as the mail worker and the API see it. Messages are added and updated only
@@ -356,44 +364,44 @@ pub trait Outbox: Send + Sync {
     /// locks with `SKIP LOCKED`, or an equivalent).
     ///
     /// # Errors
-    /// [`RepoError`] on a storage failure.
+    /// [`AdapterError`] on a storage failure.
     async fn claim(
         &self,
         now: DateTime<Utc>,
         until: DateTime<Utc>,
         token: ClaimToken,
         limit: usize,
-    ) -> Result<Vec<OutboxMessage>, RepoError>;
+    ) -> Result<Vec<OutboxMessage>, AdapterError>;
 
     /// When the oldest message that is due at `now` (pending and not held back, or claimed
     /// with a lapsed claim) was queued: how far the workers are behind.
     ///
     /// # Errors
-    /// [`RepoError`] on a storage failure.
-    async fn oldest_due(&self, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>, RepoError>;
+    /// [`AdapterError`] on a storage failure.
+    async fn oldest_due(&self, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>, AdapterError>;
 
     /// One message.
     ///
     /// # Errors
-    /// [`RepoError`] on a storage failure.
-    async fn get(&self, id: MessageId) -> Result<Option<OutboxMessage>, RepoError>;
+    /// [`AdapterError`] on a storage failure.
+    async fn get(&self, id: MessageId) -> Result<Option<OutboxMessage>, AdapterError>;
 
     /// How many messages wait to be sent (pending or claimed), across organizations: the
     /// outbox depth operators watch.
     ///
     /// # Errors
-    /// [`RepoError`] on a storage failure.
-    async fn depth(&self) -> Result<u64, RepoError>;
+    /// [`AdapterError`] on a storage failure.
+    async fn depth(&self) -> Result<u64, AdapterError>;
 
     /// The messages about `invitation` in `org`, oldest first.
     ///
     /// # Errors
-    /// [`RepoError`] on a storage failure.
+    /// [`AdapterError`] on a storage failure.
     async fn for_invitation(
         &self,
         org: OrganizationId,
         invitation: InvitationId,
-    ) -> Result<Vec<OutboxMessage>, RepoError>;
+    ) -> Result<Vec<OutboxMessage>, AdapterError>;
 }
 
 /// Organizations' own wordings of their emails. Written through [`UnitOfWork::commit`].
@@ -403,19 +411,19 @@ pub trait TemplateRepository: Send + Sync {
     /// `org`'s template for `kind` in `language`, if it has one.
     ///
     /// # Errors
-    /// [`RepoError`] on a storage failure.
+    /// [`AdapterError`] on a storage failure.
     async fn get(
         &self,
         org: OrganizationId,
         kind: TemplateKind,
         language: Language,
-    ) -> Result<Option<MessageTemplate>, RepoError>;
+    ) -> Result<Option<MessageTemplate>, AdapterError>;
 
     /// Every template of `org`.
     ///
     /// # Errors
-    /// [`RepoError`] on a storage failure.
-    async fn list(&self, org: OrganizationId) -> Result<Vec<MessageTemplate>, RepoError>;
+    /// [`AdapterError`] on a storage failure.
+    async fn list(&self, org: OrganizationId) -> Result<Vec<MessageTemplate>, AdapterError>;
 }
 
 /// The local mailbox: emails kept instead of sent. Written through [`UnitOfWork::commit`].
@@ -426,19 +434,19 @@ pub trait MailboxRepository: Send + Sync {
     /// email), at most `limit`.
     ///
     /// # Errors
-    /// [`RepoError`] on a storage failure.
+    /// [`AdapterError`] on a storage failure.
     async fn list(
         &self,
         org: OrganizationId,
         before: Option<MessageId>,
         limit: usize,
-    ) -> Result<Vec<CapturedEmail>, RepoError>;
+    ) -> Result<Vec<CapturedEmail>, AdapterError>;
 
     /// One captured email of `org`; MUST return `None` for another organization's.
     ///
     /// # Errors
-    /// [`RepoError`] on a storage failure.
-    async fn get(&self, org: OrganizationId, id: MessageId) -> Result<Option<CapturedEmail>, RepoError>;
+    /// [`AdapterError`] on a storage failure.
+    async fn get(&self, org: OrganizationId, id: MessageId) -> Result<Option<CapturedEmail>, AdapterError>;
 }
 
 /// Words messages: fills a template with a message's values and lays it out as plain text
@@ -639,7 +647,7 @@ pub enum CommitError {
     Duplicate(&'static str),
     /// A storage failure.
     #[error(transparent)]
-    Internal(#[from] RepoError),
+    Internal(#[from] AdapterError),
 }
 
 /// Commits what a use case decided, atomically: the one way anything is written.
@@ -717,7 +725,7 @@ pub enum VideoStoreError {
     NotFound,
     /// A storage failure.
     #[error(transparent)]
-    Internal(#[from] RepoError),
+    Internal(#[from] AdapterError),
 }
 
 /// Video storage with resumable uploads: an upload declares its length, then bytes are
@@ -783,6 +791,6 @@ pub async fn read_to_vec(
 ) -> Result<Vec<u8>, VideoStoreError> {
     use futures_util::TryStreamExt as _;
     let stream = videos.read(key, start, end).await?;
-    let chunks: Vec<bytes::Bytes> = stream.try_collect().await.map_err(RepoError::new)?;
+    let chunks: Vec<bytes::Bytes> = stream.try_collect().await.map_err(AdapterError::new)?;
     Ok(chunks.concat())
 }

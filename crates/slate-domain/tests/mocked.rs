@@ -192,7 +192,7 @@ async fn a_past_deadline_is_refused_before_anything_is_written() {
 async fn a_storage_failure_while_reading_is_reported_as_internal() {
     let mut m = Mocks::new().with_caller_and_interview(InterviewStatus::Published);
     m.organizations = MockOrganizationRepository::new();
-    m.organizations.expect_get().returning(|_| Err(RepoError::new("connection reset")));
+    m.organizations.expect_get().returning(|_| Err(AdapterError::new("connection reset")));
     m.invitations.expect_find_open().returning(|_, _, _| Ok(None));
     m.unit_of_work.expect_commit().never();
     let err = m.slate().invite_external(caller(), invite_input("2026-11-30")).await;

@@ -136,7 +136,7 @@ impl OutboxWorker {
     ///
     /// # Errors
     /// A storage failure while claiming.
-    pub async fn run_once(&mut self) -> Result<usize, slate_domain::ports::RepoError> {
+    pub async fn run_once(&mut self) -> Result<usize, slate_domain::ports::AdapterError> {
         let batch = self.slate.claim_messages(self.settings.batch).await?;
         let n = batch.len();
         let prepared = self.slate.prepare_messages(&batch).await;

@@ -6,7 +6,7 @@ use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
-use slate_domain::ports::RepoError;
+use slate_domain::ports::AdapterError;
 use slate_domain::*;
 use utoipa::ToSchema;
 
@@ -103,8 +103,8 @@ impl IntoResponse for ApiError {
     }
 }
 
-impl From<RepoError> for ApiError {
-    fn from(e: RepoError) -> Self {
+impl From<AdapterError> for ApiError {
+    fn from(e: AdapterError) -> Self {
         Self::internal(&e)
     }
 }

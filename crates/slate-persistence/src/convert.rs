@@ -4,7 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use slate_domain::ports::RepoError;
+use slate_domain::ports::AdapterError;
 use slate_domain::*;
 use uuid::Uuid;
 
@@ -14,19 +14,19 @@ use crate::entities::{
 };
 
 /// A row that does not make a valid domain value.
-pub(crate) fn bad(table: &str, column: &str, detail: impl std::fmt::Display) -> RepoError {
-    RepoError::new(format!("invalid stored value in {table}.{column}: {detail}"))
+pub(crate) fn bad(table: &str, column: &str, detail: impl std::fmt::Display) -> AdapterError {
+    AdapterError::new(format!("invalid stored value in {table}.{column}: {detail}"))
 }
 
 pub(crate) fn micros(t: DateTime<Utc>) -> i64 {
     t.timestamp_micros()
 }
 
-fn instant(table: &str, column: &str, v: i64) -> Result<DateTime<Utc>, RepoError> {
+fn instant(table: &str, column: &str, v: i64) -> Result<DateTime<Utc>, AdapterError> {
     DateTime::from_timestamp_micros(v).ok_or_else(|| bad(table, column, v))
 }
 
-fn opt_instant(table: &str, column: &str, v: Option<i64>) -> Result<Option<DateTime<Utc>>, RepoError> {
+fn opt_instant(table: &str, column: &str, v: Option<i64>) -> Result<Option<DateTime<Utc>>, AdapterError> {
     v.map(|v| instant(table, column, v)).transpose()
 }
 
@@ -36,7 +36,7 @@ macro_rules! parse {
     };
 }
 
-fn count<T: TryFrom<i64>>(table: &str, column: &str, v: i64) -> Result<T, RepoError> {
+fn count<T: TryFrom<i64>>(table: &str, column: &str, v: i64) -> Result<T, AdapterError> {
     T::try_from(v).map_err(|_| bad(table, column, v))
 }
 
@@ -45,7 +45,7 @@ fn opt<T, E: std::fmt::Display>(
     column: &str,
     v: Option<&str>,
     f: impl Fn(&str) -> Result<T, E>,
-) -> Result<Option<T>, RepoError> {
+) -> Result<Option<T>, AdapterError> {
     v.map(|v| f(v).map_err(|e| bad(table, column, e))).transpose()
 }
 
@@ -62,7 +62,7 @@ pub(crate) fn organization_row(o: &Organization) -> organization::Model {
     }
 }
 
-pub(crate) fn organization(r: organization::Model) -> Result<Organization, RepoError> {
+pub(crate) fn organization(r: organization::Model) -> Result<Organization, AdapterError> {
     let days =
         |v: Option<i32>| v.map(|d| u16::try_from(d).map_err(|_| bad("organizations", "remind_*", d))).transpose();
     Ok(Organization {
@@ -88,7 +88,7 @@ pub(crate) fn recruiter_row(r: &Recruiter) -> recruiter::Model {
     }
 }
 
-pub(crate) fn recruiter(r: recruiter::Model) -> Result<Recruiter, RepoError> {
+pub(crate) fn recruiter(r: recruiter::Model) -> Result<Recruiter, AdapterError> {
     Ok(Recruiter {
         id: RecruiterId::from_uuid(r.id),
         organization_id: OrganizationId::from_uuid(r.organization_id),
@@ -106,7 +106,7 @@ pub(crate) fn job_row(j: &Job) -> job::Model {
     }
 }
 
-pub(crate) fn job(r: job::Model) -> Result<Job, RepoError> {
+pub(crate) fn job(r: job::Model) -> Result<Job, AdapterError> {
     Ok(Job {
         id: JobId::from_uuid(r.id),
         organization_id: OrganizationId::from_uuid(r.organization_id),
@@ -133,7 +133,7 @@ pub(crate) fn candidate_row(c: &Candidate) -> candidate::Model {
     }
 }
 
-pub(crate) fn candidate(r: candidate::Model) -> Result<Candidate, RepoError> {
+pub(crate) fn candidate(r: candidate::Model) -> Result<Candidate, AdapterError> {
     Ok(Candidate {
         id: CandidateId::from_uuid(r.id),
         organization_id: OrganizationId::from_uuid(r.organization_id),
@@ -171,7 +171,7 @@ fn questions_json(questions: &[Question]) -> Vec<QuestionJson> {
         .collect()
 }
 
-fn questions(table: &str, json: Vec<QuestionJson>) -> Result<Vec<Question>, RepoError> {
+fn questions(table: &str, json: Vec<QuestionJson>) -> Result<Vec<Question>, AdapterError> {
     json.into_iter()
         .map(|q| {
             let prompt = Prompt::parse(&q.prompt).map_err(|e| bad(table, "questions", e))?;
@@ -186,7 +186,7 @@ fn to_json<T: Serialize>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_default()
 }
 
-pub(crate) fn interview_row(i: &VideoInterview, revision: u64) -> Result<interview::Model, RepoError> {
+pub(crate) fn interview_row(i: &VideoInterview, revision: u64) -> Result<interview::Model, AdapterError> {
     let d = i.details();
     Ok(interview::Model {
         id: i.id().as_uuid(),
@@ -205,7 +205,7 @@ pub(crate) fn interview_row(i: &VideoInterview, revision: u64) -> Result<intervi
     })
 }
 
-pub(crate) fn interview(r: interview::Model) -> Result<VideoInterview, RepoError> {
+pub(crate) fn interview(r: interview::Model) -> Result<VideoInterview, AdapterError> {
     let json: Vec<QuestionJson> = parse!("interviews", "questions", serde_json::from_str(&r.questions));
     let parts = VideoInterviewParts {
         id: InterviewId::from_uuid(r.id),
@@ -256,7 +256,7 @@ pub(crate) fn snapshot_body(s: &InterviewSnapshot) -> (String, String) {
     (hex::encode(Sha256::digest(body.as_bytes())), body)
 }
 
-pub(crate) fn snapshot(body: &str) -> Result<InterviewSnapshot, RepoError> {
+pub(crate) fn snapshot(body: &str) -> Result<InterviewSnapshot, AdapterError> {
     let s: SnapshotJson = parse!("interview_snapshots", "body", serde_json::from_str(body));
     Ok(InterviewSnapshot {
         interview_id: InterviewId::from_uuid(s.interview_id),
@@ -314,11 +314,11 @@ pub(crate) fn invitation_row(i: &Invitation, revision: u64, snapshot_hash: Strin
     }
 }
 
-fn status(column: &str, v: &str) -> Result<InvitationStatus, RepoError> {
+fn status(column: &str, v: &str) -> Result<InvitationStatus, AdapterError> {
     InvitationStatus::from_name(v).ok_or_else(|| bad("invitations", column, v))
 }
 
-pub(crate) fn invitation(r: invitation::Model, snapshot_body: &str) -> Result<Invitation, RepoError> {
+pub(crate) fn invitation(r: invitation::Model, snapshot_body: &str) -> Result<Invitation, AdapterError> {
     const T: &str = "invitations";
     let date: NaiveDate = parse!("invitations", "deadline_date", r.deadline_date.parse::<NaiveDate>());
     let zone = parse!("invitations", "deadline_zone", TimeZone::parse(&r.deadline_zone));
@@ -421,14 +421,14 @@ pub(crate) fn event_row(e: &TimelineEvent) -> timeline_event::Model {
     }
 }
 
-pub(crate) fn event(r: timeline_event::Model) -> Result<TimelineEvent, RepoError> {
+pub(crate) fn event(r: timeline_event::Model) -> Result<TimelineEvent, AdapterError> {
     const T: &str = "timeline_events";
     let d: EventJson = parse!("timeline_events", "data", serde_json::from_str(&r.data));
     let missing = |field: &str| bad(T, "data", format!("{} without {field}", r.kind));
-    let email = |v: Option<String>, field: &str| -> Result<EmailAddress, RepoError> {
+    let email = |v: Option<String>, field: &str| -> Result<EmailAddress, AdapterError> {
         EmailAddress::parse(&v.ok_or_else(|| missing(field))?).map_err(|e| bad(T, "data", e))
     };
-    let date = |v: Option<String>, field: &str| -> Result<NaiveDate, RepoError> {
+    let date = |v: Option<String>, field: &str| -> Result<NaiveDate, AdapterError> {
         v.ok_or_else(|| missing(field))?.parse().map_err(|e| bad(T, "data", e))
     };
     let kind = match r.kind.as_str() {
@@ -495,7 +495,7 @@ pub(crate) fn answer_row(a: &Answer) -> answer::Model {
     }
 }
 
-pub(crate) fn answer(r: answer::Model) -> Result<Answer, RepoError> {
+pub(crate) fn answer(r: answer::Model) -> Result<Answer, AdapterError> {
     const T: &str = "answers";
     Ok(Answer {
         id: AnswerId::from_uuid(r.id),
@@ -543,7 +543,7 @@ pub(crate) fn message_row(m: &OutboxMessage) -> outbox::Model {
     }
 }
 
-pub(crate) fn message(r: outbox::Model) -> Result<OutboxMessage, RepoError> {
+pub(crate) fn message(r: outbox::Model) -> Result<OutboxMessage, AdapterError> {
     const T: &str = "outbox";
     let attempts = count(T, "attempts", i64::from(r.attempts))?;
     let need = |v: Option<i64>, column: &str| v.ok_or_else(|| bad(T, column, "missing"));
@@ -585,7 +585,7 @@ fn digest_hex(d: SecretDigest) -> String {
     hex::encode(d.to_bytes())
 }
 
-fn digest(table: &str, text: &str) -> Result<SecretDigest, RepoError> {
+fn digest(table: &str, text: &str) -> Result<SecretDigest, AdapterError> {
     let mut out = [0_u8; 32];
     hex::decode_to_slice(text, &mut out).map_err(|e| bad(table, "digest", e))?;
     Ok(SecretDigest::from_bytes(out))
@@ -602,7 +602,7 @@ pub(crate) fn session_row(s: &Session) -> session::Model {
     }
 }
 
-pub(crate) fn session(r: session::Model) -> Result<Session, RepoError> {
+pub(crate) fn session(r: session::Model) -> Result<Session, AdapterError> {
     Ok(Session {
         id: SessionId::from_uuid(r.id),
         organization_id: OrganizationId::from_uuid(r.organization_id),
@@ -625,7 +625,7 @@ pub(crate) fn api_key_row(k: &ApiKey) -> api_key::Model {
     }
 }
 
-pub(crate) fn api_key(r: api_key::Model) -> Result<ApiKey, RepoError> {
+pub(crate) fn api_key(r: api_key::Model) -> Result<ApiKey, AdapterError> {
     Ok(ApiKey {
         id: ApiKeyId::from_uuid(r.id),
         organization_id: OrganizationId::from_uuid(r.organization_id),
@@ -654,7 +654,7 @@ pub(crate) fn template_row(t: &MessageTemplate, revision: u64) -> message_templa
     }
 }
 
-pub(crate) fn template(r: message_template::Model) -> Result<MessageTemplate, RepoError> {
+pub(crate) fn template(r: message_template::Model) -> Result<MessageTemplate, AdapterError> {
     const T: &str = "message_templates";
     let kind = TemplateKind::from_name(&r.kind).ok_or_else(|| bad(T, "kind", &r.kind))?;
     let content = TemplateContent::parse(kind, &r.subject, &r.body).map_err(|(field, e)| bad(T, field.as_str(), e))?;
@@ -687,7 +687,7 @@ pub(crate) fn captured_row(e: &CapturedEmail) -> mailbox::Model {
     }
 }
 
-pub(crate) fn captured(r: mailbox::Model) -> Result<CapturedEmail, RepoError> {
+pub(crate) fn captured(r: mailbox::Model) -> Result<CapturedEmail, AdapterError> {
     const T: &str = "mailbox";
     Ok(CapturedEmail {
         id: MessageId::from_uuid(r.id),
@@ -729,7 +729,7 @@ pub(crate) fn review_note_row(n: &ReviewNote) -> review_note::Model {
     }
 }
 
-pub(crate) fn review_note(r: review_note::Model) -> Result<ReviewNote, RepoError> {
+pub(crate) fn review_note(r: review_note::Model) -> Result<ReviewNote, AdapterError> {
     const T: &str = "review_notes";
     let missing = |field: &str| bad(T, field, format!("a {} note without {field}", r.kind));
     let entry = match r.kind.as_str() {

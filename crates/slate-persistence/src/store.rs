@@ -13,9 +13,9 @@ use sea_orm::{
     StatementBuilder, TransactionTrait,
 };
 use slate_domain::ports::{
-    AccountRepository, AnswerRepository, CandidateRepository, ChangeSet, CommitError, InterviewRepository,
-    InvitationRepository, JobRepository, MailboxRepository, OrganizationRepository, Outbox, RecruiterRepository,
-    RepoError, TemplateRepository, TimelineRepository, UnitOfWork, Write,
+    AccountRepository, AdapterError, AnswerRepository, CandidateRepository, ChangeSet, CommitError,
+    InterviewRepository, InvitationRepository, JobRepository, MailboxRepository, OrganizationRepository, Outbox,
+    RecruiterRepository, TemplateRepository, TimelineRepository, UnitOfWork, Write,
 };
 use slate_domain::{
     Answer, ApiKey, ApiKeyId, Candidate, CandidateId, CandidateKind, EmailAddress, InterviewId, InterviewStatus,
@@ -76,8 +76,8 @@ pub struct SqlStore {
     kind: DatabaseKind,
 }
 
-fn internal(e: DbErr) -> RepoError {
-    RepoError::new(e)
+fn internal(e: DbErr) -> AdapterError {
+    AdapterError::new(e)
 }
 
 fn commit_error(e: DbErr, what: &'static str) -> CommitError {
@@ -182,8 +182,8 @@ impl SqlStore {
     /// Whether the database answers.
     ///
     /// # Errors
-    /// [`RepoError`] when it does not.
-    pub async fn ping(&self) -> Result<(), RepoError> {
+    /// [`AdapterError`] when it does not.
+    pub async fn ping(&self) -> Result<(), AdapterError> {
         self.db.ping().await.map_err(internal)
     }
 
@@ -199,7 +199,10 @@ impl SqlStore {
         &self.db
     }
 
-    async fn snapshots(&self, hashes: impl IntoIterator<Item = String>) -> Result<HashMap<String, String>, RepoError> {
+    async fn snapshots(
+        &self,
+        hashes: impl IntoIterator<Item = String>,
+    ) -> Result<HashMap<String, String>, AdapterError> {
         let mut wanted: Vec<String> = hashes.into_iter().collect();
         wanted.sort_unstable();
         wanted.dedup();
@@ -214,7 +217,7 @@ impl SqlStore {
         Ok(rows.into_iter().map(|r| (r.hash, r.body)).collect())
     }
 
-    async fn invitations_from(&self, rows: Vec<invitation::Model>) -> Result<Vec<Invitation>, RepoError> {
+    async fn invitations_from(&self, rows: Vec<invitation::Model>) -> Result<Vec<Invitation>, AdapterError> {
         let bodies = self.snapshots(rows.iter().map(|r| r.snapshot_hash.clone())).await?;
         rows.into_iter()
             .map(|r| {
@@ -226,7 +229,7 @@ impl SqlStore {
             .collect()
     }
 
-    async fn one_invitation(&self, row: Option<invitation::Model>) -> Result<Option<Invitation>, RepoError> {
+    async fn one_invitation(&self, row: Option<invitation::Model>) -> Result<Option<Invitation>, AdapterError> {
         match row {
             Some(r) => Ok(self.invitations_from(vec![r]).await?.pop()),
             None => Ok(None),
@@ -483,7 +486,7 @@ impl UnitOfWork for SqlStore {
 
 #[async_trait]
 impl OrganizationRepository for SqlStore {
-    async fn get(&self, id: OrganizationId) -> Result<Option<Organization>, RepoError> {
+    async fn get(&self, id: OrganizationId) -> Result<Option<Organization>, AdapterError> {
         organization::Entity::find_by_id(id.as_uuid())
             .one(&self.db)
             .await
@@ -495,7 +498,7 @@ impl OrganizationRepository for SqlStore {
 
 #[async_trait]
 impl RecruiterRepository for SqlStore {
-    async fn get(&self, org: OrganizationId, id: RecruiterId) -> Result<Option<Recruiter>, RepoError> {
+    async fn get(&self, org: OrganizationId, id: RecruiterId) -> Result<Option<Recruiter>, AdapterError> {
         recruiter::Entity::find_by_id(id.as_uuid())
             .filter(recruiter::Column::OrganizationId.eq(org.as_uuid()))
             .one(&self.db)
@@ -505,7 +508,7 @@ impl RecruiterRepository for SqlStore {
             .transpose()
     }
 
-    async fn find_by_email(&self, email: &EmailAddress) -> Result<Option<Recruiter>, RepoError> {
+    async fn find_by_email(&self, email: &EmailAddress) -> Result<Option<Recruiter>, AdapterError> {
         recruiter::Entity::find()
             .filter(recruiter::Column::EmailKey.eq(email.match_key()))
             .one(&self.db)
@@ -518,7 +521,7 @@ impl RecruiterRepository for SqlStore {
 
 #[async_trait]
 impl JobRepository for SqlStore {
-    async fn get(&self, org: OrganizationId, id: JobId) -> Result<Option<Job>, RepoError> {
+    async fn get(&self, org: OrganizationId, id: JobId) -> Result<Option<Job>, AdapterError> {
         job::Entity::find_by_id(id.as_uuid())
             .filter(job::Column::OrganizationId.eq(org.as_uuid()))
             .one(&self.db)
@@ -528,7 +531,7 @@ impl JobRepository for SqlStore {
             .transpose()
     }
 
-    async fn list(&self, org: OrganizationId) -> Result<Vec<Job>, RepoError> {
+    async fn list(&self, org: OrganizationId) -> Result<Vec<Job>, AdapterError> {
         let rows = job::Entity::find()
             .filter(job::Column::OrganizationId.eq(org.as_uuid()))
             .all(&self.db)
@@ -542,7 +545,7 @@ impl JobRepository for SqlStore {
 
 #[async_trait]
 impl CandidateRepository for SqlStore {
-    async fn get(&self, org: OrganizationId, id: CandidateId) -> Result<Option<Candidate>, RepoError> {
+    async fn get(&self, org: OrganizationId, id: CandidateId) -> Result<Option<Candidate>, AdapterError> {
         candidate::Entity::find_by_id(id.as_uuid())
             .filter(candidate::Column::OrganizationId.eq(org.as_uuid()))
             .one(&self.db)
@@ -557,7 +560,7 @@ impl CandidateRepository for SqlStore {
         org: OrganizationId,
         prefix: &NamePrefix,
         limit: usize,
-    ) -> Result<Vec<Candidate>, RepoError> {
+    ) -> Result<Vec<Candidate>, AdapterError> {
         let pattern = format!("{}%", like_escape(prefix.as_str()));
         let like = || LikeExpr::new(pattern.clone()).escape('\\');
         let rows = candidate::Entity::find()
@@ -583,7 +586,7 @@ impl CandidateRepository for SqlStore {
         org: OrganizationId,
         before: Option<CandidateId>,
         limit: usize,
-    ) -> Result<Vec<Candidate>, RepoError> {
+    ) -> Result<Vec<Candidate>, AdapterError> {
         let mut q = candidate::Entity::find().filter(candidate::Column::OrganizationId.eq(org.as_uuid()));
         if let Some(before) = before {
             q = q.filter(candidate::Column::Id.lt(before.as_uuid()));
@@ -600,7 +603,7 @@ impl CandidateRepository for SqlStore {
 
 #[async_trait]
 impl InterviewRepository for SqlStore {
-    async fn get(&self, org: OrganizationId, id: InterviewId) -> Result<Option<VideoInterview>, RepoError> {
+    async fn get(&self, org: OrganizationId, id: InterviewId) -> Result<Option<VideoInterview>, AdapterError> {
         interview::Entity::find_by_id(id.as_uuid())
             .filter(interview::Column::OrganizationId.eq(org.as_uuid()))
             .one(&self.db)
@@ -614,7 +617,7 @@ impl InterviewRepository for SqlStore {
         &self,
         org: OrganizationId,
         status: Option<InterviewStatus>,
-    ) -> Result<Vec<VideoInterview>, RepoError> {
+    ) -> Result<Vec<VideoInterview>, AdapterError> {
         let mut q = interview::Entity::find().filter(interview::Column::OrganizationId.eq(org.as_uuid()));
         if let Some(s) = status {
             q = q.filter(interview::Column::Status.eq(s.as_str()));
@@ -631,7 +634,7 @@ impl InterviewRepository for SqlStore {
 
 #[async_trait]
 impl InvitationRepository for SqlStore {
-    async fn get(&self, org: OrganizationId, id: InvitationId) -> Result<Option<Invitation>, RepoError> {
+    async fn get(&self, org: OrganizationId, id: InvitationId) -> Result<Option<Invitation>, AdapterError> {
         let row = invitation::Entity::find_by_id(id.as_uuid())
             .filter(invitation::Column::OrganizationId.eq(org.as_uuid()))
             .one(&self.db)
@@ -640,7 +643,7 @@ impl InvitationRepository for SqlStore {
         self.one_invitation(row).await
     }
 
-    async fn get_for_link(&self, id: InvitationId) -> Result<Option<Invitation>, RepoError> {
+    async fn get_for_link(&self, id: InvitationId) -> Result<Option<Invitation>, AdapterError> {
         let row = invitation::Entity::find_by_id(id.as_uuid()).one(&self.db).await.map_err(internal)?;
         self.one_invitation(row).await
     }
@@ -650,7 +653,7 @@ impl InvitationRepository for SqlStore {
         org: OrganizationId,
         interview: InterviewId,
         email: &EmailAddress,
-    ) -> Result<Option<Invitation>, RepoError> {
+    ) -> Result<Option<Invitation>, AdapterError> {
         let row = invitation::Entity::find()
             .filter(invitation::Column::OrganizationId.eq(org.as_uuid()))
             .filter(invitation::Column::InterviewId.eq(interview.as_uuid()))
@@ -665,7 +668,7 @@ impl InvitationRepository for SqlStore {
         self.one_invitation(row).await
     }
 
-    async fn list(&self, org: OrganizationId, query: &InvitationQuery) -> Result<Page<Invitation>, RepoError> {
+    async fn list(&self, org: OrganizationId, query: &InvitationQuery) -> Result<Page<Invitation>, AdapterError> {
         use invitation::Column as C;
         let mut q = invitation::Entity::find().filter(C::OrganizationId.eq(org.as_uuid()));
         if !query.statuses.is_empty() {
@@ -722,7 +725,7 @@ impl InvitationRepository for SqlStore {
         Ok(Page { items, next })
     }
 
-    async fn overdue(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<Invitation>, RepoError> {
+    async fn overdue(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<Invitation>, AdapterError> {
         let rows = invitation::Entity::find()
             .filter(invitation::Column::Status.is_in(names(&OPEN_STATUSES)))
             .filter(invitation::Column::ClosesAt.lte(convert::micros(now)))
@@ -734,7 +737,7 @@ impl InvitationRepository for SqlStore {
         self.invitations_from(rows).await
     }
 
-    async fn funnel(&self, org: OrganizationId, scope: FunnelScope) -> Result<Funnel, RepoError> {
+    async fn funnel(&self, org: OrganizationId, scope: FunnelScope) -> Result<Funnel, AdapterError> {
         use invitation::Column as C;
         let mut q = invitation::Entity::find().filter(C::OrganizationId.eq(org.as_uuid()));
         q = match scope {
@@ -772,7 +775,7 @@ impl InvitationRepository for SqlStore {
         Ok(funnel)
     }
 
-    async fn get_many(&self, ids: &[InvitationId]) -> Result<Vec<Invitation>, RepoError> {
+    async fn get_many(&self, ids: &[InvitationId]) -> Result<Vec<Invitation>, AdapterError> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
@@ -784,7 +787,7 @@ impl InvitationRepository for SqlStore {
         self.invitations_from(rows).await
     }
 
-    async fn awaiting_reminders(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<Invitation>, RepoError> {
+    async fn awaiting_reminders(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<Invitation>, AdapterError> {
         use invitation::Column as C;
         let rows = invitation::Entity::find()
             .filter(C::NextReminderAt.lte(convert::micros(now)))
@@ -804,7 +807,7 @@ impl TimelineRepository for SqlStore {
         &self,
         org: OrganizationId,
         candidate: CandidateId,
-    ) -> Result<Vec<TimelineEvent>, RepoError> {
+    ) -> Result<Vec<TimelineEvent>, AdapterError> {
         let rows = timeline_event::Entity::find()
             .filter(timeline_event::Column::OrganizationId.eq(org.as_uuid()))
             .filter(timeline_event::Column::CandidateId.eq(candidate.as_uuid()))
@@ -819,7 +822,11 @@ impl TimelineRepository for SqlStore {
 
 #[async_trait]
 impl AnswerRepository for SqlStore {
-    async fn review_notes(&self, org: OrganizationId, invitation: InvitationId) -> Result<Vec<ReviewNote>, RepoError> {
+    async fn review_notes(
+        &self,
+        org: OrganizationId,
+        invitation: InvitationId,
+    ) -> Result<Vec<ReviewNote>, AdapterError> {
         let rows = review_note::Entity::find()
             .filter(review_note::Column::OrganizationId.eq(org.as_uuid()))
             .filter(review_note::Column::InvitationId.eq(invitation.as_uuid()))
@@ -829,7 +836,11 @@ impl AnswerRepository for SqlStore {
         rows.into_iter().map(convert::review_note).collect()
     }
 
-    async fn for_invitation(&self, org: OrganizationId, invitation_id: InvitationId) -> Result<Vec<Answer>, RepoError> {
+    async fn for_invitation(
+        &self,
+        org: OrganizationId,
+        invitation_id: InvitationId,
+    ) -> Result<Vec<Answer>, AdapterError> {
         let Some(inv) = InvitationRepository::get(self, org, invitation_id).await? else { return Ok(Vec::new()) };
         let order: HashMap<_, _> = inv.interview().questions.iter().enumerate().map(|(n, q)| (q.id(), n)).collect();
         let rows = answer::Entity::find()
@@ -852,7 +863,7 @@ impl Outbox for SqlStore {
         until: DateTime<Utc>,
         token: ClaimToken,
         limit: usize,
-    ) -> Result<Vec<OutboxMessage>, RepoError> {
+    ) -> Result<Vec<OutboxMessage>, AdapterError> {
         use outbox::Column as C;
         let now = convert::micros(now);
         let due = Query::select()
@@ -885,7 +896,7 @@ impl Outbox for SqlStore {
         Ok(messages)
     }
 
-    async fn oldest_due(&self, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>, RepoError> {
+    async fn oldest_due(&self, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>, AdapterError> {
         use outbox::Column as C;
         let oldest: Option<Option<i64>> = outbox::Entity::find()
             .select_only()
@@ -897,11 +908,11 @@ impl Outbox for SqlStore {
             .map_err(internal)?;
         oldest
             .flatten()
-            .map(|m| DateTime::from_timestamp_micros(m).ok_or_else(|| RepoError::new("bad created_at")))
+            .map(|m| DateTime::from_timestamp_micros(m).ok_or_else(|| AdapterError::new("bad created_at")))
             .transpose()
     }
 
-    async fn depth(&self) -> Result<u64, RepoError> {
+    async fn depth(&self) -> Result<u64, AdapterError> {
         outbox::Entity::find()
             .filter(outbox::Column::State.is_in(["pending", "claimed"]))
             .count(&self.db)
@@ -909,7 +920,7 @@ impl Outbox for SqlStore {
             .map_err(internal)
     }
 
-    async fn get(&self, id: MessageId) -> Result<Option<OutboxMessage>, RepoError> {
+    async fn get(&self, id: MessageId) -> Result<Option<OutboxMessage>, AdapterError> {
         outbox::Entity::find_by_id(id.as_uuid())
             .one(&self.db)
             .await
@@ -922,7 +933,7 @@ impl Outbox for SqlStore {
         &self,
         org: OrganizationId,
         invitation_id: InvitationId,
-    ) -> Result<Vec<OutboxMessage>, RepoError> {
+    ) -> Result<Vec<OutboxMessage>, AdapterError> {
         let rows = outbox::Entity::find()
             .filter(outbox::Column::OrganizationId.eq(org.as_uuid()))
             .filter(outbox::Column::InvitationId.eq(invitation_id.as_uuid()))
@@ -952,7 +963,7 @@ impl TemplateRepository for SqlStore {
         org: OrganizationId,
         kind: TemplateKind,
         language: Language,
-    ) -> Result<Option<MessageTemplate>, RepoError> {
+    ) -> Result<Option<MessageTemplate>, AdapterError> {
         use message_template::Column as C;
         message_template::Entity::find()
             .filter(C::OrganizationId.eq(org.as_uuid()))
@@ -965,7 +976,7 @@ impl TemplateRepository for SqlStore {
             .transpose()
     }
 
-    async fn list(&self, org: OrganizationId) -> Result<Vec<MessageTemplate>, RepoError> {
+    async fn list(&self, org: OrganizationId) -> Result<Vec<MessageTemplate>, AdapterError> {
         use message_template::Column as C;
         let rows = message_template::Entity::find()
             .filter(C::OrganizationId.eq(org.as_uuid()))
@@ -985,7 +996,7 @@ impl MailboxRepository for SqlStore {
         org: OrganizationId,
         before: Option<MessageId>,
         limit: usize,
-    ) -> Result<Vec<CapturedEmail>, RepoError> {
+    ) -> Result<Vec<CapturedEmail>, AdapterError> {
         use mailbox::Column as C;
         let mut q = mailbox::Entity::find().filter(C::OrganizationId.eq(org.as_uuid()));
         if let Some(before) = before {
@@ -1013,7 +1024,7 @@ impl MailboxRepository for SqlStore {
         rows.into_iter().map(convert::captured).collect()
     }
 
-    async fn get(&self, org: OrganizationId, id: MessageId) -> Result<Option<CapturedEmail>, RepoError> {
+    async fn get(&self, org: OrganizationId, id: MessageId) -> Result<Option<CapturedEmail>, AdapterError> {
         mailbox::Entity::find_by_id(id.as_uuid())
             .filter(mailbox::Column::OrganizationId.eq(org.as_uuid()))
             .one(&self.db)
@@ -1026,11 +1037,11 @@ impl MailboxRepository for SqlStore {
 
 #[async_trait]
 impl AccountRepository for SqlStore {
-    async fn any_organization(&self) -> Result<bool, RepoError> {
+    async fn any_organization(&self) -> Result<bool, AdapterError> {
         Ok(organization::Entity::find().one(&self.db).await.map_err(internal)?.is_some())
     }
 
-    async fn password_hash(&self, recruiter: RecruiterId) -> Result<Option<PasswordHash>, RepoError> {
+    async fn password_hash(&self, recruiter: RecruiterId) -> Result<Option<PasswordHash>, AdapterError> {
         Ok(credential::Entity::find_by_id(recruiter.as_uuid())
             .one(&self.db)
             .await
@@ -1038,7 +1049,7 @@ impl AccountRepository for SqlStore {
             .map(|r| PasswordHash::new(r.password_hash)))
     }
 
-    async fn session(&self, id: SessionId) -> Result<Option<Session>, RepoError> {
+    async fn session(&self, id: SessionId) -> Result<Option<Session>, AdapterError> {
         session::Entity::find_by_id(id.as_uuid())
             .one(&self.db)
             .await
@@ -1047,7 +1058,7 @@ impl AccountRepository for SqlStore {
             .transpose()
     }
 
-    async fn api_key(&self, id: ApiKeyId) -> Result<Option<ApiKey>, RepoError> {
+    async fn api_key(&self, id: ApiKeyId) -> Result<Option<ApiKey>, AdapterError> {
         api_key::Entity::find_by_id(id.as_uuid())
             .one(&self.db)
             .await
@@ -1056,7 +1067,7 @@ impl AccountRepository for SqlStore {
             .transpose()
     }
 
-    async fn api_keys(&self, org: OrganizationId) -> Result<Vec<ApiKey>, RepoError> {
+    async fn api_keys(&self, org: OrganizationId) -> Result<Vec<ApiKey>, AdapterError> {
         let rows = api_key::Entity::find()
             .filter(api_key::Column::OrganizationId.eq(org.as_uuid()))
             .order_by_desc(api_key::Column::CreatedAt)

@@ -26,8 +26,8 @@ pub mod webm;
 pub use disk::DiskVideos;
 pub use object::{ObjectVideos, PART_BYTES, S3Settings};
 
-use slate_domain::ports::{RepoError, VideoStoreError};
+use slate_domain::ports::{AdapterError, VideoStoreError};
 
 fn internal(e: impl std::error::Error + Send + Sync + 'static) -> VideoStoreError {
-    VideoStoreError::Internal(RepoError::new(e))
+    VideoStoreError::Internal(AdapterError::new(e))
 }

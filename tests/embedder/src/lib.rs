@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use slate_domain::async_trait;
 use slate_domain::chrono::{DateTime, Days, Utc};
 use slate_domain::memory::{InMemoryStore, InMemoryVideoStore};
-use slate_domain::ports::{RepoError, TimelineRepository};
+use slate_domain::ports::{AdapterError, TimelineRepository};
 use slate_domain::*;
 
 /// The ATS's activity feed: Slate's timeline reads, counted for the ATS's own dashboard — a
@@ -34,7 +34,7 @@ impl TimelineRepository for Feed {
         &self,
         org: OrganizationId,
         candidate: CandidateId,
-    ) -> Result<Vec<TimelineEvent>, RepoError> {
+    ) -> Result<Vec<TimelineEvent>, AdapterError> {
         *self.reads.lock().unwrap_or_else(PoisonError::into_inner) += 1;
         self.store.for_candidate(org, candidate).await
     }

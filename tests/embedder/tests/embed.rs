@@ -1,7 +1,6 @@
 //! An outside crate embeds the domain: wiring with the builder, a whole interview on a
 //! runtime-free executor, the defaults' refusals, and the contract kit on its storage.
 
-
 use slate_domain::chrono::{Offset as _, Utc};
 use slate_domain::ports::byte_stream;
 use slate_domain::*;

@@ -1,7 +1,8 @@
 //! Accounts: first organization, passwords, logging in and out, API keys, authentication.
 
-use super::{Caller, Failed, NewOrganization, NewRecruiter, NotFoundError, Slate, unexpected};
-use crate::ports::{ChangeSet, RepoError, Write};
+use super::{Caller, NewOrganization, NewRecruiter, NotFoundError, Slate, unexpected};
+use crate::ports::CommitError;
+use crate::ports::{AdapterError, ChangeSet, Write};
 use crate::{
     ApiKey, ApiKeyId, BearerSecret, EmailAddress, Label, Organization, OrganizationId, Password, PasswordHash,
     Recruiter, RecruiterId, SecretDigest, SecretKind, Session, SessionId,
@@ -26,7 +27,7 @@ pub enum CreateAccountError {
     EmailTaken,
     /// A storage failure.
     #[error(transparent)]
-    Internal(#[from] RepoError),
+    Internal(#[from] AdapterError),
 }
 
 /// A successful login: the session and the secret for its cookie (shown once).
@@ -50,7 +51,7 @@ pub enum LoginError {
     InvalidCredentials,
     /// A storage failure.
     #[error(transparent)]
-    Internal(#[from] RepoError),
+    Internal(#[from] AdapterError),
 }
 
 /// How a caller proved who they are.
@@ -79,7 +80,7 @@ pub enum AuthError {
     Invalid,
     /// A storage failure.
     #[error(transparent)]
-    Internal(#[from] RepoError),
+    Internal(#[from] AdapterError),
 }
 
 /// Why a recruiter could not be given a password.
@@ -90,7 +91,7 @@ pub enum SetPasswordError {
     NotFound,
     /// A storage failure.
     #[error(transparent)]
-    Internal(#[from] RepoError),
+    Internal(#[from] AdapterError),
 }
 
 impl Slate {
@@ -121,19 +122,19 @@ impl Slate {
             .push(Write::InsertOrganization(org.clone()))
             .push(Write::InsertRecruiter(recruiter.clone()))
             .push(Write::SetPassword { recruiter_id: recruiter.id, hash });
-        match self.commit(changes).await.map_err(Failed::from) {
+        match self.commit(changes).await {
             Ok(()) => Ok((org, recruiter)),
-            Err(Failed::Duplicate(_)) => Err(CreateAccountError::EmailTaken),
-            Err(Failed::Internal(e)) => Err(e.into()),
-            Err(Failed::Conflict) => Err(RepoError::new("unexpected conflict on insert").into()),
+            Err(CommitError::Duplicate(_)) => Err(CreateAccountError::EmailTaken),
+            Err(CommitError::Internal(e)) => Err(e.into()),
+            Err(CommitError::Conflict) => Err(AdapterError::new("unexpected conflict on insert").into()),
         }
     }
 
     /// Whether Slate has no organization yet (a fresh installation).
     ///
     /// # Errors
-    /// [`RepoError`] on a storage failure.
-    pub async fn is_empty(&self) -> Result<bool, RepoError> {
+    /// [`AdapterError`] on a storage failure.
+    pub async fn is_empty(&self) -> Result<bool, AdapterError> {
         Ok(!self.ports.accounts.any_organization().await?)
     }
 
@@ -156,9 +157,9 @@ impl Slate {
         changes
             .push(Write::SetPassword { recruiter_id: id, hash })
             .push(Write::DeleteSessionsOf { organization_id: org, recruiter_id: id });
-        self.commit(changes).await.map_err(|e| match Failed::from(e) {
-            Failed::Internal(e) => SetPasswordError::Internal(e),
-            Failed::Conflict | Failed::Duplicate(_) => SetPasswordError::NotFound,
+        self.commit(changes).await.map_err(|e| match e {
+            CommitError::Internal(e) => SetPasswordError::Internal(e),
+            CommitError::Conflict | CommitError::Duplicate(_) => SetPasswordError::NotFound,
         })
     }
 
@@ -204,7 +205,7 @@ impl Slate {
     ///
     /// # Errors
     /// A storage failure.
-    pub async fn log_out_everywhere(&self, caller: super::Caller) -> Result<(), RepoError> {
+    pub async fn log_out_everywhere(&self, caller: super::Caller) -> Result<(), AdapterError> {
         let mut changes = ChangeSet::new();
         changes.push(Write::DeleteSessionsOf {
             organization_id: caller.organization_id,
@@ -217,7 +218,7 @@ impl Slate {
     ///
     /// # Errors
     /// A storage failure.
-    pub async fn sweep_expired_sessions(&self) -> Result<(), RepoError> {
+    pub async fn sweep_expired_sessions(&self) -> Result<(), AdapterError> {
         let mut changes = ChangeSet::new();
         changes.push(Write::DeleteExpiredSessions(self.now()));
         self.commit(changes).await.map_err(unexpected)
@@ -228,15 +229,15 @@ impl Slate {
     ///
     /// # Errors
     /// A storage failure.
-    pub async fn recruiter_by_email(&self, email: &EmailAddress) -> Result<Option<crate::Recruiter>, RepoError> {
+    pub async fn recruiter_by_email(&self, email: &EmailAddress) -> Result<Option<crate::Recruiter>, AdapterError> {
         self.ports.recruiters.find_by_email(email).await
     }
 
     /// Ends a session. Ending an unknown session is not an error.
     ///
     /// # Errors
-    /// [`RepoError`] on a storage failure.
-    pub async fn log_out(&self, session: SessionId) -> Result<(), RepoError> {
+    /// [`AdapterError`] on a storage failure.
+    pub async fn log_out(&self, session: SessionId) -> Result<(), AdapterError> {
         let mut changes = ChangeSet::new();
         changes.push(Write::DeleteSession(session));
         self.commit(changes).await.map_err(unexpected)
@@ -291,8 +292,8 @@ impl Slate {
     /// Creates an API key acting for the caller. The returned secret is the only copy.
     ///
     /// # Errors
-    /// [`RepoError`] on a storage failure.
-    pub async fn create_api_key(&self, caller: Caller, name: Label) -> Result<(ApiKey, BearerSecret), RepoError> {
+    /// [`AdapterError`] on a storage failure.
+    pub async fn create_api_key(&self, caller: Caller, name: Label) -> Result<(ApiKey, BearerSecret), AdapterError> {
         let id = self.ports.ids.new_uuid();
         let random = self.ports.ids.new_secret();
         let key = ApiKey {
@@ -313,8 +314,8 @@ impl Slate {
     /// The organization's API keys, newest first.
     ///
     /// # Errors
-    /// [`RepoError`] on a storage failure.
-    pub async fn list_api_keys(&self, caller: Caller) -> Result<Vec<ApiKey>, RepoError> {
+    /// [`AdapterError`] on a storage failure.
+    pub async fn list_api_keys(&self, caller: Caller) -> Result<Vec<ApiKey>, AdapterError> {
         self.ports.accounts.api_keys(caller.organization_id).await
     }
 
@@ -336,9 +337,9 @@ impl Slate {
         let at = self.now();
         let mut changes = ChangeSet::new();
         changes.push(Write::RevokeApiKey { organization_id: caller.organization_id, id, at });
-        self.commit(changes).await.map_err(|e| match Failed::from(e) {
-            Failed::Internal(e) => NotFoundError::Internal(e),
-            Failed::Conflict | Failed::Duplicate(_) => NotFoundError::NotFound,
+        self.commit(changes).await.map_err(|e| match e {
+            CommitError::Internal(e) => NotFoundError::Internal(e),
+            CommitError::Conflict | CommitError::Duplicate(_) => NotFoundError::NotFound,
         })?;
         key.revoked_at = Some(at);
         Ok(key)

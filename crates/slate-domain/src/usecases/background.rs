@@ -2,10 +2,11 @@
 //! in several app instances at once: each change is a revision-checked commit and each
 //! reminder has a unique outbox key, so a race loses quietly instead of doing work twice.
 
+use crate::ports::CommitError;
 use std::collections::HashMap;
 
-use super::{Failed, Slate};
-use crate::ports::{ChangeSet, RepoError, Write};
+use super::Slate;
+use crate::ports::{AdapterError, ChangeSet, Write};
 use crate::{Actor, MessageKind, OrganizationId, ReminderKind, ReminderPolicy};
 
 impl Slate {
@@ -26,8 +27,8 @@ impl Slate {
     /// timeline event. Returns how many it expired.
     ///
     /// # Errors
-    /// [`RepoError`] on a storage failure.
-    pub async fn expire_overdue(&self, limit: usize) -> Result<usize, RepoError> {
+    /// [`AdapterError`] on a storage failure.
+    pub async fn expire_overdue(&self, limit: usize) -> Result<usize, AdapterError> {
         let now = self.now();
         let mut expired = 0;
         for mut invitation in self.ports.invitations.overdue(now, limit).await? {
@@ -35,11 +36,11 @@ impl Slate {
             let mut changes = ChangeSet::new();
             changes.push(Write::UpdateInvitation(invitation.clone()));
             changes.push(Write::AppendEvent(self.event(&invitation, event, Actor::System, now)));
-            match self.commit(changes).await.map_err(Failed::from) {
+            match self.commit(changes).await {
                 Ok(()) => expired += 1,
                 // Another instance, or the candidate, got there first.
-                Err(Failed::Conflict | Failed::Duplicate(_)) => {}
-                Err(Failed::Internal(e)) => return Err(e),
+                Err(CommitError::Conflict | CommitError::Duplicate(_)) => {}
+                Err(CommitError::Internal(e)) => return Err(e),
             }
         }
         Ok(expired)
@@ -52,8 +53,8 @@ impl Slate {
     /// that equals `batch`.
     ///
     /// # Errors
-    /// [`RepoError`] on a storage failure.
-    pub async fn queue_due_reminders(&self, batch: usize) -> Result<RemindersRun, RepoError> {
+    /// [`AdapterError`] on a storage failure.
+    pub async fn queue_due_reminders(&self, batch: usize) -> Result<RemindersRun, AdapterError> {
         let now = self.now();
         let mut policies: HashMap<OrganizationId, ReminderPolicy> = HashMap::new();
         let mut run = RemindersRun::default();
@@ -87,11 +88,11 @@ impl Slate {
             for w in changes.into_writes() {
                 all.push(w);
             }
-            match self.commit(all).await.map_err(Failed::from) {
+            match self.commit(all).await {
                 Ok(()) => run.queued += queued,
                 // Another instance, or the candidate, got there first; it plans again.
-                Err(Failed::Conflict | Failed::Duplicate(_)) => {}
-                Err(Failed::Internal(e)) => return Err(e),
+                Err(CommitError::Conflict | CommitError::Duplicate(_)) => {}
+                Err(CommitError::Internal(e)) => return Err(e),
             }
         }
         Ok(run)

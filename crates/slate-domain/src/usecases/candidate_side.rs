@@ -1,7 +1,8 @@
 //! What the candidate does through their link: open it, upload and record answers, submit.
 
-use super::{Failed, Slate};
-use crate::ports::{ChangeSet, RepoError, VideoStoreError, Write, read_to_vec};
+use super::Slate;
+use crate::ports::CommitError;
+use crate::ports::{AdapterError, ChangeSet, VideoStoreError, Write, read_to_vec};
 use crate::{
     Actor, Answer, AnswerId, AnswerRejected, EventKind, Invitation, LinkToken, LinkVersion, MediaKey, MessageKind,
     Organization, QuestionId, TransitionError, VideoFormat,
@@ -43,7 +44,7 @@ pub enum OpenError {
     Closed(TransitionError),
     /// A storage failure.
     #[error(transparent)]
-    Internal(#[from] RepoError),
+    Internal(#[from] AdapterError),
 }
 
 /// A recorded take, as the candidate's page reports it after uploading the video to the
@@ -85,7 +86,7 @@ pub enum RecordAnswerError {
     Conflict,
     /// A storage failure.
     #[error(transparent)]
-    Internal(#[from] RepoError),
+    Internal(#[from] AdapterError),
 }
 
 /// An answer upload: the video of one take of one question.
@@ -127,8 +128,8 @@ pub enum UploadError {
     Store(#[from] VideoStoreError),
 }
 
-impl From<RepoError> for UploadError {
-    fn from(e: RepoError) -> Self {
+impl From<AdapterError> for UploadError {
+    fn from(e: AdapterError) -> Self {
         Self::Store(VideoStoreError::Internal(e))
     }
 }
@@ -147,12 +148,12 @@ pub enum CompleteError {
     Conflict,
     /// A storage failure.
     #[error(transparent)]
-    Internal(#[from] RepoError),
+    Internal(#[from] AdapterError),
 }
 
 impl Slate {
     /// The invitation a presented link belongs to, verified, or `None`.
-    async fn invitation_for_link(&self, token: &LinkToken) -> Result<Option<Invitation>, RepoError> {
+    async fn invitation_for_link(&self, token: &LinkToken) -> Result<Option<Invitation>, AdapterError> {
         let Some(id) = self.ports.links.claimed_invitation(token) else { return Ok(None) };
         let Some(invitation) = self.ports.invitations.get_for_link(id).await? else { return Ok(None) };
         Ok(self.ports.links.verify(token, id, invitation.link_version()).then_some(invitation))
@@ -162,7 +163,7 @@ impl Slate {
     ///
     /// # Errors
     /// A storage failure.
-    pub async fn check_link(&self, token: &LinkToken) -> Result<LinkCheck, RepoError> {
+    pub async fn check_link(&self, token: &LinkToken) -> Result<LinkCheck, AdapterError> {
         let Some(id) = self.ports.links.claimed_invitation(token) else { return Ok(LinkCheck::Invalid) };
         let Some(invitation) = self.ports.invitations.get_for_link(id).await? else { return Ok(LinkCheck::Invalid) };
         let current = invitation.link_version();
@@ -205,17 +206,17 @@ impl Slate {
             if let Some(event) = opened {
                 changes.push(Write::AppendEvent(self.event(&invitation, event, Actor::Candidate, now)));
             }
-            match self.commit(changes).await.map_err(Failed::from) {
+            match self.commit(changes).await {
                 Ok(()) => {
                     invitation.committed();
                     return Ok(invitation);
                 }
                 // Started in two tabs at once: read again and retry.
-                Err(Failed::Conflict | Failed::Duplicate(_)) => {}
-                Err(Failed::Internal(e)) => return Err(e.into()),
+                Err(CommitError::Conflict | CommitError::Duplicate(_)) => {}
+                Err(CommitError::Internal(e)) => return Err(e.into()),
             }
         }
-        Err(RepoError::new(std::io::Error::other("the invitation kept changing while starting")).into())
+        Err(AdapterError::new(std::io::Error::other("the invitation kept changing while starting")).into())
     }
 
     /// The invitation a presented link claims to be for, unverified (every use case verifies
@@ -233,15 +234,15 @@ impl Slate {
 
     /// Marks an invitation whose deadline passed as expired; a failure here is only logged by
     /// the caller's error path, since the expiry job will catch it later.
-    async fn expire_now(&self, mut invitation: Invitation) -> Result<(), RepoError> {
+    async fn expire_now(&self, mut invitation: Invitation) -> Result<(), AdapterError> {
         let now = self.now();
         if let Ok(event) = invitation.expire(now) {
             let mut changes = ChangeSet::new();
             changes.push(Write::UpdateInvitation(invitation.clone()));
             changes.push(Write::AppendEvent(self.event(&invitation, event, Actor::System, now)));
-            match self.commit(changes).await.map_err(Failed::from) {
-                Ok(()) | Err(Failed::Conflict | Failed::Duplicate(_)) => {}
-                Err(Failed::Internal(e)) => return Err(e),
+            match self.commit(changes).await {
+                Ok(()) | Err(CommitError::Conflict | CommitError::Duplicate(_)) => {}
+                Err(CommitError::Internal(e)) => return Err(e),
             }
         }
         Ok(())
@@ -264,16 +265,16 @@ impl Slate {
                 let mut changes = ChangeSet::new();
                 changes.push(Write::UpdateInvitation(invitation.clone()));
                 changes.push(Write::AppendEvent(self.event(&invitation, event, Actor::Candidate, now)));
-                match self.commit(changes).await.map_err(Failed::from) {
+                match self.commit(changes).await {
                     Ok(()) => {
                         invitation.committed();
                         Ok(invitation)
                     }
                     // Opened in two tabs at once: the other one recorded it.
-                    Err(Failed::Conflict | Failed::Duplicate(_)) => {
+                    Err(CommitError::Conflict | CommitError::Duplicate(_)) => {
                         self.invitation_for_link(token).await?.ok_or(OpenError::InvalidLink)
                     }
-                    Err(Failed::Internal(e)) => Err(e.into()),
+                    Err(CommitError::Internal(e)) => Err(e.into()),
                 }
             }
             Err(e @ TransitionError::DeadlinePassed { .. }) => {
@@ -413,7 +414,7 @@ impl Slate {
             Ok(Some(stat)) if stat.complete => stat,
             Ok(_) | Err(VideoStoreError::NotFound) => return Err(RecordAnswerError::MediaMissing),
             Err(VideoStoreError::Internal(e)) => return Err(e.into()),
-            Err(e) => return Err(RepoError::new(e).into()),
+            Err(e) => return Err(AdapterError::new(e).into()),
         };
         let max = self.settings.max_answer_bytes;
         if stat.size > max {
@@ -426,7 +427,7 @@ impl Slate {
             Ok(head) => head,
             Err(VideoStoreError::NotFound) => return Err(RecordAnswerError::MediaMissing),
             Err(VideoStoreError::Internal(e)) => return Err(e.into()),
-            Err(e) => return Err(RepoError::new(e).into()),
+            Err(e) => return Err(AdapterError::new(e).into()),
         };
         let format = VideoFormat::sniff(&head).ok_or(RecordAnswerError::NotVideo)?;
         let recorded = invitation.record_answer(input.question_id, input.duration_ms, now)?;
@@ -448,10 +449,10 @@ impl Slate {
         if let Some(event) = recorded.event {
             changes.push(Write::AppendEvent(self.event(&invitation, event, Actor::Candidate, now)));
         }
-        match self.commit(changes).await.map_err(Failed::from) {
+        match self.commit(changes).await {
             Ok(()) => Ok(answer),
-            Err(Failed::Conflict | Failed::Duplicate(_)) => Err(RecordAnswerError::Conflict),
-            Err(Failed::Internal(e)) => Err(e.into()),
+            Err(CommitError::Conflict | CommitError::Duplicate(_)) => Err(RecordAnswerError::Conflict),
+            Err(CommitError::Internal(e)) => Err(e.into()),
         }
     }
 
@@ -479,13 +480,13 @@ impl Slate {
                 now,
             )));
         }
-        match self.commit(changes).await.map_err(Failed::from) {
+        match self.commit(changes).await {
             Ok(()) => {
                 invitation.committed();
                 Ok(invitation)
             }
-            Err(Failed::Conflict | Failed::Duplicate(_)) => Err(CompleteError::Conflict),
-            Err(Failed::Internal(e)) => Err(e.into()),
+            Err(CommitError::Conflict | CommitError::Duplicate(_)) => Err(CompleteError::Conflict),
+            Err(CommitError::Internal(e)) => Err(e.into()),
         }
     }
 }

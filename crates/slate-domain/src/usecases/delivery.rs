@@ -3,13 +3,14 @@
 //! status (Sent, Bounced) and the timeline in one commit, and only under the claim it was
 //! sent with.
 
+use crate::ports::CommitError;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 
 use chrono::{DateTime, Utc};
 
-use super::{Failed, Slate, delay};
-use crate::ports::{ChangeSet, RepoError, Write};
+use super::{Slate, delay};
+use crate::ports::{AdapterError, ChangeSet, Write};
 use crate::{
     Actor, CapturedEmail, ClaimToken, DeliveryState, EventKind, Invitation, InvitationId, InvitationStatus, Language,
     MessageContext, MessageId, MessageKind, Organization, OrganizationId, OutboxMessage, Recruiter, RecruiterId,
@@ -51,7 +52,7 @@ pub enum DeliveryError {
     Conflict,
     /// A storage failure.
     #[error(transparent)]
-    Internal(#[from] RepoError),
+    Internal(#[from] AdapterError),
 }
 
 /// What [`Slate::prepare_message`] decided.
@@ -111,8 +112,8 @@ impl Slate {
     /// token, which [`Self::record_delivery`] needs.
     ///
     /// # Errors
-    /// [`RepoError`] on a storage failure.
-    pub async fn claim_messages(&self, limit: usize) -> Result<Vec<OutboxMessage>, RepoError> {
+    /// [`AdapterError`] on a storage failure.
+    pub async fn claim_messages(&self, limit: usize) -> Result<Vec<OutboxMessage>, AdapterError> {
         let now = self.now();
         let token = ClaimToken::from_uuid(self.ports.ids.new_uuid());
         self.ports.outbox.claim(now, now + delay(self.settings.outbox_claim), token, limit).await
@@ -144,7 +145,7 @@ impl Slate {
             Ok(found) => found.into_iter().map(|i| (i.id(), i)).collect(),
             Err(e) => {
                 let reason = e.to_string();
-                return claimed.iter().map(|_| Err(RepoError::new(reason.clone()).into())).collect();
+                return claimed.iter().map(|_| Err(AdapterError::new(reason.clone()).into())).collect();
             }
         };
         let mut cache = Lookups::default();
@@ -171,10 +172,10 @@ impl Slate {
             skipped.state = DeliveryState::Skipped { at: now, reason: reason.clone() };
             let mut changes = ChangeSet::new();
             changes.push(Write::UpdateMessage { message: skipped, token });
-            return match self.commit(changes).await.map_err(Failed::from) {
+            return match self.commit(changes).await {
                 Ok(()) => Ok(Prepared::Skipped { reason }),
-                Err(Failed::Conflict | Failed::Duplicate(_)) => Err(DeliveryError::ClaimLost),
-                Err(Failed::Internal(e)) => Err(e.into()),
+                Err(CommitError::Conflict | CommitError::Duplicate(_)) => Err(DeliveryError::ClaimLost),
+                Err(CommitError::Internal(e)) => Err(e.into()),
             };
         }
         let org = message.organization_id;
@@ -218,7 +219,7 @@ impl Slate {
         &self,
         org: OrganizationId,
         cache: &mut Lookups,
-    ) -> Result<Option<Organization>, RepoError> {
+    ) -> Result<Option<Organization>, AdapterError> {
         if let Some(o) = cache.organizations.get(&org) {
             return Ok(o.clone());
         }
@@ -309,9 +310,9 @@ impl Slate {
         message: OutboxMessage,
         changes: ChangeSet,
     ) -> Result<OutboxMessage, DeliveryError> {
-        match self.commit(changes).await.map_err(Failed::from) {
+        match self.commit(changes).await {
             Ok(()) => Ok(message),
-            Err(Failed::Conflict) => {
+            Err(CommitError::Conflict) => {
                 // Either the claim was taken over, or the invitation moved: tell them apart.
                 match self.ports.outbox.get(id).await? {
                     Some(m) if matches!(m.state, DeliveryState::Claimed { token: held, .. } if held == token) => {
@@ -320,8 +321,8 @@ impl Slate {
                     _ => Err(DeliveryError::ClaimLost),
                 }
             }
-            Err(Failed::Duplicate(_)) => Err(DeliveryError::ClaimLost),
-            Err(Failed::Internal(e)) => Err(e.into()),
+            Err(CommitError::Duplicate(_)) => Err(DeliveryError::ClaimLost),
+            Err(CommitError::Internal(e)) => Err(e.into()),
         }
     }
 
@@ -432,8 +433,8 @@ impl Slate {
     /// The outbox's depth and the age of its oldest due message.
     ///
     /// # Errors
-    /// [`RepoError`] on a storage failure.
-    pub async fn outbox_health(&self) -> Result<OutboxHealth, RepoError> {
+    /// [`AdapterError`] on a storage failure.
+    pub async fn outbox_health(&self) -> Result<OutboxHealth, AdapterError> {
         let now = self.now();
         let (depth, oldest_due) = futures_util::join!(self.ports.outbox.depth(), self.ports.outbox.oldest_due(now));
         Ok(OutboxHealth { depth: depth?, oldest_due: oldest_due?, checked_at: now })

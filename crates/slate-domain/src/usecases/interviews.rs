@@ -1,7 +1,8 @@
 //! Creating, editing, publishing, archiving and previewing video interviews.
 
-use super::{Caller, Failed, Slate};
-use crate::ports::{ChangeSet, RepoError, Write};
+use super::{Caller, Slate};
+use crate::ports::CommitError;
+use crate::ports::{AdapterError, ChangeSet, Write};
 use crate::{
     InterviewDetails, InterviewError, InterviewId, InterviewSnapshot, OrganizationId, Prompt, Question, QuestionError,
     QuestionId, VideoInterview,
@@ -57,14 +58,14 @@ pub enum InterviewUseCaseError {
     Conflict,
     /// A storage failure.
     #[error(transparent)]
-    Internal(#[from] RepoError),
+    Internal(#[from] AdapterError),
 }
 
-impl From<Failed> for InterviewUseCaseError {
-    fn from(e: Failed) -> Self {
+impl From<CommitError> for InterviewUseCaseError {
+    fn from(e: CommitError) -> Self {
         match e {
-            Failed::Conflict | Failed::Duplicate(_) => Self::Conflict,
-            Failed::Internal(e) => Self::Internal(e),
+            CommitError::Conflict | CommitError::Duplicate(_) => Self::Conflict,
+            CommitError::Internal(e) => Self::Internal(e),
         }
     }
 }
@@ -98,7 +99,7 @@ impl Slate {
     async fn save_interview(&self, mut interview: VideoInterview) -> Result<VideoInterview, InterviewUseCaseError> {
         let mut changes = ChangeSet::new();
         changes.push(Write::UpdateInterview(interview.clone()));
-        self.commit(changes).await.map_err(Failed::from)?;
+        self.commit(changes).await?;
         interview.committed();
         Ok(interview)
     }
@@ -119,7 +120,7 @@ impl Slate {
         let interview = VideoInterview::draft(id, caller.organization_id, input.details, questions, self.now())?;
         let mut changes = ChangeSet::new();
         changes.push(Write::InsertInterview(interview.clone()));
-        self.commit(changes).await.map_err(Failed::from)?;
+        self.commit(changes).await?;
         Ok(interview)
     }
 

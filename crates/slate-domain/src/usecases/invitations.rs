@@ -1,14 +1,15 @@
 //! Inviting candidates and managing invitations: resend, correct the email, change the
 //! deadline, cancel.
 
+use crate::ports::CommitError;
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::{Caller, Failed, Slate};
-use crate::ports::{ChangeSet, RepoError, Write};
+use super::{Caller, Slate};
+use crate::ports::{AdapterError, ChangeSet, Write};
 use crate::{
     Candidate, CandidateId, CandidateKind, Deadline, DeadlineError, EmailAddress, EventKind, InterviewId,
-    InterviewStatus, Invitation, InvitationId, InvitationParts, InvitationStatus, Language, LinkVersion, LongText,
-    MessageKind, PersonName, RemindersSent, TransitionError,
+    InterviewStatus, Invitation, InvitationId, InvitationStatus, Language, LongText, MessageKind, NewInvitation,
+    PersonName, TransitionError,
 };
 
 /// Invite a candidate already in the candidate base.
@@ -78,7 +79,7 @@ pub enum InviteError {
     AlreadyInvited(InvitationId),
     /// A storage failure.
     #[error(transparent)]
-    Internal(#[from] RepoError),
+    Internal(#[from] AdapterError),
 }
 
 macro_rules! recruiter_action_error {
@@ -97,15 +98,15 @@ macro_rules! recruiter_action_error {
             Conflict,
             /// A storage failure.
             #[error(transparent)]
-            Internal(#[from] RepoError),
+            Internal(#[from] AdapterError),
             $($(#[$vmeta])* $variant $(($inner))?,)*
         }
 
-        impl From<Failed> for $name {
-            fn from(e: Failed) -> Self {
+        impl From<CommitError> for $name {
+            fn from(e: CommitError) -> Self {
                 match e {
-                    Failed::Conflict | Failed::Duplicate(_) => Self::Conflict,
-                    Failed::Internal(e) => Self::Internal(e),
+                    CommitError::Conflict | CommitError::Duplicate(_) => Self::Conflict,
+                    CommitError::Internal(e) => Self::Internal(e),
                 }
             }
         }
@@ -229,7 +230,7 @@ impl Slate {
             Some(job) => self.ports.jobs.get(org_id, job).await?,
             None => None,
         };
-        let mut invitation = Invitation::new(InvitationParts {
+        let mut invitation = Invitation::new(NewInvitation {
             id: InvitationId::from_uuid(self.ports.ids.new_uuid()),
             organization_id: org_id,
             candidate_id: who.candidate.id,
@@ -242,19 +243,7 @@ impl Slate {
             deadline,
             bcc_me: who.bcc_me,
             notify_me: who.notify_me,
-            status: InvitationStatus::Queued,
-            expired_from: None,
-            link_version: LinkVersion::FIRST,
-            emails_queued: 0,
-            reminders_sent: RemindersSent::default(),
-            next_reminder_at: None,
-            takes: Vec::new(),
             created_at: now,
-            updated_at: now,
-            opened_at: None,
-            started_at: None,
-            completed_at: None,
-            revision: 0,
         });
         invitation.plan_reminders(&org.reminders, now);
         let invited = EventKind::Invited {
@@ -272,20 +261,20 @@ impl Slate {
         if who.bcc_me {
             changes.push(Write::Enqueue(self.message(&invitation, MessageKind::BccCopy, 0, recruiter.email, now)));
         }
-        match self.commit(changes).await.map_err(Failed::from) {
+        match self.commit(changes).await {
             Ok(()) => Ok(invitation),
             // A concurrent identical invitation won the race.
-            Err(Failed::Duplicate(_) | Failed::Conflict) => {
+            Err(CommitError::Duplicate(_) | CommitError::Conflict) => {
                 match self.ports.invitations.find_open(org_id, interview.id(), invitation.email()).await? {
                     Some(existing) => Err(InviteError::AlreadyInvited(existing.id())),
-                    None => Err(RepoError::new("duplicate invitation key without an open invitation").into()),
+                    None => Err(AdapterError::new("duplicate invitation key without an open invitation").into()),
                 }
             }
-            Err(Failed::Internal(e)) => Err(e.into()),
+            Err(CommitError::Internal(e)) => Err(e.into()),
         }
     }
 
-    async fn load_invitation<E: From<RepoError>>(
+    async fn load_invitation<E: From<AdapterError>>(
         &self,
         caller: Caller,
         id: InvitationId,
@@ -303,7 +292,7 @@ impl Slate {
         actor: crate::Actor,
         now: DateTime<Utc>,
         message: Option<(MessageKind, u32, EmailAddress)>,
-    ) -> Result<Invitation, Failed> {
+    ) -> Result<Invitation, CommitError> {
         let mut changes = ChangeSet::new();
         changes.push(Write::UpdateInvitation(invitation.clone()));
         changes.push(Write::AppendEvent(self.event(&invitation, event, actor, now)));

@@ -1,16 +1,16 @@
 //! Communication templates (list, read, create, update, reset, preview) and the local
 //! mailbox, scoped to the caller's organization.
 
+use crate::ports::CommitError;
 use chrono::{DateTime, Utc};
 
-use super::{Caller, Failed, Slate};
-use crate::ports::{ChangeSet, RepoError, Write};
+use super::{Caller, Slate};
+use crate::ports::{AdapterError, ChangeSet, Write};
 use crate::{
     CandidateId, CapturedEmail, DeliveryState, EmailAddress, InterviewId, InterviewSnapshot, Invitation, InvitationId,
-    InvitationParts, InvitationStatus, Language, LanguageTag, LinkToken, LinkVersion, LongText, MessageContext,
-    MessageId, MessageKind, MessageTemplate, OutboxMessage, PersonName, Prompt, Question, QuestionId, RecruiterId,
-    RemindersSent, RenderedMessage, TemplateContent, TemplateError, TemplateField, TemplateId, TemplateKind,
-    WITHHELD_LINK,
+    Language, LanguageTag, LinkToken, LongText, MessageContext, MessageId, MessageKind, MessageTemplate, OutboxMessage,
+    PersonName, Prompt, Question, QuestionId, RecruiterId, RenderedMessage, TemplateContent, TemplateError,
+    TemplateField, TemplateId, TemplateKind, WITHHELD_LINK,
 };
 
 /// A template as it is used: the organization's own, or the default Slate ships.
@@ -80,15 +80,15 @@ pub enum TemplateUseCaseError {
     Conflict,
     /// A storage failure.
     #[error(transparent)]
-    Internal(#[from] RepoError),
+    Internal(#[from] AdapterError),
 }
 
-impl From<Failed> for TemplateUseCaseError {
-    fn from(e: Failed) -> Self {
+impl From<CommitError> for TemplateUseCaseError {
+    fn from(e: CommitError) -> Self {
         match e {
-            Failed::Conflict => Self::Conflict,
-            Failed::Duplicate(_) => Self::Conflict,
-            Failed::Internal(e) => Self::Internal(e),
+            CommitError::Conflict => Self::Conflict,
+            CommitError::Duplicate(_) => Self::Conflict,
+            CommitError::Internal(e) => Self::Internal(e),
         }
     }
 }
@@ -125,8 +125,8 @@ impl Slate {
     /// Every kind of message in every language, as the organization's emails are worded now.
     ///
     /// # Errors
-    /// [`RepoError`] on a storage failure.
-    pub async fn list_templates(&self, caller: Caller) -> Result<Vec<EffectiveTemplate>, RepoError> {
+    /// [`AdapterError`] on a storage failure.
+    pub async fn list_templates(&self, caller: Caller) -> Result<Vec<EffectiveTemplate>, AdapterError> {
         let custom = self.ports.templates.list(caller.organization_id).await?;
         let mut out = Vec::with_capacity(TemplateKind::ALL.len() * Language::ALL.len());
         for kind in TemplateKind::ALL {
@@ -141,13 +141,13 @@ impl Slate {
     /// How one kind of message is worded in one language.
     ///
     /// # Errors
-    /// [`RepoError`] on a storage failure.
+    /// [`AdapterError`] on a storage failure.
     pub async fn get_template(
         &self,
         caller: Caller,
         kind: TemplateKind,
         language: Language,
-    ) -> Result<EffectiveTemplate, RepoError> {
+    ) -> Result<EffectiveTemplate, AdapterError> {
         let own = self.ports.templates.get(caller.organization_id, kind, language).await?;
         Ok(self.effective(kind, language, own))
     }
@@ -183,9 +183,9 @@ impl Slate {
         };
         let mut changes = ChangeSet::new();
         changes.push(Write::InsertTemplate(template.clone()));
-        match self.commit(changes).await.map_err(Failed::from) {
+        match self.commit(changes).await {
             Ok(()) => Ok(template),
-            Err(Failed::Duplicate(_)) => Err(TemplateUseCaseError::AlreadyExists(input.kind)),
+            Err(CommitError::Duplicate(_)) => Err(TemplateUseCaseError::AlreadyExists(input.kind)),
             Err(e) => Err(e.into()),
         }
     }
@@ -214,7 +214,7 @@ impl Slate {
         template.updated_at = self.now();
         let mut changes = ChangeSet::new();
         changes.push(Write::UpdateTemplate(template.clone()));
-        self.commit(changes).await.map_err(Failed::from)?;
+        self.commit(changes).await?;
         template.revision += 1;
         Ok(template)
     }
@@ -237,9 +237,9 @@ impl Slate {
             .ok_or(TemplateUseCaseError::NotFound)?;
         let mut changes = ChangeSet::new();
         changes.push(Write::DeleteTemplate { organization_id: caller.organization_id, id: own.id });
-        match self.commit(changes).await.map_err(Failed::from) {
+        match self.commit(changes).await {
             Ok(()) => Ok(self.effective(kind, language, None)),
-            Err(Failed::Conflict) => Err(TemplateUseCaseError::NotFound),
+            Err(CommitError::Conflict) => Err(TemplateUseCaseError::NotFound),
             Err(e) => Err(e.into()),
         }
     }
@@ -310,10 +310,10 @@ impl Slate {
         recruiter: RecruiterId,
         language: Language,
         now: DateTime<Utc>,
-    ) -> Result<Invitation, RepoError> {
-        let sample = |e: &dyn std::fmt::Display| RepoError::new(format!("sample data: {e}"));
+    ) -> Result<Invitation, AdapterError> {
+        let sample = |e: &dyn std::fmt::Display| AdapterError::new(format!("sample data: {e}"));
         let name = |s: &str| PersonName::parse(s).map_err(|e| sample(&e));
-        let question = |n: u128, prompt: &str| -> Result<Question, RepoError> {
+        let question = |n: u128, prompt: &str| -> Result<Question, AdapterError> {
             let prompt = Prompt::parse(prompt).map_err(|e| sample(&e))?;
             Question::new(QuestionId::from_uuid(uuid::Uuid::from_u128(n)), prompt, 30, 120, 1).map_err(|e| sample(&e))
         };
@@ -334,7 +334,7 @@ impl Slate {
                 question(3, "Describe a problem you solved recently.")?,
             ],
         };
-        let parts = InvitationParts {
+        Ok(Invitation::new(crate::NewInvitation {
             id: InvitationId::from_uuid(uuid::Uuid::from_u128(1)),
             organization_id: organization.id,
             candidate_id: CandidateId::from_uuid(uuid::Uuid::from_u128(1)),
@@ -347,33 +347,20 @@ impl Slate {
             deadline,
             bcc_me: false,
             notify_me: true,
-            status: InvitationStatus::Queued,
-            expired_from: None,
-            link_version: LinkVersion::FIRST,
-            emails_queued: 1,
-            reminders_sent: RemindersSent::default(),
-            next_reminder_at: None,
-            takes: vec![0; 3],
             created_at: now,
-            updated_at: now,
-            opened_at: None,
-            started_at: None,
-            completed_at: None,
-            revision: 0,
-        };
-        Invitation::from_parts(parts).map_err(|e| sample(&e))
+        }))
     }
 
     /// A page of the organization's captured emails, newest first.
     ///
     /// # Errors
-    /// [`RepoError`] on a storage failure.
+    /// [`AdapterError`] on a storage failure.
     pub async fn mailbox(
         &self,
         caller: Caller,
         before: Option<MessageId>,
         limit: usize,
-    ) -> Result<MailboxPage, RepoError> {
+    ) -> Result<MailboxPage, AdapterError> {
         let limit = limit.clamp(1, 200);
         let mut emails = self.ports.mailbox.list(caller.organization_id, before, limit + 1).await?;
         let next = if emails.len() > limit {

@@ -44,10 +44,10 @@ pub use setup::{
 };
 
 use crate::ports::{
-    AccountRepository, AnswerRepository, CandidateRepository, ChangeSet, Clock, CommitError, IdGenerator,
+    AccountRepository, AdapterError, AnswerRepository, CandidateRepository, ChangeSet, Clock, CommitError, IdGenerator,
     InterviewRepository, InvitationRepository, JobRepository, LinkTokens, MailboxRepository, MessageRenderer,
-    OrganizationRepository, Outbox, PasswordHasher, RecruiterRepository, RepoError, Store, TemplateRepository,
-    TimelineRepository, UnitOfWork, VideoStore,
+    OrganizationRepository, Outbox, PasswordHasher, RecruiterRepository, Store, TemplateRepository, TimelineRepository,
+    UnitOfWork, VideoStore,
 };
 use crate::{
     Actor, DeliveryState, EmailAddress, EventId, EventKind, Invitation, LinkUrl, MessageId, MessageKind,
@@ -272,7 +272,7 @@ impl Slate {
     }
 
     /// The organization's reminder policy (none for an organization that vanished).
-    async fn reminder_policy(&self, org: OrganizationId) -> Result<ReminderPolicy, RepoError> {
+    async fn reminder_policy(&self, org: OrganizationId) -> Result<ReminderPolicy, AdapterError> {
         Ok(self.ports.organizations.get(org).await?.map_or(ReminderPolicy::OFF, |o| o.reminders))
     }
 
@@ -284,30 +284,13 @@ impl Slate {
     }
 }
 
-/// The parts of a [`CommitError`] every use case maps the same way.
-enum Failed {
-    Conflict,
-    Duplicate(&'static str),
-    Internal(RepoError),
-}
-
-impl From<CommitError> for Failed {
-    fn from(e: CommitError) -> Self {
-        match e {
-            CommitError::Conflict => Self::Conflict,
-            CommitError::Duplicate(what) => Self::Duplicate(what),
-            CommitError::Internal(e) => Self::Internal(e),
-        }
-    }
-}
-
 /// A commit failure that cannot happen for writes keyed by fresh ids (inserts, deletes),
 /// reported as a storage error rather than invented into a domain error.
-fn unexpected(e: CommitError) -> RepoError {
-    match Failed::from(e) {
-        Failed::Internal(e) => e,
-        Failed::Conflict => RepoError::new("unexpected conflict"),
-        Failed::Duplicate(what) => RepoError::new(format!("unexpected duplicate {what}")),
+fn unexpected(e: CommitError) -> AdapterError {
+    match e {
+        CommitError::Internal(e) => e,
+        CommitError::Conflict => AdapterError::new("unexpected conflict"),
+        CommitError::Duplicate(what) => AdapterError::new(format!("unexpected duplicate {what}")),
     }
 }
 

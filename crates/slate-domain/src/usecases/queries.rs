@@ -1,7 +1,7 @@
 //! Read-only use cases, all scoped to the caller's organization.
 
 use super::{Caller, Slate};
-use crate::ports::RepoError;
+use crate::ports::AdapterError;
 use crate::{
     Answer, Candidate, CandidateId, InterviewId, InterviewStatus, Invitation, InvitationId, InvitationQuery, Job,
     JobId, NamePrefix, OutboxMessage, Page, TimelineEvent, VideoInterview,
@@ -15,7 +15,7 @@ pub enum NotFoundError {
     NotFound,
     /// A storage failure.
     #[error(transparent)]
-    Internal(#[from] RepoError),
+    Internal(#[from] AdapterError),
 }
 
 /// Why a timeline could not be read.
@@ -26,7 +26,7 @@ pub enum TimelineError {
     CandidateNotFound,
     /// A storage failure.
     #[error(transparent)]
-    Internal(#[from] RepoError),
+    Internal(#[from] AdapterError),
 }
 
 impl Slate {
@@ -46,12 +46,12 @@ impl Slate {
     /// longer has is left out of the page (the cursor still moves past it).
     ///
     /// # Errors
-    /// [`RepoError`] on a storage failure.
+    /// [`AdapterError`] on a storage failure.
     pub async fn list_invitations(
         &self,
         caller: Caller,
         query: &InvitationQuery,
-    ) -> Result<Page<Invitation>, RepoError> {
+    ) -> Result<Page<Invitation>, AdapterError> {
         let now = self.now();
         let mut page = self.ports.invitations.list(caller.organization_id, query).await?;
         page.items = page
@@ -82,13 +82,13 @@ impl Slate {
     /// most `limit` (capped at 50).
     ///
     /// # Errors
-    /// [`RepoError`] on a storage failure.
+    /// [`AdapterError`] on a storage failure.
     pub async fn search_candidates(
         &self,
         caller: Caller,
         prefix: &NamePrefix,
         limit: usize,
-    ) -> Result<Vec<Candidate>, RepoError> {
+    ) -> Result<Vec<Candidate>, AdapterError> {
         self.ports.candidates.search_by_name_prefix(caller.organization_id, prefix, limit.clamp(1, 50)).await
     }
 
@@ -96,12 +96,12 @@ impl Slate {
     /// unknown one or another organization's.
     ///
     /// # Errors
-    /// [`RepoError`] on a storage failure.
+    /// [`AdapterError`] on a storage failure.
     pub async fn colleague(
         &self,
         caller: Caller,
         id: crate::RecruiterId,
-    ) -> Result<Option<crate::Recruiter>, RepoError> {
+    ) -> Result<Option<crate::Recruiter>, AdapterError> {
         self.ports.recruiters.get(caller.organization_id, id).await
     }
 
@@ -124,12 +124,12 @@ impl Slate {
     /// The organization's interviews, optionally of one status.
     ///
     /// # Errors
-    /// [`RepoError`] on a storage failure.
+    /// [`AdapterError`] on a storage failure.
     pub async fn list_interviews(
         &self,
         caller: Caller,
         status: Option<InterviewStatus>,
-    ) -> Result<Vec<VideoInterview>, RepoError> {
+    ) -> Result<Vec<VideoInterview>, AdapterError> {
         self.ports.interviews.list(caller.organization_id, status).await
     }
 
@@ -144,8 +144,8 @@ impl Slate {
     /// The organization's jobs.
     ///
     /// # Errors
-    /// [`RepoError`] on a storage failure.
-    pub async fn list_jobs(&self, caller: Caller) -> Result<Vec<Job>, RepoError> {
+    /// [`AdapterError`] on a storage failure.
+    pub async fn list_jobs(&self, caller: Caller) -> Result<Vec<Job>, AdapterError> {
         self.ports.jobs.list(caller.organization_id).await
     }
 
@@ -178,7 +178,7 @@ impl Slate {
             Ok(stream) => Ok((answer, stream)),
             Err(crate::ports::VideoStoreError::NotFound) => Err(NotFoundError::NotFound),
             Err(crate::ports::VideoStoreError::Internal(e)) => Err(e.into()),
-            Err(e) => Err(RepoError::new(e).into()),
+            Err(e) => Err(AdapterError::new(e).into()),
         }
     }
 

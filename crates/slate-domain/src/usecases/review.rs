@@ -2,7 +2,7 @@
 //! candidate list.
 
 use super::{Caller, NotFoundError, Slate, unexpected};
-use crate::ports::{ChangeSet, RepoError, Write};
+use crate::ports::{AdapterError, ChangeSet, Write};
 use crate::{
     Answer, Candidate, CandidateId, CommentText, Decision, Funnel, FunnelScope, Invitation, InvitationId,
     InvitationStatus, QuestionId, Rating, Review, ReviewEntry, ReviewNote, ReviewNoteId,
@@ -37,7 +37,7 @@ pub enum ReviewError {
     Cancelled,
     /// A storage failure.
     #[error(transparent)]
-    Internal(#[from] RepoError),
+    Internal(#[from] AdapterError),
 }
 
 impl From<NotFoundError> for ReviewError {
@@ -152,21 +152,21 @@ impl Slate {
     /// How far the caller's organization's invitations in `scope` got (the dashboard).
     ///
     /// # Errors
-    /// [`RepoError`] on a storage failure.
-    pub async fn funnel(&self, caller: Caller, scope: FunnelScope) -> Result<Funnel, RepoError> {
+    /// [`AdapterError`] on a storage failure.
+    pub async fn funnel(&self, caller: Caller, scope: FunnelScope) -> Result<Funnel, AdapterError> {
         self.ports.invitations.funnel(caller.organization_id, scope).await
     }
 
     /// A page of the caller's organization's candidates, newest first, older than `before`.
     ///
     /// # Errors
-    /// [`RepoError`] on a storage failure.
+    /// [`AdapterError`] on a storage failure.
     pub async fn list_candidates(
         &self,
         caller: Caller,
         before: Option<CandidateId>,
         limit: usize,
-    ) -> Result<Vec<Candidate>, RepoError> {
+    ) -> Result<Vec<Candidate>, AdapterError> {
         self.ports.candidates.list(caller.organization_id, before, limit.clamp(1, 200)).await
     }
 }

@@ -1,7 +1,7 @@
 //! Setting up: organizations, recruiters, jobs and internal candidates.
 
-use super::{Caller, Failed, Slate, unexpected};
-use crate::ports::{ChangeSet, RepoError, Write};
+use super::{Caller, Slate, unexpected};
+use crate::ports::{AdapterError, ChangeSet, CommitError, Write};
 use crate::{
     Candidate, CandidateId, CandidateKind, DisplayName, EmailAddress, Job, JobId, JobText, Language, LongText,
     Organization, OrganizationId, PersonName, PhoneNumber, Recruiter, RecruiterId, ReminderPolicy, TimeZone,
@@ -53,7 +53,7 @@ pub enum AddRecruiterError {
     EmailTaken,
     /// A storage failure.
     #[error(transparent)]
-    Internal(#[from] RepoError),
+    Internal(#[from] AdapterError),
 }
 
 /// A new job.
@@ -70,7 +70,7 @@ pub struct NewJob {
 pub enum CreateJobError {
     /// A storage failure.
     #[error(transparent)]
-    Internal(#[from] RepoError),
+    Internal(#[from] AdapterError),
 }
 
 /// A new internal candidate.
@@ -93,15 +93,15 @@ pub struct NewCandidate {
 pub enum CreateCandidateError {
     /// A storage failure.
     #[error(transparent)]
-    Internal(#[from] RepoError),
+    Internal(#[from] AdapterError),
 }
 
 impl Slate {
     /// Creates an organization.
     ///
     /// # Errors
-    /// [`RepoError`] on a storage failure.
-    pub async fn create_organization(&self, new: NewOrganization) -> Result<Organization, RepoError> {
+    /// [`AdapterError`] on a storage failure.
+    pub async fn create_organization(&self, new: NewOrganization) -> Result<Organization, AdapterError> {
         let org = Organization {
             id: OrganizationId::from_uuid(self.ports.ids.new_uuid()),
             name: new.name,
@@ -134,11 +134,11 @@ impl Slate {
         };
         let mut changes = ChangeSet::new();
         changes.push(Write::InsertRecruiter(recruiter.clone()));
-        match self.commit(changes).await.map_err(Failed::from) {
+        match self.commit(changes).await {
             Ok(()) => Ok(recruiter),
-            Err(Failed::Duplicate(_)) => Err(AddRecruiterError::EmailTaken),
-            Err(Failed::Internal(e)) => Err(e.into()),
-            Err(Failed::Conflict) => Err(RepoError::new("unexpected conflict on insert").into()),
+            Err(CommitError::Duplicate(_)) => Err(AddRecruiterError::EmailTaken),
+            Err(CommitError::Internal(e)) => Err(e.into()),
+            Err(CommitError::Conflict) => Err(AdapterError::new("unexpected conflict on insert").into()),
         }
     }
 
@@ -165,14 +165,15 @@ impl Slate {
     /// not missed.
     ///
     /// # Errors
-    /// [`RepoError`] on a storage failure (the organization vanishing included).
+    /// [`AdapterError`] on a storage failure (the organization vanishing included).
     pub async fn update_organization(
         &self,
         caller: Caller,
         settings: OrganizationSettings,
-    ) -> Result<Organization, RepoError> {
+    ) -> Result<Organization, AdapterError> {
         let org = caller.organization_id;
-        let before = self.ports.organizations.get(org).await?.ok_or_else(|| RepoError::new("no such organization"))?;
+        let before =
+            self.ports.organizations.get(org).await?.ok_or_else(|| AdapterError::new("no such organization"))?;
         let updated = Organization {
             id: org,
             name: settings.name,
@@ -189,7 +190,7 @@ impl Slate {
         Ok(updated)
     }
 
-    async fn replan_reminders(&self, org: OrganizationId, policy: &ReminderPolicy) -> Result<(), RepoError> {
+    async fn replan_reminders(&self, org: OrganizationId, policy: &ReminderPolicy) -> Result<(), AdapterError> {
         let now = self.now();
         let mut query = crate::InvitationQuery {
             statuses: vec![
@@ -215,7 +216,7 @@ impl Slate {
             if !changes.is_empty() {
                 match self.commit(changes).await {
                     // One changed meanwhile (the candidate acted): its own use case planned it.
-                    Ok(()) | Err(crate::ports::CommitError::Conflict) => {}
+                    Ok(()) | Err(CommitError::Conflict) => {}
                     Err(e) => return Err(unexpected(e)),
                 }
             }

@@ -274,8 +274,8 @@ impl From<ApiError> for UiError {
     }
 }
 
-impl From<slate_domain::ports::RepoError> for UiError {
-    fn from(e: slate_domain::ports::RepoError) -> Self {
+impl From<slate_domain::ports::AdapterError> for UiError {
+    fn from(e: slate_domain::ports::AdapterError) -> Self {
         Self::internal(&e)
     }
 }
