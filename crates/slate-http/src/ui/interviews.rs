@@ -497,6 +497,24 @@ pub(crate) async fn details(
 #[derive(Deserialize)]
 pub(crate) struct Empty {}
 
+/// After publishing or archiving: back to the interview with a confirmation, or its page with
+/// the refusal.
+async fn after_status_change(
+    state: &AppState,
+    r: &Recruiter,
+    id: InterviewId,
+    result: Result<VideoInterview, slate_domain::InterviewUseCaseError>,
+    what: &str,
+) -> Result<Response, UiError> {
+    match result.map_err(crate::ApiError::from) {
+        Ok(_) => Ok(done(&format!("/interviews/{id}"), what)),
+        Err(e) if e.status.is_client_error() && e.status != StatusCode::NOT_FOUND => {
+            details_page(state, r, id, None, Some(e.body.message)).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// `POST /interviews/{id}/publish`.
 pub(crate) async fn publish(
     State(state): State<AppState>,
@@ -505,13 +523,8 @@ pub(crate) async fn publish(
     UiForm(_): UiForm<Empty>,
 ) -> Result<Response, UiError> {
     let id = interview_id(&raw)?;
-    match state.slate().publish_interview(r.caller, id).await.map_err(crate::ApiError::from) {
-        Ok(_) => Ok(done(&format!("/interviews/{id}"), "published")),
-        Err(e) if e.status.is_client_error() && e.status != StatusCode::NOT_FOUND => {
-            details_page(&state, &r, id, None, Some(e.body.message)).await
-        }
-        Err(e) => Err(e.into()),
-    }
+    let result = state.slate().publish_interview(r.caller, id).await;
+    after_status_change(&state, &r, id, result, "published").await
 }
 
 /// `POST /interviews/{id}/archive`.
@@ -522,13 +535,8 @@ pub(crate) async fn archive(
     UiForm(_): UiForm<Empty>,
 ) -> Result<Response, UiError> {
     let id = interview_id(&raw)?;
-    match state.slate().archive_interview(r.caller, id).await.map_err(crate::ApiError::from) {
-        Ok(_) => Ok(done(&format!("/interviews/{id}"), "archived")),
-        Err(e) if e.status.is_client_error() && e.status != StatusCode::NOT_FOUND => {
-            details_page(&state, &r, id, None, Some(e.body.message)).await
-        }
-        Err(e) => Err(e.into()),
-    }
+    let result = state.slate().archive_interview(r.caller, id).await;
+    after_status_change(&state, &r, id, result, "archived").await
 }
 
 /// `GET /interviews/{id}/preview`: the candidate's landing page and questions, exactly as an
