@@ -8,12 +8,13 @@ use std::path::Path;
 
 use figment::Figment;
 use figment::providers::{Env, Format, Toml};
+use secrecy::{ExposeSecret as _, SecretString};
 use serde::Deserialize;
 
 const DEFAULTS: &str = include_str!("../../../config/default.toml");
 
 /// The whole configuration.
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Config {
     pub(crate) server: Server,
@@ -44,36 +45,22 @@ pub(crate) struct Server {
 }
 
 /// `[security]`.
-#[derive(Clone, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Security {
-    pub(crate) link_secret: String,
+    pub(crate) link_secret: Secret,
     pub(crate) link_secret_file: String,
     pub(crate) session_hours: u32,
     pub(crate) login_attempts_per_minute: u32,
     pub(crate) link_requests_per_minute: u32,
     /// When not empty, `GET /metrics` needs it as a bearer token.
-    pub(crate) metrics_token: String,
+    pub(crate) metrics_token: Secret,
     /// Resends allowed per invitation per hour (0: no limit).
     pub(crate) resends_per_hour: u32,
 }
 
-impl fmt::Debug for Security {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Security")
-            .field("link_secret", &if self.link_secret.is_empty() { "" } else { "***" })
-            .field("link_secret_file", &self.link_secret_file)
-            .field("session_hours", &self.session_hours)
-            .field("login_attempts_per_minute", &self.login_attempts_per_minute)
-            .field("link_requests_per_minute", &self.link_requests_per_minute)
-            .field("metrics_token", &if self.metrics_token.is_empty() { "" } else { "***" })
-            .field("resends_per_hour", &self.resends_per_hour)
-            .finish()
-    }
-}
-
 /// `[storage]`: where answer videos are kept, and the bounds of an upload.
-#[derive(Clone, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Storage {
     pub(crate) backend: StorageBackend,
@@ -82,7 +69,7 @@ pub(crate) struct Storage {
     pub(crate) s3_bucket: String,
     pub(crate) s3_region: String,
     pub(crate) s3_access_key_id: String,
-    pub(crate) s3_secret_access_key: String,
+    pub(crate) s3_secret_access_key: Secret,
     pub(crate) s3_path_style: bool,
     pub(crate) s3_prefix: String,
     /// The largest answer video accepted, in MiB.
@@ -91,25 +78,6 @@ pub(crate) struct Storage {
     pub(crate) upload_timeout_secs: u64,
     /// Unfinished uploads untouched this long are removed.
     pub(crate) abandoned_after_hours: u32,
-}
-
-impl std::fmt::Debug for Storage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Storage")
-            .field("backend", &self.backend)
-            .field("videos_dir", &self.videos_dir)
-            .field("s3_endpoint", &self.s3_endpoint)
-            .field("s3_bucket", &self.s3_bucket)
-            .field("s3_region", &self.s3_region)
-            .field("s3_access_key_id", &self.s3_access_key_id)
-            .field("s3_secret_access_key", &if self.s3_secret_access_key.is_empty() { "" } else { "***" })
-            .field("s3_path_style", &self.s3_path_style)
-            .field("s3_prefix", &self.s3_prefix)
-            .field("max_upload_mib", &self.max_upload_mib)
-            .field("upload_timeout_secs", &self.upload_timeout_secs)
-            .field("abandoned_after_hours", &self.abandoned_after_hours)
-            .finish()
-    }
 }
 
 /// `storage.backend`.
@@ -123,7 +91,7 @@ pub(crate) enum StorageBackend {
 }
 
 /// `[mail]`: where outgoing emails go.
-#[derive(Clone, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Mail {
     pub(crate) transport: MailTransport,
@@ -133,34 +101,13 @@ pub(crate) struct Mail {
     pub(crate) smtp_port: u16,
     pub(crate) smtp_security: SmtpSecurity,
     pub(crate) smtp_user: String,
-    pub(crate) smtp_password: String,
+    pub(crate) smtp_password: Secret,
     pub(crate) timeout_secs: u64,
     pub(crate) batch: usize,
     pub(crate) claim_secs: u64,
     pub(crate) max_attempts: u32,
     pub(crate) first_retry_secs: u64,
     pub(crate) max_retry_secs: u64,
-}
-
-impl fmt::Debug for Mail {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Mail")
-            .field("transport", &self.transport)
-            .field("from_address", &self.from_address)
-            .field("from_via", &self.from_via)
-            .field("smtp_host", &self.smtp_host)
-            .field("smtp_port", &self.smtp_port)
-            .field("smtp_security", &self.smtp_security)
-            .field("smtp_user", &self.smtp_user)
-            .field("smtp_password", &if self.smtp_password.is_empty() { "" } else { "***" })
-            .field("timeout_secs", &self.timeout_secs)
-            .field("batch", &self.batch)
-            .field("claim_secs", &self.claim_secs)
-            .field("max_attempts", &self.max_attempts)
-            .field("first_retry_secs", &self.first_retry_secs)
-            .field("max_retry_secs", &self.max_retry_secs)
-            .finish()
-    }
 }
 
 /// Where emails go.
@@ -183,7 +130,7 @@ pub(crate) enum SmtpSecurity {
 }
 
 /// `[seed]`: the organization and recruiter created on first start.
-#[derive(Clone, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Seed {
     pub(crate) organization: String,
@@ -191,24 +138,42 @@ pub(crate) struct Seed {
     pub(crate) language: String,
     pub(crate) admin_name: String,
     pub(crate) admin_email: String,
-    pub(crate) admin_password: String,
+    pub(crate) admin_password: Secret,
 }
 
-impl fmt::Debug for Seed {
+/// A configured secret (a password, key or token): read like a string, never shown by
+/// `Debug` (so not by `check-config` or a log line), reached only through [`Self::expose`].
+#[derive(Clone, Deserialize)]
+#[serde(transparent)]
+pub(crate) struct Secret(SecretString);
+
+impl Secret {
+    /// The secret itself, for the one place that uses it.
+    pub(crate) fn expose(&self) -> &str {
+        self.0.expose_secret()
+    }
+
+    /// Whether none is set (the settings where empty means "not used").
+    pub(crate) fn is_empty(&self) -> bool {
+        self.expose().is_empty()
+    }
+}
+
+impl From<&str> for Secret {
+    fn from(value: &str) -> Self {
+        Self(SecretString::from(value))
+    }
+}
+
+impl fmt::Debug for Secret {
+    /// `""` when unset (so an operator sees it is missing), `***` otherwise.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Seed")
-            .field("organization", &self.organization)
-            .field("time_zone", &self.time_zone)
-            .field("language", &self.language)
-            .field("admin_name", &self.admin_name)
-            .field("admin_email", &self.admin_email)
-            .field("admin_password", &if self.admin_password.is_empty() { "" } else { "***" })
-            .finish()
+        fmt::Debug::fmt(if self.is_empty() { "" } else { "***" }, f)
     }
 }
 
 /// `[database]`.
-#[derive(Clone, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Database {
     pub(crate) url: String,
@@ -330,7 +295,7 @@ impl Config {
         if self.server.max_connections == 0 {
             return invalid("server.max_connections", "must be at least 1");
         }
-        if !self.security.link_secret.is_empty() && self.security.link_secret.len() < 32 {
+        if !self.security.link_secret.is_empty() && self.security.link_secret.expose().len() < 32 {
             return invalid("security.link_secret", "must be at least 32 characters (or empty to use the secret file)");
         }
         if self.security.link_secret.is_empty() && self.security.link_secret_file.trim().is_empty() {
@@ -408,7 +373,9 @@ impl Config {
         if slate_domain::EmailAddress::parse(&self.seed.admin_email).is_err() {
             return invalid("seed.admin_email", "must be an email address");
         }
-        if !self.seed.admin_password.is_empty() && slate_domain::Password::new(&self.seed.admin_password).is_err() {
+        if !self.seed.admin_password.is_empty()
+            && slate_domain::Password::new(self.seed.admin_password.expose()).is_err()
+        {
             return invalid("seed.admin_password", "must be 10 to 256 characters (or empty to generate one)");
         }
         if tracing_subscriber::EnvFilter::try_new(&self.log.level).is_err() {

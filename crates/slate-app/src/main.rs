@@ -159,7 +159,7 @@ fn main() -> ExitCode {
                     language,
                     admin_name,
                     admin_email,
-                    admin_password: String::new(),
+                    admin_password: "".into(),
                 };
                 let (org, recruiter, password) = create_account(&slate, &seed).await?;
                 say(&format!(
@@ -256,7 +256,8 @@ fn usage(flag: &str, e: &dyn std::fmt::Display) -> Fatal {
 
 /// The domain service over the real adapters.
 fn build(config: &Config, store: &SqlStore) -> Result<Slate, Fatal> {
-    let secret = adapters::link_secret(&config.security.link_secret, Path::new(&config.security.link_secret_file))?;
+    let secret =
+        adapters::link_secret(config.security.link_secret.expose(), Path::new(&config.security.link_secret_file))?;
     let ports = Ports::from_store(
         Arc::new(store.clone()),
         Arc::new(slate_domain::defaults::SystemClock),
@@ -293,7 +294,7 @@ fn video_store(storage: &config::Storage) -> Result<Arc<dyn slate_domain::ports:
                 bucket: storage.s3_bucket.clone(),
                 region: storage.s3_region.clone(),
                 access_key_id: storage.s3_access_key_id.clone(),
-                secret_access_key: storage.s3_secret_access_key.clone(),
+                secret_access_key: storage.s3_secret_access_key.expose().to_owned(),
                 path_style: storage.s3_path_style,
                 prefix: storage.s3_prefix.clone(),
             };
@@ -342,8 +343,11 @@ async fn create_account(
     seed: &config::Seed,
 ) -> Result<(slate_domain::Organization, slate_domain::Recruiter, String), Fatal> {
     use slate_domain::*;
-    let password =
-        if seed.admin_password.is_empty() { adapters::random_password() } else { seed.admin_password.clone() };
+    let password = if seed.admin_password.is_empty() {
+        adapters::random_password()
+    } else {
+        seed.admin_password.expose().to_owned()
+    };
     let account = NewAccount {
         organization: NewOrganization {
             name: DisplayName::parse(&seed.organization).map_err(|e| usage("organization name", &e))?,
@@ -414,7 +418,8 @@ async fn serve(config: Config, no_migrate: bool) -> Result<(), Fatal> {
         links_per_minute: config.security.link_requests_per_minute,
         resends_per_hour: config.security.resends_per_hour,
         trust_forwarded_for: config.server.trust_forwarded_for,
-        metrics_token: (!config.security.metrics_token.is_empty()).then(|| config.security.metrics_token.clone()),
+        metrics_token: (!config.security.metrics_token.is_empty())
+            .then(|| config.security.metrics_token.expose().to_owned()),
     };
     let state = slate_http::AppState::new(slate.clone(), Arc::new(DatabaseReadiness(store)), http);
     let state_metrics = state.metrics().clone();
@@ -489,7 +494,8 @@ fn outbox_worker(config: &Config, slate: Slate) -> slate_email::OutboxWorker {
                     config::SmtpSecurity::Starttls => slate_email::Security::StartTls,
                     config::SmtpSecurity::None => slate_email::Security::None,
                 },
-                credentials: (!mail.smtp_user.is_empty()).then(|| (mail.smtp_user.clone(), mail.smtp_password.clone())),
+                credentials: (!mail.smtp_user.is_empty())
+                    .then(|| (mail.smtp_user.clone(), mail.smtp_password.expose().to_owned())),
                 timeout: Duration::from_secs(mail.timeout_secs),
                 helo_host: slate.settings().public_url.host().to_owned(),
             })))
