@@ -896,6 +896,31 @@ async fn the_openapi_document_describes_every_endpoint_and_the_reference_page_re
     assert!(!page.contains("`X-CSRF-Token`"), "no raw Markdown");
 }
 
+/// Generated clients trust the document, so it must be valid OpenAPI 3.1: checked by the
+/// reference validator (`openapi-spec-validator` from PyPI), which `./scripts/test` installs
+/// and names in `SLATE_TEST_OPENAPI_VALIDATOR`.
+#[tokio::test]
+async fn the_openapi_document_is_valid_openapi_3_1() {
+    let validator = std::env::var("SLATE_TEST_OPENAPI_VALIDATOR").expect(
+        "SLATE_TEST_OPENAPI_VALIDATOR must name the openapi-spec-validator program (./scripts/test installs one)",
+    );
+    let w = World::new().await;
+    let (status, _, doc) = w.send(Request::get("/api/v1/openapi.json").body(Body::empty()).unwrap()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(doc["openapi"], "3.1.0");
+    let file = std::env::temp_dir().join(format!("slate-openapi-{}.json", std::process::id()));
+    std::fs::write(&file, serde_json::to_vec(&doc).unwrap()).unwrap();
+    let out = std::process::Command::new(&validator).arg("--schema").arg("3.1").arg(&file).output();
+    std::fs::remove_file(&file).unwrap();
+    let out = out.unwrap_or_else(|e| panic!("cannot run {validator}: {e}"));
+    assert!(
+        out.status.success(),
+        "the OpenAPI document is invalid:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 #[tokio::test]
 async fn health_readiness_and_metrics() {
     let w = World::new().await;

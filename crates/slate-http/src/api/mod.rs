@@ -13,9 +13,10 @@ pub mod review;
 use std::net::{IpAddr, SocketAddr};
 
 use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::StatusCode;
 use axum::http::request::Parts;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::openapi::{InfoBuilder, OpenApi};
+use utoipa::openapi::{InfoBuilder, OpenApi, RefOr};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -93,5 +94,34 @@ pub(crate) fn document(mut doc: OpenApi) -> OpenApi {
     );
     components
         .add_security_scheme("session", SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new("slate_session"))));
+    describe_responses(&mut doc);
     doc
+}
+
+/// OpenAPI requires a description on every response; one a handler leaves out is the
+/// status's reason phrase ("OK", "Not Found"), so no handler can make the document invalid.
+fn describe_responses(doc: &mut OpenApi) {
+    for item in doc.paths.paths.values_mut() {
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.options,
+            &mut item.head,
+            &mut item.patch,
+            &mut item.trace,
+            &mut item.query,
+        ];
+        for operation in operations.into_iter().flatten().chain(item.additional_operations.values_mut()) {
+            for (status, response) in &mut operation.responses.responses {
+                if let RefOr::T(response) = response
+                    && response.description.is_empty()
+                {
+                    let reason = status.parse::<u16>().ok().and_then(|code| StatusCode::from_u16(code).ok());
+                    response.description = reason.and_then(|s| s.canonical_reason()).unwrap_or("Response").to_owned();
+                }
+            }
+        }
+    }
 }
