@@ -165,31 +165,12 @@ impl World {
             )
             .await
             .map_err(|e| format!("create_job: {e}"))?;
-        let question = |p: &str| -> Result<QuestionInput, String> {
-            Ok(QuestionInput {
-                id: None,
-                prompt: text(Prompt::parse(p))?,
-                thinking_secs: 20,
-                max_answer_secs: 90,
-                retakes: 1,
-            })
-        };
-        let details = InterviewDetails {
-            name: text(DisplayName::parse("Round one"))?,
-            job_id: Some(job.id),
-            intro: LongText::default(),
-            question_language: text(LanguageTag::parse("en"))?,
-            difficulty: None,
-            focus_area: None,
-        };
-        let draft = self
-            .slate
-            .create_interview(
-                caller,
-                InterviewInput { details, questions: vec![question("Who are you?")?, question("Why us?")?] },
-            )
-            .await
-            .map_err(|e| format!("create_interview: {e}"))?;
+        let mut input = crate::fixtures::interview("Round one", &["Who are you?", "Why us?"]);
+        input.details.job_id = Some(job.id);
+        for q in &mut input.questions {
+            (q.thinking_secs, q.max_answer_secs, q.retakes) = (20, 90, 1);
+        }
+        let draft = self.slate.create_interview(caller, input).await.map_err(|e| format!("create_interview: {e}"))?;
         self.slate.publish_interview(caller, draft.id()).await.map_err(|e| format!("publish_interview: {e}"))
     }
 
@@ -526,25 +507,13 @@ async fn reviews(w: &World) -> Check {
 async fn accounts(w: &World) -> Check {
     let (org, recruiter) = w
         .slate
-        .create_account(NewAccount {
-            organization: NewOrganization {
-                name: text(DisplayName::parse("Acme"))?,
-                time_zone: text(TimeZone::parse("Europe/Athens"))?,
-                default_language: Language::English,
-                reminders: ReminderPolicy::default(),
-            },
-            recruiter: NewRecruiter {
-                name: text(PersonName::parse("Rita"))?,
-                email: text(EmailAddress::parse("rita@acme.example"))?,
-            },
-            password: text(Password::new("correct horse battery"))?,
-        })
+        .create_account(crate::fixtures::account("Acme", "Rita", "rita@acme.example"))
         .await
         .map_err(|e| format!("create_account: {e}"))?;
     let email = text(EmailAddress::parse("RITA@acme.example"))?;
     let logged = w
         .slate
-        .log_in(&email, &text(Password::new("correct horse battery"))?)
+        .log_in(&email, &text(Password::new(crate::fixtures::PASSWORD))?)
         .await
         .map_err(|e| format!("log_in: {e}"))?;
     ensure!(logged.recruiter.id == recruiter.id, "the recruiter is found by email in any case");

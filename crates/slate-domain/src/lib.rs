@@ -187,3 +187,7 @@ pub mod memory;
 #[cfg(feature = "contract-tests")]
 #[cfg_attr(docsrs, doc(cfg(feature = "contract-tests")))]
 pub mod contract;
+
+#[cfg(feature = "in-memory")]
+#[cfg_attr(docsrs, doc(cfg(feature = "in-memory")))]
+pub mod fixtures;

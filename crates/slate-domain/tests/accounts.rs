@@ -11,19 +11,7 @@ fn now() -> DateTime<Utc> {
 }
 
 fn account(org: &str, email: &str) -> NewAccount {
-    NewAccount {
-        organization: NewOrganization {
-            name: DisplayName::parse(org).unwrap(),
-            time_zone: TimeZone::parse("Europe/Athens").unwrap(),
-            default_language: Language::English,
-            reminders: ReminderPolicy::default(),
-        },
-        recruiter: NewRecruiter {
-            name: PersonName::parse("Rita").unwrap(),
-            email: EmailAddress::parse(email).unwrap(),
-        },
-        password: Password::new("correct horse battery").unwrap(),
-    }
+    fixtures::account(org, "Rita", email)
 }
 
 fn pw(s: &str) -> Password {

@@ -36,22 +36,6 @@ struct World {
     b: String,
 }
 
-fn account(org: &str, email: &str) -> NewAccount {
-    NewAccount {
-        organization: NewOrganization {
-            name: DisplayName::parse(org).unwrap(),
-            time_zone: TimeZone::parse("Europe/Athens").unwrap(),
-            default_language: Language::English,
-            reminders: ReminderPolicy::default(),
-        },
-        recruiter: NewRecruiter {
-            name: PersonName::parse("Rita").unwrap(),
-            email: EmailAddress::parse(email).unwrap(),
-        },
-        password: Password::new("correct horse battery").unwrap(),
-    }
-}
-
 impl World {
     async fn new() -> Self {
         Self::with(HttpConfig { public_url: "https://slate.example".into(), ..HttpConfig::default() }).await
@@ -63,7 +47,7 @@ impl World {
         let slate = Slate::new(memory.ports(), Settings { public_url, ..Settings::default() });
         let mut keys = Vec::new();
         for (org, email) in [("Acme", "rita@acme.example"), ("Beta", "olga@beta.example")] {
-            let (o, r) = slate.create_account(account(org, email)).await.unwrap();
+            let (o, r) = slate.create_account(fixtures::account(org, "Rita", email)).await.unwrap();
             let caller = Caller { organization_id: o.id, recruiter_id: r.id };
             let (_, secret) = slate.create_api_key(caller, Label::parse("tests").unwrap()).await.unwrap();
             keys.push(secret.expose().to_owned());

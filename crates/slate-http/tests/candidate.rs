@@ -43,56 +43,15 @@ impl World {
             ..Settings::default()
         };
         let slate = Slate::new(memory.ports(), settings);
-        let (org, rec) = slate
-            .create_account(NewAccount {
-                organization: NewOrganization {
-                    name: DisplayName::parse("Acme").unwrap(),
-                    time_zone: TimeZone::parse("Europe/Athens").unwrap(),
-                    default_language: Language::English,
-                    reminders: ReminderPolicy::default(),
-                },
-                recruiter: NewRecruiter {
-                    name: PersonName::parse("Rita").unwrap(),
-                    email: EmailAddress::parse("rita@acme.example").unwrap(),
-                },
-                password: Password::new("correct horse battery").unwrap(),
-            })
-            .await
-            .unwrap();
+        let (org, rec) = slate.create_account(fixtures::account("Acme", "Rita", "rita@acme.example")).await.unwrap();
         let caller = Caller { organization_id: org.id, recruiter_id: rec.id };
-        let questions = vec![
-            QuestionInput {
-                id: None,
-                prompt: Prompt::parse("Tell us about yourself.").unwrap(),
-                thinking_secs: 5,
-                max_answer_secs: 60,
-                retakes: 1,
-            },
-            QuestionInput {
-                id: None,
-                prompt: Prompt::parse("Why us?").unwrap(),
-                thinking_secs: 5,
-                max_answer_secs: 60,
-                retakes: 0,
-            },
-        ];
-        let draft = slate
-            .create_interview(
-                caller,
-                InterviewInput {
-                    details: InterviewDetails {
-                        name: DisplayName::parse("First round").unwrap(),
-                        job_id: None,
-                        intro: LongText::parse("Welcome to <Acme>!").unwrap(),
-                        question_language: LanguageTag::parse("en").unwrap(),
-                        difficulty: None,
-                        focus_area: None,
-                    },
-                    questions,
-                },
-            )
-            .await
-            .unwrap();
+        let mut input = fixtures::interview("First round", &["Tell us about yourself.", "Why us?"]);
+        input.details.intro = LongText::parse("Welcome to <Acme>!").unwrap();
+        for q in &mut input.questions {
+            (q.thinking_secs, q.max_answer_secs) = (5, 60);
+        }
+        input.questions[0].retakes = 1;
+        let draft = slate.create_interview(caller, input).await.unwrap();
         slate.publish_interview(caller, draft.id()).await.unwrap();
         let app = slate_http::router(AppState::new(
             slate.clone(),
@@ -103,23 +62,12 @@ impl World {
     }
 
     async fn invite(&self, email: &str, language: Language) -> (Invitation, String) {
-        let invitation = self
-            .slate
-            .invite_external(
-                self.caller,
-                InviteExternal {
-                    first_name: PersonName::parse("Grace").unwrap(),
-                    last_name: PersonName::parse("Hopper").unwrap(),
-                    email: EmailAddress::parse(email).unwrap(),
-                    interview_id: self.interview,
-                    deadline: "2026-12-15".parse().unwrap(),
-                    language: Some(language),
-                    bcc_me: false,
-                    notify_me: true,
-                },
-            )
-            .await
-            .unwrap();
+        let invite = InviteExternal {
+            language: Some(language),
+            notify_me: true,
+            ..fixtures::external("Grace", "Hopper", email, self.interview, "2026-12-15")
+        };
+        let invitation = self.slate.invite_external(self.caller, invite).await.unwrap();
         let token = self.slate.link_token(&invitation).expose().to_owned();
         (invitation, token)
     }

@@ -48,29 +48,13 @@ struct World {
     beta: Caller,
 }
 
-fn account(org: &str, email: &str) -> NewAccount {
-    NewAccount {
-        organization: NewOrganization {
-            name: DisplayName::parse(org).unwrap(),
-            time_zone: TimeZone::parse("Europe/Athens").unwrap(),
-            default_language: Language::English,
-            reminders: ReminderPolicy::default(),
-        },
-        recruiter: NewRecruiter {
-            name: PersonName::parse("Rita").unwrap(),
-            email: EmailAddress::parse(email).unwrap(),
-        },
-        password: Password::new("correct horse battery").unwrap(),
-    }
-}
-
 impl World {
     async fn new() -> Self {
         let memory = InMemory::new("2026-11-22T09:00:00Z".parse().unwrap());
         let slate = Slate::new(memory.ports(), Settings::default());
         let mut callers = Vec::new();
         for (org, email) in [("Acme", "rita@acme.example"), ("Beta", "olga@beta.example")] {
-            let (o, r) = slate.create_account(account(org, email)).await.unwrap();
+            let (o, r) = slate.create_account(fixtures::account(org, "Rita", email)).await.unwrap();
             callers.push(Caller { organization_id: o.id, recruiter_id: r.id });
         }
         let app = slate_http::router(AppState::new(slate.clone(), Arc::new(Ready), HttpConfig::default()));
@@ -107,43 +91,14 @@ impl World {
     }
 
     async fn published(&self, caller: Caller) -> VideoInterview {
-        let details = InterviewDetails {
-            name: DisplayName::parse("Round one").unwrap(),
-            job_id: None,
-            intro: LongText::parse("").unwrap(),
-            question_language: LanguageTag::parse("en").unwrap(),
-            difficulty: None,
-            focus_area: None,
-        };
-        let q = QuestionInput {
-            id: None,
-            prompt: Prompt::parse("Why us?").unwrap(),
-            thinking_secs: 10,
-            max_answer_secs: 60,
-            retakes: 0,
-        };
-        let draft = self.slate.create_interview(caller, InterviewInput { details, questions: vec![q] }).await.unwrap();
+        let draft = self.slate.create_interview(caller, fixtures::interview("Round one", &["Why us?"])).await.unwrap();
         self.slate.publish_interview(caller, draft.id()).await.unwrap()
     }
 
     async fn invite(&self, caller: Caller, first: &str, email: &str) -> Invitation {
         let interview = self.published(caller).await;
-        self.slate
-            .invite_external(
-                caller,
-                InviteExternal {
-                    first_name: PersonName::parse(first).unwrap(),
-                    last_name: PersonName::parse("Lovelace").unwrap(),
-                    email: EmailAddress::parse(email).unwrap(),
-                    interview_id: interview.id(),
-                    language: None,
-                    deadline: "2026-12-01".parse().unwrap(),
-                    bcc_me: false,
-                    notify_me: false,
-                },
-            )
-            .await
-            .unwrap()
+        let invite = fixtures::external(first, "Lovelace", email, interview.id(), "2026-12-01");
+        self.slate.invite_external(caller, invite).await.unwrap()
     }
 }
 

@@ -31,17 +31,15 @@ pub(crate) struct World {
 }
 
 pub(crate) fn question(prompt: &str, retakes: u8) -> QuestionInput {
-    QuestionInput { id: None, prompt: Prompt::parse(prompt).unwrap(), thinking_secs: 30, max_answer_secs: 120, retakes }
+    QuestionInput { retakes, ..fixtures::question(prompt) }
 }
 
 pub(crate) fn details(name: &str, job: Option<JobId>) -> InterviewDetails {
     InterviewDetails {
-        name: DisplayName::parse(name).unwrap(),
         job_id: job,
         intro: LongText::parse("Welcome! Three short questions.").unwrap(),
-        question_language: LanguageTag::parse("en").unwrap(),
         difficulty: Some(Label::parse("medium").unwrap()),
-        focus_area: None,
+        ..fixtures::details(name)
     }
 }
 
@@ -84,16 +82,7 @@ impl World {
     }
 
     pub(crate) fn external(&self, first: &str, last: &str, mail: &str) -> InviteExternal {
-        InviteExternal {
-            first_name: name(first),
-            last_name: name(last),
-            email: email(mail),
-            interview_id: self.interview.id(),
-            language: None,
-            deadline: date("2026-11-30"),
-            bcc_me: false,
-            notify_me: false,
-        }
+        fixtures::external(first, last, mail, self.interview.id(), "2026-11-30")
     }
 
     pub(crate) async fn invite(&self, mail: &str) -> Invitation {

@@ -628,19 +628,7 @@ async fn accounts_sessions_and_api_keys(store: SqlStore) {
     let memory = InMemory::new(at("2026-11-22T09:00:00Z"));
     let slate = slate_over(&store, &memory);
     assert!(slate.is_empty().await.unwrap());
-    let new = |org: &str, email: &str| NewAccount {
-        organization: NewOrganization {
-            name: DisplayName::parse(org).unwrap(),
-            time_zone: TimeZone::parse("Europe/Athens").unwrap(),
-            default_language: Language::English,
-            reminders: ReminderPolicy::default(),
-        },
-        recruiter: NewRecruiter {
-            name: PersonName::parse("Rita").unwrap(),
-            email: EmailAddress::parse(email).unwrap(),
-        },
-        password: Password::new("correct horse battery").unwrap(),
-    };
+    let new = |org: &str, email: &str| fixtures::account(org, "Rita", email);
     let (acme, rita) = slate.create_account(new("Acme", "rita@acme.example")).await.unwrap();
     let (beta, olga) = slate.create_account(new("Beta", "olga@beta.example")).await.unwrap();
     assert!(!slate.is_empty().await.unwrap());
