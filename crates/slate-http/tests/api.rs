@@ -161,17 +161,23 @@ fn interview_body(job: Option<&str>) -> Value {
 
 // ---------------------------------------------------------------- success paths
 
+// Each success path is its own test over a fresh world, so one failure does not hide the rest.
+
 #[tokio::test]
-async fn every_endpoint_works_for_its_own_organization() {
+async fn jobs_are_listed_and_read() {
     let w = World::new().await;
     let r = w.acme_records().await;
-
     // Jobs.
     let jobs = w.ok(Method::GET, "/api/v1/jobs", None, StatusCode::OK).await;
     assert_eq!(jobs[0]["title"], "Backend engineer");
     let job = w.ok(Method::GET, &format!("/api/v1/jobs/{}", r.job), None, StatusCode::OK).await;
     assert_eq!(job["company_name"], "Acme");
+}
 
+#[tokio::test]
+async fn interviews_are_read_listed_edited_previewed_and_archived() {
+    let w = World::new().await;
+    let r = w.acme_records().await;
     // Interviews: get, list (all and by status), edit with the revision read, preview, archive.
     let iv = w.ok(Method::GET, &format!("/api/v1/interviews/{}", r.interview), None, StatusCode::OK).await;
     assert_eq!(iv["status"], "published");
@@ -192,6 +198,16 @@ async fn every_endpoint_works_for_its_own_organization() {
     assert_eq!(preview["job_title"], "Backend engineer");
     assert_eq!(preview["name"], "First round (v2)");
 
+    // Archive a published interview.
+    let archived =
+        w.ok(Method::POST, &format!("/api/v1/interviews/{}/archive", r.interview), None, StatusCode::OK).await;
+    assert_eq!(archived["status"], "archived");
+}
+
+#[tokio::test]
+async fn candidates_are_read_and_found_by_name_prefix() {
+    let w = World::new().await;
+    let r = w.acme_records().await;
     // Candidates: get, type-ahead, timeline.
     let c = w.ok(Method::GET, &format!("/api/v1/candidates/{}", r.candidate), None, StatusCode::OK).await;
     assert_eq!((c["kind"].as_str(), c["email"].as_str()), (Some("internal"), Some("grace@example.com")));
@@ -199,7 +215,12 @@ async fn every_endpoint_works_for_its_own_organization() {
     assert_eq!(found[0]["last_name"], "Hopper");
     let none = w.ok(Method::GET, "/api/v1/candidates?prefix=zz", None, StatusCode::OK).await;
     assert_eq!(none.as_array().unwrap().len(), 0);
+}
 
+#[tokio::test]
+async fn an_invitation_reads_as_documented() {
+    let w = World::new().await;
+    let r = w.acme_records().await;
     // Invitations: the JSON shape.
     let inv = w.ok(Method::GET, &format!("/api/v1/invitations/{}", r.invitation), None, StatusCode::OK).await;
     assert_eq!(inv["status"], "queued");
@@ -212,8 +233,10 @@ async fn every_endpoint_works_for_its_own_organization() {
     assert_eq!(inv["interview"]["id"], r.interview.as_str());
     assert_eq!(inv["created_at"], "2026-11-22T09:00:00Z");
     assert!(r.link.starts_with("https://slate.example/i/") && r.link.len() > 60, "{}", r.link);
+}
 
-    // An external candidate, with bcc and notify.
+/// Ada Lovelace, an external candidate invited in German with a copy and a completion notice.
+async fn invite_ada(w: &World, r: &Records) -> Value {
     let ext = w
         .ok(
             Method::POST,
@@ -225,6 +248,14 @@ async fn every_endpoint_works_for_its_own_organization() {
         )
         .await;
     assert_eq!((ext["language"].as_str(), ext["bcc_me"].as_bool()), (Some("de"), Some(true)));
+    ext
+}
+
+#[tokio::test]
+async fn invitations_are_listed_filtered_searched_and_paged() {
+    let w = World::new().await;
+    let r = w.acme_records().await;
+    let ext = invite_ada(&w, &r).await;
     let ext_id = ext["id"].as_str().unwrap();
 
     // Listing: filters, search, sort and a cursor walk.
@@ -253,7 +284,12 @@ async fn every_endpoint_works_for_its_own_organization() {
         .await;
     assert_eq!(filtered["items"][0]["id"], ext_id);
     assert_eq!(filtered["items"].as_array().unwrap().len(), 1);
+}
 
+#[tokio::test]
+async fn resend_deadline_and_cancel_show_in_messages_and_on_the_timeline() {
+    let w = World::new().await;
+    let r = w.acme_records().await;
     // Actions: resend, extend the deadline, cancel; messages and timeline show them.
     let resent =
         w.ok(Method::POST, &format!("/api/v1/invitations/{}/resend", r.invitation), None, StatusCode::OK).await;
@@ -282,6 +318,13 @@ async fn every_endpoint_works_for_its_own_organization() {
     assert_eq!(names, ["invited", "resent", "deadline_changed", "cancelled"]);
     assert_eq!(timeline[2]["details"]["to"], "2026-12-31");
     assert_eq!(timeline[0]["actor"], "recruiter");
+}
+
+#[tokio::test]
+async fn a_candidate_link_opens_its_invitation() {
+    let w = World::new().await;
+    let r = w.acme_records().await;
+    let ext = invite_ada(&w, &r).await;
 
     // The candidate's link opens the external invitation.
     let token = ext["link"].as_str().unwrap().rsplit('/').next().unwrap().to_owned();
@@ -289,12 +332,11 @@ async fn every_endpoint_works_for_its_own_organization() {
     assert_eq!(status, StatusCode::OK, "{view}");
     assert_eq!((view["status"].as_str(), view["first_name"].as_str()), (Some("opened"), Some("Ada")));
     assert_eq!(view["interview"]["questions"].as_array().unwrap().len(), 2);
+}
 
-    // Archive a published interview.
-    let archived =
-        w.ok(Method::POST, &format!("/api/v1/interviews/{}/archive", r.interview), None, StatusCode::OK).await;
-    assert_eq!(archived["status"], "archived");
-
+#[tokio::test]
+async fn api_keys_are_listed_created_with_their_secret_once_and_revoked() {
+    let w = World::new().await;
     // API keys: list, create (secret once), revoke.
     let created = w.ok(Method::POST, "/api/v1/api-keys", Some(json!({"name": "ATS"})), StatusCode::CREATED).await;
     let secret = created["secret"].as_str().unwrap().to_owned();
@@ -314,8 +356,10 @@ async fn every_endpoint_works_for_its_own_organization() {
 
 // ---------------------------------------------------------------- failure paths
 
+// Each family of bad input is its own test, so one failure does not hide the rest.
+
 #[tokio::test]
-async fn bad_input_gets_a_stable_code_and_names_the_field() {
+async fn bad_invitations_get_a_stable_code_and_name_the_field() {
     let w = World::new().await;
     let r = w.acme_records().await;
     let draft = w.ok(Method::POST, "/api/v1/interviews", Some(interview_body(None)), StatusCode::CREATED).await;
@@ -405,7 +449,12 @@ async fn bad_input_gets_a_stable_code_and_names_the_field() {
     let (status, err) =
         w.call(Method::POST, "/api/v1/invitations", &w.a, Some(invite(json!({"email": "ADA@example.com"})))).await;
     assert_eq!((status, err["code"].as_str()), (StatusCode::CONFLICT, Some("already_invited")));
+}
 
+#[tokio::test]
+async fn bad_interviews_name_the_field_and_stale_or_repeated_changes_conflict() {
+    let w = World::new().await;
+    let r = w.acme_records().await;
     // Interviews: a bad question names its index; a stale revision conflicts; an archived one refuses edits.
     let mut bad = interview_body(None);
     bad["questions"][1]["prompt"] = json!("");
@@ -427,7 +476,12 @@ async fn bad_input_gets_a_stable_code_and_names_the_field() {
     assert_eq!((status, err["code"].as_str()), (StatusCode::CONFLICT, Some("invalid_transition")), "publishing twice");
     let (status, err) = w.call(Method::GET, "/api/v1/interviews?status=deleted", &w.a, None).await;
     assert_eq!((status, err["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("status")));
+}
 
+#[tokio::test]
+async fn the_lifecycle_refuses_invitation_actions_and_closes_a_cancelled_link() {
+    let w = World::new().await;
+    let r = w.acme_records().await;
     // Invitation actions refused by the lifecycle.
     let path = format!("/api/v1/invitations/{}", r.invitation);
     let (status, err) =
@@ -456,7 +510,11 @@ async fn bad_input_gets_a_stable_code_and_names_the_field() {
     );
     let (status, err) = w.call(Method::POST, "/api/v1/links/not-a-token/open", "", None).await;
     assert_eq!((status, err["code"].as_str()), (StatusCode::NOT_FOUND, Some("invalid_link")));
+}
 
+#[tokio::test]
+async fn bad_query_parameters_name_the_parameter() {
+    let w = World::new().await;
     // Query parameters.
     for (q, field) in [
         ("status=lost", "status"),
@@ -472,7 +530,11 @@ async fn bad_input_gets_a_stable_code_and_names_the_field() {
     }
     let (status, err) = w.call(Method::GET, "/api/v1/candidates?prefix=", &w.a, None).await;
     assert_eq!((status, err["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("prefix")));
+}
 
+#[tokio::test]
+async fn unknown_ids_and_routes_are_not_found() {
+    let w = World::new().await;
     // Unknown and malformed ids, unknown routes.
     for path in
         ["/api/v1/invitations/00000000-0000-0000-0000-00000000dead", "/api/v1/invitations/nope", "/api/v1/nothing"]
@@ -480,7 +542,11 @@ async fn bad_input_gets_a_stable_code_and_names_the_field() {
         let (status, err) = w.call(Method::GET, path, &w.a, None).await;
         assert_eq!((status, err["code"].as_str()), (StatusCode::NOT_FOUND, Some("not_found")), "{path}");
     }
+}
 
+#[tokio::test]
+async fn bodies_that_are_not_json_or_too_large_are_refused() {
+    let w = World::new().await;
     // Bodies: not JSON, wrong content type, too large.
     let request = |ct: &str, body: String| {
         Request::post("/api/v1/jobs")
