@@ -341,9 +341,9 @@ impl<T: DeserializeOwned> FromRequest<AppState> for UiForm<T> {
     type Rejection = UiError;
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, UiError> {
-        let (mut parts, body) = req.into_parts();
+        let (parts, body) = req.into_parts();
         let Some(secret) = session_secret(&parts, state) else { return Err(UiError::LogIn) };
-        let bytes = axum::body::Bytes::from_request(Request::from_parts(parts.clone(), body), state)
+        let bytes = axum::body::Bytes::from_request(Request::from_parts(parts, body), state)
             .await
             .map_err(|e| UiError::Refused(e.status(), e.body_text()))?;
         let presented: CsrfField = serde_html_form::from_bytes(&bytes).map_err(|_| UiError::Csrf)?;
@@ -351,7 +351,6 @@ impl<T: DeserializeOwned> FromRequest<AppState> for UiForm<T> {
             return Err(UiError::Csrf);
         }
         // The session itself is checked by the `Recruiter` extractor beside this one.
-        let _ = &mut parts;
         serde_html_form::from_bytes(&bytes)
             .map(UiForm)
             .map_err(|e| UiError::Refused(StatusCode::UNPROCESSABLE_ENTITY, format!("The form could not be read: {e}")))
