@@ -117,3 +117,12 @@ id_type!(
     /// Identifies a [`MessageTemplate`](crate::MessageTemplate).
     TemplateId
 );
+id_type!(
+    /// Identifies a [`LiveInterview`](crate::LiveInterview).
+    LiveInterviewId
+);
+id_type!(
+    /// Identifies an [`Attendee`](crate::Attendee) of a live interview: the subject of their
+    /// own secret link.
+    AttendeeId
+);

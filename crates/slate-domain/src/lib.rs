@@ -132,6 +132,7 @@ mod interview;
 mod invitation;
 mod language;
 mod link;
+mod live;
 mod mail;
 mod organization;
 mod outbox;
@@ -148,8 +149,8 @@ pub use candidate::{Candidate, CandidateKind, NamePrefix, NamePrefixError};
 pub use deadline::{Deadline, DeadlineError, TimeZone, TimeZoneError};
 pub use email::{EmailAddress, EmailError};
 pub use ids::{
-    AnswerId, ApiKeyId, CandidateId, ClaimToken, EventId, InterviewId, InvitationId, JobId, MessageId, OrganizationId,
-    QuestionId, RecruiterId, ReviewNoteId, SessionId, TemplateId,
+    AnswerId, ApiKeyId, AttendeeId, CandidateId, ClaimToken, EventId, InterviewId, InvitationId, JobId,
+    LiveInterviewId, MessageId, OrganizationId, QuestionId, RecruiterId, ReviewNoteId, SessionId, TemplateId,
 };
 pub use interview::{
     InterviewDetails, InterviewError, InterviewSnapshot, InterviewStatus, Job, Question, QuestionError, VideoInterview,
@@ -161,6 +162,10 @@ pub use invitation::{
 };
 pub use language::{Language, LanguageError, LanguageTag};
 pub use link::{HmacLinkTokens, LinkSecret, LinkSecretError, LinkToken, LinkVersion};
+pub use live::{
+    Attendee, AttendeeResponse, AttendeeRole, LiveError, LiveEvent, LiveInterview, LiveInterviewParts, LiveSlot,
+    LiveStatus, Location, MeetingUrl, MeetingUrlError, NewAttendee, NewLiveInterview, SlotError,
+};
 pub use mail::{CapturedEmail, LinkUrl, MessageContext, PublicUrl, PublicUrlError, RenderedMessage, WITHHELD_LINK};
 pub use organization::{Organization, Recruiter, ReminderPolicy, ReminderPolicyError};
 pub use outbox::{DeliveryState, MessageKind, OutboxMessage, ReminderKind};
