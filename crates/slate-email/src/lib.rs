@@ -8,6 +8,7 @@
 //! ([`OutboxWorker`]) that drives the domain's delivery use cases. It never touches a
 //! database: the outbox and the mailbox are reached through the domain.
 
+pub mod ics;
 pub mod mime;
 mod render;
 mod transport;
