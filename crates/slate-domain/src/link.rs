@@ -11,8 +11,8 @@ use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 use uuid::Uuid;
 
-use crate::InvitationId;
 use crate::ports::LinkTokens;
+use crate::{AttendeeId, InvitationId};
 
 /// The generation of an invitation's link. Cancelling bumps it, which revokes every link
 /// issued under the previous one.
@@ -133,7 +133,10 @@ pub struct HmacLinkTokens {
     secret: LinkSecret,
 }
 
+/// What a MAC is about: an invitation's link and an attendee's link never share a MAC, even
+/// for the same UUID.
 const DOMAIN: &[u8] = b"slate/invitation-link/v1";
+const ATTENDEE_DOMAIN: &[u8] = b"slate/attendee-link/v1";
 const ID_LEN: usize = 16;
 const MAC_LEN: usize = 32;
 
@@ -144,16 +147,39 @@ impl HmacLinkTokens {
         Self { secret }
     }
 
-    fn mac(&self, id: InvitationId, version: LinkVersion) -> Hmac<Sha256> {
+    fn mac(&self, domain: &[u8], id: Uuid, version: LinkVersion) -> Hmac<Sha256> {
         // HMAC takes keys of any length; `new_from_slice` cannot fail for it.
         let mut mac = match <Hmac<Sha256> as KeyInit>::new_from_slice(&self.secret.0) {
             Ok(mac) => mac,
             Err(_) => unreachable!("HMAC accepts keys of every length"),
         };
-        mac.update(DOMAIN);
-        mac.update(id.as_uuid().as_bytes());
+        mac.update(domain);
+        mac.update(id.as_bytes());
         mac.update(&version.get().to_be_bytes());
         mac
+    }
+
+    fn issue_for(&self, domain: &[u8], id: Uuid, version: LinkVersion) -> LinkToken {
+        let tag = self.mac(domain, id, version).finalize().into_bytes();
+        let mut raw = Vec::with_capacity(ID_LEN + MAC_LEN);
+        raw.extend_from_slice(id.as_bytes());
+        raw.extend_from_slice(&tag);
+        LinkToken(URL_SAFE_NO_PAD.encode(raw))
+    }
+
+    fn claimed(token: &LinkToken) -> Option<Uuid> {
+        let bytes = Self::decode(token)?;
+        let id: [u8; ID_LEN] = bytes[..ID_LEN].try_into().ok()?;
+        Some(Uuid::from_bytes(id))
+    }
+
+    fn verify_for(&self, domain: &[u8], token: &LinkToken, id: Uuid, version: LinkVersion) -> bool {
+        let Some(bytes) = Self::decode(token) else { return false };
+        if bytes[..ID_LEN] != *id.as_bytes() {
+            return false;
+        }
+        // `verify_slice` compares in constant time.
+        self.mac(domain, id, version).verify_slice(&bytes[ID_LEN..]).is_ok()
     }
 
     fn decode(token: &LinkToken) -> Option<[u8; ID_LEN + MAC_LEN]> {
@@ -171,26 +197,27 @@ impl HmacLinkTokens {
 
 impl LinkTokens for HmacLinkTokens {
     fn issue(&self, invitation: InvitationId, version: LinkVersion) -> LinkToken {
-        let tag = self.mac(invitation, version).finalize().into_bytes();
-        let mut raw = Vec::with_capacity(ID_LEN + MAC_LEN);
-        raw.extend_from_slice(invitation.as_uuid().as_bytes());
-        raw.extend_from_slice(&tag);
-        LinkToken(URL_SAFE_NO_PAD.encode(raw))
+        self.issue_for(DOMAIN, invitation.as_uuid(), version)
     }
 
     fn claimed_invitation(&self, token: &LinkToken) -> Option<InvitationId> {
-        let bytes = Self::decode(token)?;
-        let id: [u8; ID_LEN] = bytes[..ID_LEN].try_into().ok()?;
-        Some(InvitationId::from_uuid(Uuid::from_bytes(id)))
+        Self::claimed(token).map(InvitationId::from_uuid)
     }
 
     fn verify(&self, token: &LinkToken, invitation: InvitationId, version: LinkVersion) -> bool {
-        let Some(bytes) = Self::decode(token) else { return false };
-        if bytes[..ID_LEN] != *invitation.as_uuid().as_bytes() {
-            return false;
-        }
-        // `verify_slice` compares in constant time.
-        self.mac(invitation, version).verify_slice(&bytes[ID_LEN..]).is_ok()
+        self.verify_for(DOMAIN, token, invitation.as_uuid(), version)
+    }
+
+    fn issue_attendee(&self, attendee: AttendeeId, version: LinkVersion) -> LinkToken {
+        self.issue_for(ATTENDEE_DOMAIN, attendee.as_uuid(), version)
+    }
+
+    fn claimed_attendee(&self, token: &LinkToken) -> Option<AttendeeId> {
+        Self::claimed(token).map(AttendeeId::from_uuid)
+    }
+
+    fn verify_attendee(&self, token: &LinkToken, attendee: AttendeeId, version: LinkVersion) -> bool {
+        self.verify_for(ATTENDEE_DOMAIN, token, attendee.as_uuid(), version)
     }
 }
 
@@ -242,6 +269,25 @@ mod tests {
             assert!(!s.verify(&t, id(1), LinkVersion::FIRST), "{junk:?}");
         }
         assert_eq!(s.claimed_invitation(&LinkToken::presented("nope")), None);
+    }
+
+    #[test]
+    fn attendee_links_have_the_same_guarantees_and_never_pass_for_invitation_links() {
+        let s = scheme(1);
+        let (v0, same) = (LinkVersion::FIRST, Uuid::from_u128(7));
+        let attendee = AttendeeId::from_uuid(same);
+        let a = s.issue_attendee(attendee, v0);
+        assert_eq!(a, s.issue_attendee(attendee, v0), "a resend reproduces the link");
+        assert!(s.verify_attendee(&a, attendee, v0));
+        assert!(!s.verify_attendee(&a, attendee, v0.next()), "cancelling revokes it");
+        assert!(!scheme(2).verify_attendee(&a, attendee, v0), "useless without the secret");
+        assert_eq!(s.claimed_attendee(&a), Some(attendee));
+        // The same UUID as an invitation: neither token works as the other.
+        let i = s.issue(InvitationId::from_uuid(same), v0);
+        assert_ne!(a, i);
+        assert!(!s.verify(&a, InvitationId::from_uuid(same), v0));
+        assert!(!s.verify_attendee(&i, attendee, v0));
+        assert_eq!(s.claimed_attendee(&LinkToken::presented("nope")), None);
     }
 
     #[test]

@@ -11,11 +11,11 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use crate::{
-    Answer, ApiKey, ApiKeyId, Candidate, CandidateId, CapturedEmail, ClaimToken, EmailAddress, Funnel, FunnelScope,
-    InterviewId, InterviewStatus, Invitation, InvitationId, InvitationQuery, Job, JobId, Language, LinkToken,
-    LinkVersion, MediaKey, MessageContext, MessageId, MessageTemplate, NamePrefix, Organization, OrganizationId,
-    OutboxMessage, Page, Password, PasswordHash, Recruiter, RecruiterId, RenderedMessage, ReviewNote, Session,
-    SessionId, TemplateContent, TemplateId, TemplateKind, TimelineEvent, VideoInterview,
+    Answer, ApiKey, ApiKeyId, AttendeeId, Candidate, CandidateId, CapturedEmail, ClaimToken, EmailAddress, Funnel,
+    FunnelScope, InterviewId, InterviewStatus, Invitation, InvitationId, InvitationQuery, Job, JobId, Language,
+    LinkToken, LinkVersion, MediaKey, MessageContext, MessageId, MessageTemplate, NamePrefix, Organization,
+    OrganizationId, OutboxMessage, Page, Password, PasswordHash, Recruiter, RecruiterId, RenderedMessage, ReviewNote,
+    Session, SessionId, TemplateContent, TemplateId, TemplateKind, TimelineEvent, VideoInterview,
 };
 
 /// The current time. The domain never reads the system clock itself.
@@ -105,6 +105,17 @@ pub trait LinkTokens: Send + Sync {
     /// Whether `token` is the token of `invitation` at `version`. MUST run in time
     /// independent of how much of the token is right.
     fn verify(&self, token: &LinkToken, invitation: InvitationId, version: LinkVersion) -> bool;
+
+    /// The token of a live interview's `attendee` at `version`, with the same guarantees as
+    /// [`Self::issue`]; MUST never verify as an invitation's token, nor the reverse, even
+    /// for the same UUID.
+    fn issue_attendee(&self, attendee: AttendeeId, version: LinkVersion) -> LinkToken;
+
+    /// The attendee a presented token claims to be for, or `None` when it is malformed.
+    fn claimed_attendee(&self, token: &LinkToken) -> Option<AttendeeId>;
+
+    /// Whether `token` is the token of `attendee` at `version`, in constant time.
+    fn verify_attendee(&self, token: &LinkToken, attendee: AttendeeId, version: LinkVersion) -> bool;
 }
 
 /// An opaque failure of an adapter behind a port — a storage driver (connection lost, corrupt
