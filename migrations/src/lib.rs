@@ -14,6 +14,7 @@ mod m20261122_000002_one_open_invitation;
 mod m20261122_000003_accounts;
 mod m20261123_000004_mail;
 mod m20261202_000005_review;
+mod m20261204_000006_live;
 
 /// Applies and reverts Slate's migrations.
 #[derive(Debug)]
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000003_accounts::Migration),
             Box::new(m20261123_000004_mail::Migration),
             Box::new(m20261202_000005_review::Migration),
+            Box::new(m20261204_000006_live::Migration),
         ]
     }
 }

@@ -143,6 +143,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
             Actor::Recruiter(_) => "recruiter",
             Actor::Candidate => "candidate",
             Actor::System => "system",
+            Actor::ExternalInterviewer(_) => "interviewer",
         };
         writeln!(out, "  {}  {:<16} by {who}", event.at.format("%Y-%m-%d %H:%M"), event.kind.name())?;
     }

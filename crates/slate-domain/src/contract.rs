@@ -33,7 +33,7 @@ use crate::*;
 pub const START: &str = "2026-11-22T09:00:00Z";
 
 /// The scenarios, by name, in the order they run.
-pub const SCENARIOS: [&str; 9] = [
+pub const SCENARIOS: [&str; 10] = [
     "an invitation and its timeline read back exactly",
     "another organization's records are never returned",
     "updates need the revision read and bump it",
@@ -43,6 +43,7 @@ pub const SCENARIOS: [&str; 9] = [
     "a claimed message belongs to its claim",
     "reviews, funnels and candidate pages",
     "accounts, sessions and API keys",
+    "live interviews, their attendees and answers",
 ];
 
 /// A broken contract.
@@ -102,7 +103,8 @@ where
             5 => lists(&world).await,
             6 => claims(&world).await,
             7 => reviews(&world).await,
-            _ => accounts(&world).await,
+            8 => accounts(&world).await,
+            _ => live_interviews(&world).await,
         };
         outcome.map_err(|message| ContractViolation { scenario, message })?;
     }
@@ -526,5 +528,100 @@ async fn accounts(w: &World) -> Check {
     ensure!(w.slate.authenticate(&secret).await.is_err(), "a revoked key no longer does");
     w.slate.log_out_everywhere(caller).await.map_err(|e| e.to_string())?;
     ensure!(w.slate.authenticate(&logged.secret).await.is_err(), "log out everywhere ends the session");
+    Ok(())
+}
+
+async fn live_interviews(w: &World) -> Check {
+    let caller = w.organization("Acme", "rita@acme.example").await?;
+    let other = w.organization("Globex", "hank@globex.example").await?;
+    let candidate = w
+        .slate
+        .create_candidate(caller, crate::fixtures::candidate("Ada", "Lovelace", "ada@example.com"))
+        .await
+        .map_err(|e| format!("create_candidate: {e}"))?;
+    let mut input =
+        crate::fixtures::live(candidate.id, "2026-12-10", "10:00", &[("Grace Hopper", "grace@navy.example")]);
+    input.interviewers.push(InterviewerInput::Recruiter(caller.recruiter_id));
+    let first = w.slate.schedule_live(caller, input).await.map_err(|e| format!("schedule_live: {e}"))?;
+    let mut input = crate::fixtures::live(candidate.id, "2026-12-03", "16:30", &[("Alan Turing", "alan@example.org")]);
+    input.location = Location::Place(text(DisplayName::parse("Room 4, 12 Ermou St, Athens"))?);
+    input.slot.zone = Some(text(TimeZone::parse("Europe/London"))?);
+    let second = w.slate.schedule_live(caller, input).await.map_err(|e| format!("schedule_live: {e}"))?;
+    let lives = &w.ports.live_interviews;
+    let read = lives.get(caller.organization_id, first.id()).await.map_err(|e| e.to_string())?;
+    ensure!(read.as_ref() == Some(&first), "a live interview reads back exactly: {read:?}\nwritten {first:?}");
+    let read = lives.get(caller.organization_id, second.id()).await.map_err(|e| e.to_string())?;
+    ensure!(read.as_ref() == Some(&second), "a place and another zone read back exactly: {read:?}");
+    ensure!(
+        lives.get(other.organization_id, first.id()).await.map_err(|e| e.to_string())?.is_none(),
+        "another organization's live interview is never returned"
+    );
+    let grace = first.attendees()[1].id;
+    let by_link = lives.get_for_attendee(grace).await.map_err(|e| e.to_string())?;
+    ensure!(by_link.as_ref() == Some(&first), "an attendee's id finds their live interview");
+
+    // An answer through the link is stored with its message and bumps the revision.
+    let token = w.ports.links.issue_attendee(grace, first.attendees()[1].link_version);
+    let message = text(LongText::parse("Could we do 11:00 instead?"))?;
+    let declined = w
+        .slate
+        .respond_live(&token, AttendeeResponse::Declined { message: Some(message) })
+        .await
+        .map_err(|e| format!("respond_live: {e}"))?;
+    let read = lives.get(caller.organization_id, first.id()).await.map_err(|e| e.to_string())?;
+    ensure!(read.as_ref() == Some(&declined), "an answer reads back exactly: {read:?}\nwritten {declined:?}");
+    ensure!(declined.revision() == first.revision() + 1, "an answer bumps the revision");
+    let mut stale = ChangeSet::new();
+    stale.push(Write::UpdateLiveInterview(first.clone()));
+    ensure!(
+        matches!(w.ports.unit_of_work.commit(stale).await, Err(CommitError::Conflict)),
+        "an update at a stale revision must be Conflict"
+    );
+    let mut twin = ChangeSet::new();
+    twin.push(Write::InsertLiveInterview(first.clone()));
+    ensure!(
+        matches!(w.ports.unit_of_work.commit(twin).await, Err(CommitError::Duplicate(_))),
+        "inserting a live interview whose id exists must be Duplicate"
+    );
+    let timeline = w.slate.candidate_timeline(caller, candidate.id).await.map_err(|e| e.to_string())?;
+    ensure!(
+        timeline.last().map(|e| (&e.kind, e.actor))
+            == Some((
+                &EventKind::LiveDeclined {
+                    live_interview_id: first.id(),
+                    attendee: "Grace Hopper".to_owned(),
+                    message: Some("Could we do 11:00 instead?".to_owned()),
+                },
+                Actor::ExternalInterviewer(grace)
+            )),
+        "the decline is on the candidate's timeline, by the external interviewer: {:?}",
+        timeline.last()
+    );
+
+    // Lists: by start time; cancelled ones only when asked; those over left out on request.
+    let ids = |l: Vec<LiveInterview>| l.into_iter().map(|l| l.id()).collect::<Vec<_>>();
+    let all = ids(lives.list(caller.organization_id, &LiveQuery::default()).await.map_err(|e| e.to_string())?);
+    ensure!(all == [second.id(), first.id()], "listed by start time: {all:?}");
+    w.slate.cancel_live(caller, second.id(), None).await.map_err(|e| format!("cancel_live: {e}"))?;
+    let open = ids(lives.list(caller.organization_id, &LiveQuery::default()).await.map_err(|e| e.to_string())?);
+    ensure!(open == [first.id()], "a cancelled live interview is left out: {open:?}");
+    let with = LiveQuery { include_cancelled: true, ..LiveQuery::default() };
+    let cancelled = lives.list(caller.organization_id, &with).await.map_err(|e| e.to_string())?;
+    ensure!(
+        cancelled.first().is_some_and(|l| l.status() == LiveStatus::Cancelled && l.sequence() == 1),
+        "the cancelled one reads back cancelled, sequence 1"
+    );
+    let later = LiveQuery { ending_after: Some(second.slot().end()), include_cancelled: true, ..LiveQuery::default() };
+    let later = ids(lives.list(caller.organization_id, &later).await.map_err(|e| e.to_string())?);
+    ensure!(later == [first.id()], "ending_after leaves out what ended: {later:?}");
+    let none = LiveQuery { candidate: Some(CandidateId::from_uuid(uuid::Uuid::from_u128(7))), ..LiveQuery::default() };
+    ensure!(
+        lives.list(caller.organization_id, &none).await.map_err(|e| e.to_string())?.is_empty(),
+        "the candidate filter applies"
+    );
+    ensure!(
+        lives.list(other.organization_id, &with).await.map_err(|e| e.to_string())?.is_empty(),
+        "another organization lists none"
+    );
     Ok(())
 }

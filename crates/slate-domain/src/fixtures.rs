@@ -24,9 +24,9 @@ use std::fmt::Display;
 use chrono::NaiveDate;
 
 use crate::{
-    DisplayName, EmailAddress, InterviewDetails, InterviewId, InterviewInput, InviteExternal, Language, LanguageTag,
-    LongText, NewAccount, NewOrganization, NewRecruiter, Password, PersonName, Prompt, QuestionInput, ReminderPolicy,
-    TimeZone,
+    CandidateId, DisplayName, EmailAddress, InterviewDetails, InterviewId, InterviewInput, InterviewerInput,
+    InviteExternal, Language, LanguageTag, Location, LongText, MeetingUrl, NewAccount, NewCandidate, NewOrganization,
+    NewRecruiter, Password, PersonName, Prompt, QuestionInput, ReminderPolicy, ScheduleLive, SlotInput, TimeZone,
 };
 
 /// The password every fixture account is created with.
@@ -99,5 +99,46 @@ pub fn external(first: &str, last: &str, email: &str, interview: InterviewId, de
         deadline: valid("deadline", deadline, deadline.parse::<NaiveDate>()),
         bcc_me: false,
         notify_me: false,
+    }
+}
+
+/// A candidate of the candidate base with this name and address, no phone, no notes.
+pub fn candidate(first: &str, last: &str, email: &str) -> NewCandidate {
+    NewCandidate {
+        first_name: valid("first name", first, PersonName::parse(first)),
+        last_name: valid("last name", last, PersonName::parse(last)),
+        email: Some(valid("email", email, EmailAddress::parse(email))),
+        phone: None,
+        notes: valid("notes", "", LongText::parse("")),
+    }
+}
+
+/// A 45-minute online live interview "Second round" with `candidate` at `date`
+/// (`YYYY-MM-DD`) `time` (`HH:MM`) in the organization's zone, with external interviewers
+/// given as `(name, email)`, in the organization's language.
+pub fn live(candidate: CandidateId, date: &str, time: &str, interviewers: &[(&str, &str)]) -> ScheduleLive {
+    let url = "https://meet.example/second-round";
+    ScheduleLive {
+        title: valid("title", "Second round", DisplayName::parse("Second round")),
+        candidate_id: candidate,
+        candidate_email: None,
+        candidate_language: None,
+        slot: SlotInput {
+            date: valid("date", date, date.parse()),
+            time: valid("time", time, chrono::NaiveTime::parse_from_str(time, "%H:%M")),
+            minutes: 45,
+            zone: None,
+        },
+        location: Location::Online(valid("meeting URL", url, MeetingUrl::parse(url))),
+        interviewers: interviewers
+            .iter()
+            .map(|(name, email)| InterviewerInput::External {
+                name: valid("name", name, PersonName::parse(name)),
+                email: valid("email", email, EmailAddress::parse(email)),
+                language: None,
+            })
+            .collect(),
+        job_id: None,
+        follows: None,
     }
 }

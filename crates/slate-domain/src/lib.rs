@@ -163,8 +163,8 @@ pub use invitation::{
 pub use language::{Language, LanguageError, LanguageTag};
 pub use link::{HmacLinkTokens, LinkSecret, LinkSecretError, LinkToken, LinkVersion};
 pub use live::{
-    Attendee, AttendeeResponse, AttendeeRole, LiveError, LiveEvent, LiveInterview, LiveInterviewParts, LiveSlot,
-    LiveStatus, Location, MeetingUrl, MeetingUrlError, NewAttendee, NewLiveInterview, SlotError,
+    Attendee, AttendeeResponse, AttendeeRole, LiveError, LiveEvent, LiveInterview, LiveInterviewParts, LiveQuery,
+    LiveSlot, LiveStatus, Location, MeetingUrl, MeetingUrlError, NewAttendee, NewLiveInterview, SlotError,
 };
 pub use mail::{CapturedEmail, LinkUrl, MessageContext, PublicUrl, PublicUrlError, RenderedMessage, WITHHELD_LINK};
 pub use organization::{Organization, Recruiter, ReminderPolicy, ReminderPolicyError};

@@ -395,6 +395,38 @@ pub struct NewLiveInterview {
     pub attendees: Vec<NewAttendee>,
 }
 
+/// Which live interviews to list, for [`crate::ports::LiveInterviewRepository::list`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LiveQuery {
+    /// Only this candidate's.
+    pub candidate: Option<CandidateId>,
+    /// Only those that end after this instant (upcoming and in progress).
+    pub ending_after: Option<DateTime<Utc>>,
+    /// Cancelled ones too.
+    pub include_cancelled: bool,
+    /// At most this many (1 to [`Self::MAX_LIMIT`]).
+    pub limit: usize,
+}
+
+impl LiveQuery {
+    /// The most one list returns.
+    pub const MAX_LIMIT: usize = 200;
+
+    /// Whether `live` belongs in the list.
+    #[must_use]
+    pub fn matches(&self, live: &LiveInterview) -> bool {
+        self.candidate.is_none_or(|c| live.candidate_id() == Some(c))
+            && self.ending_after.is_none_or(|t| live.slot().end() > t)
+            && (self.include_cancelled || live.p.cancelled_at.is_none())
+    }
+}
+
+impl Default for LiveQuery {
+    fn default() -> Self {
+        Self { candidate: None, ending_after: None, include_cancelled: false, limit: Self::MAX_LIMIT }
+    }
+}
+
 /// A live interview and its attendees' responses.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LiveInterview {
@@ -504,6 +536,56 @@ impl LiveInterview {
     #[must_use]
     pub const fn sequence(&self) -> u32 {
         self.p.sequence
+    }
+
+    /// The organization.
+    #[must_use]
+    pub const fn organization_id(&self) -> OrganizationId {
+        self.p.organization_id
+    }
+
+    /// The recruiter who scheduled it.
+    #[must_use]
+    pub const fn organizer(&self) -> RecruiterId {
+        self.p.organizer
+    }
+
+    /// Its title.
+    #[must_use]
+    pub const fn title(&self) -> &DisplayName {
+        &self.p.title
+    }
+
+    /// Where it happens.
+    #[must_use]
+    pub const fn location(&self) -> &Location {
+        &self.p.location
+    }
+
+    /// The candidate's id.
+    #[must_use]
+    pub fn candidate_id(&self) -> Option<CandidateId> {
+        self.p.attendees.iter().find_map(|a| match a.role {
+            AttendeeRole::Candidate(c) => Some(c),
+            AttendeeRole::Interviewer(_) => None,
+        })
+    }
+
+    /// One attendee.
+    #[must_use]
+    pub fn attendee(&self, id: AttendeeId) -> Option<&Attendee> {
+        self.p.attendees.iter().find(|a| a.id == id)
+    }
+
+    /// The stored revision it was read at.
+    #[must_use]
+    pub const fn revision(&self) -> u64 {
+        self.p.revision
+    }
+
+    /// Records that a commit stored this value (its revision moved on by one).
+    pub(crate) const fn committed(&mut self) {
+        self.p.revision += 1;
     }
 
     /// Where it stands.

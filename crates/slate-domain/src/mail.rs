@@ -57,6 +57,18 @@ impl PublicUrl {
         LinkUrl(format!("{}/i/{}", self.0, token.expose()))
     }
 
+    /// A live-interview attendee's link for a token: `{public}/m/{token}`.
+    #[must_use]
+    pub fn attendee_link(&self, token: &LinkToken) -> LinkUrl {
+        LinkUrl(format!("{}/m/{}", self.0, token.expose()))
+    }
+
+    /// The recruiter's page of a live interview.
+    #[must_use]
+    pub fn live_page(&self, live: crate::LiveInterviewId) -> String {
+        format!("{}/live/{live}", self.0)
+    }
+
     /// The recruiter's page of an invitation (where the completion notice leads).
     #[must_use]
     pub fn review_link(&self, invitation: InvitationId) -> String {

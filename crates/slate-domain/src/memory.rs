@@ -18,6 +18,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, TimeDelta, Utc};
 use uuid::Uuid;
 
+use crate::ports::LiveInterviewRepository;
 use crate::ports::{
     AccountRepository, AdapterError, AnswerRepository, ByteStream, CandidateRepository, ChangeSet, Clock, CommitError,
     IdGenerator, InterviewRepository, InvitationRepository, JobRepository, MailboxRepository, OrganizationRepository,
@@ -31,6 +32,7 @@ use crate::{
     OutboxMessage, Page, Password, PasswordHash, Ports, Recruiter, RecruiterId, ReviewNote, Session, SessionId,
     Settings, Slate, SortOrder, TimelineEvent, VideoInterview,
 };
+use crate::{AttendeeId, LiveInterview, LiveInterviewId, LiveQuery};
 use crate::{CapturedEmail, ClaimToken, Language, MessageTemplate, TemplateKind};
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -136,6 +138,7 @@ struct State {
     templates: Vec<MessageTemplate>,
     mailbox: Vec<CapturedEmail>,
     review_notes: Vec<ReviewNote>,
+    live: BTreeMap<LiveInterviewId, LiveInterview>,
 }
 
 impl State {
@@ -220,6 +223,25 @@ impl State {
             }
             Write::AppendEvent(e) => {
                 self.events.push(e);
+                Ok(())
+            }
+            Write::InsertLiveInterview(l) => {
+                let taken = l.attendees().iter().any(|a| {
+                    self.live.values().any(|x| x.attendees().iter().any(|b| b.id == a.id))
+                        || l.attendees().iter().filter(|b| b.id == a.id).count() > 1
+                });
+                if taken {
+                    return Err(CommitError::Duplicate("attendee"));
+                }
+                insert(&mut self.live, l.id(), l, "live interview")
+            }
+            Write::UpdateLiveInterview(mut l) => {
+                let stored = self.live.get(&l.id()).ok_or(CommitError::Conflict)?;
+                if stored.revision() != l.revision() || stored.organization_id() != l.organization_id() {
+                    return Err(CommitError::Conflict);
+                }
+                l.committed();
+                self.live.insert(l.id(), l);
                 Ok(())
             }
             Write::InsertAnswer(a) => {
@@ -575,6 +597,26 @@ impl TimelineRepository for InMemoryStore {
             .collect();
         events.sort_by_key(|e| e.at);
         Ok(events)
+    }
+}
+
+#[async_trait]
+impl LiveInterviewRepository for InMemoryStore {
+    async fn get(&self, org: OrganizationId, id: LiveInterviewId) -> Result<Option<LiveInterview>, AdapterError> {
+        Ok(lock(&self.state).live.get(&id).filter(|l| l.organization_id() == org).cloned())
+    }
+
+    async fn get_for_attendee(&self, attendee: AttendeeId) -> Result<Option<LiveInterview>, AdapterError> {
+        Ok(lock(&self.state).live.values().find(|l| l.attendee(attendee).is_some()).cloned())
+    }
+
+    async fn list(&self, org: OrganizationId, query: &LiveQuery) -> Result<Vec<LiveInterview>, AdapterError> {
+        let state = lock(&self.state);
+        let mut found: Vec<LiveInterview> =
+            state.live.values().filter(|l| l.organization_id() == org && query.matches(l)).cloned().collect();
+        found.sort_by_key(|l| (l.slot().start(), l.id()));
+        found.truncate(query.limit);
+        Ok(found)
     }
 }
 

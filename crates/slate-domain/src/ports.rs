@@ -17,6 +17,7 @@ use crate::{
     OrganizationId, OutboxMessage, Page, Password, PasswordHash, Recruiter, RecruiterId, RenderedMessage, ReviewNote,
     Session, SessionId, TemplateContent, TemplateId, TemplateKind, TimelineEvent, VideoInterview,
 };
+use crate::{LiveInterview, LiveInterviewId, LiveQuery};
 
 /// The current time. The domain never reads the system clock itself.
 #[cfg_attr(all(any(test, feature = "mocks"), not(doc)), mockall::automock)]
@@ -325,6 +326,33 @@ pub trait InvitationRepository: Send + Sync {
     async fn funnel(&self, org: OrganizationId, scope: FunnelScope) -> Result<Funnel, AdapterError>;
 }
 
+/// Live interviews (reads). Written through [`UnitOfWork::commit`]:
+/// [`Write::InsertLiveInterview`], [`Write::UpdateLiveInterview`] (revision-checked).
+#[cfg_attr(all(any(test, feature = "mocks"), not(doc)), mockall::automock)]
+#[async_trait]
+pub trait LiveInterviewRepository: Send + Sync {
+    /// The live interview, with its attendees, if it belongs to `org`; MUST return `None`
+    /// for another organization's.
+    ///
+    /// # Errors
+    /// [`AdapterError`] on a storage failure.
+    async fn get(&self, org: OrganizationId, id: LiveInterviewId) -> Result<Option<LiveInterview>, AdapterError>;
+
+    /// The live interview `attendee` is invited to, in any organization: only for the
+    /// attendee's link, whose token is verified against it before anything is shown.
+    ///
+    /// # Errors
+    /// [`AdapterError`] on a storage failure.
+    async fn get_for_attendee(&self, attendee: AttendeeId) -> Result<Option<LiveInterview>, AdapterError>;
+
+    /// `org`'s live interviews for which [`LiveQuery::matches`] holds, by start time then
+    /// id, at most `query.limit`.
+    ///
+    /// # Errors
+    /// [`AdapterError`] on a storage failure.
+    async fn list(&self, org: OrganizationId, query: &LiveQuery) -> Result<Vec<LiveInterview>, AdapterError>;
+}
+
 /// Timelines (reads). Written through [`UnitOfWork::commit`]: [`Write::AppendEvent`], always in
 /// the same change set as the change it records.
 #[cfg_attr(all(any(test, feature = "mocks"), not(doc)), mockall::automock)]
@@ -490,6 +518,7 @@ pub trait Store:
     + AccountRepository
     + TemplateRepository
     + MailboxRepository
+    + LiveInterviewRepository
     + 'static
 {
 }
@@ -508,6 +537,7 @@ impl<T> Store for T where
         + AccountRepository
         + TemplateRepository
         + MailboxRepository
+        + LiveInterviewRepository
         + 'static
 {
 }
@@ -542,6 +572,13 @@ pub enum Write {
     UpdateInvitation(Invitation),
     /// A timeline event.
     AppendEvent(TimelineEvent),
+    /// A new live interview with its attendees; MUST fail with [`CommitError::Duplicate`]
+    /// when its id or an attendee's id exists.
+    InsertLiveInterview(LiveInterview),
+    /// A changed live interview, read at its revision: its slot, location, sequence,
+    /// cancellation and each attendee's response and link version (the attendees
+    /// themselves never change).
+    UpdateLiveInterview(LiveInterview),
     /// A recorded answer.
     InsertAnswer(Answer),
     /// A review note (append-only: notes are never changed or removed).

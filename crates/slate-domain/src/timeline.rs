@@ -2,7 +2,10 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use crate::{CandidateId, EmailAddress, EventId, InvitationId, OrganizationId, RecruiterId, ReminderKind};
+use crate::{
+    AttendeeId, CandidateId, EmailAddress, EventId, InvitationId, LiveInterviewId, OrganizationId, RecruiterId,
+    ReminderKind,
+};
 
 /// Who caused an event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -13,6 +16,8 @@ pub enum Actor {
     Candidate,
     /// Slate itself (the mail worker, the expiry and reminder jobs).
     System,
+    /// An interviewer from outside Slate, through their live-interview link.
+    ExternalInterviewer(AttendeeId),
 }
 
 /// What happened.
@@ -75,6 +80,55 @@ pub enum EventKind {
     ReminderQueued(ReminderKind),
     /// A recruiter recorded a decision on the candidate's answers.
     DecisionRecorded(crate::Decision),
+    /// A live interview was scheduled and its invites queued.
+    LiveScheduled {
+        /// The live interview.
+        live_interview_id: LiveInterviewId,
+        /// Its title at that moment.
+        title: String,
+        /// When it starts.
+        starts_at: DateTime<Utc>,
+    },
+    /// An attendee confirmed they will attend.
+    LiveConfirmed {
+        /// The live interview.
+        live_interview_id: LiveInterviewId,
+        /// The attendee's name.
+        attendee: String,
+    },
+    /// An attendee declined, with their message if they left one.
+    LiveDeclined {
+        /// The live interview.
+        live_interview_id: LiveInterviewId,
+        /// The attendee's name.
+        attendee: String,
+        /// What they wrote.
+        message: Option<String>,
+    },
+    /// The last attendee confirmed: the interview is scheduled.
+    LiveAllConfirmed {
+        /// The live interview.
+        live_interview_id: LiveInterviewId,
+    },
+    /// A live interview was moved; every confirmation was reset and updates queued.
+    LiveRescheduled {
+        /// The live interview.
+        live_interview_id: LiveInterviewId,
+        /// The old start.
+        from: DateTime<Utc>,
+        /// The new start.
+        to: DateTime<Utc>,
+    },
+    /// A live interview was cancelled; cancellations were queued.
+    LiveCancelled {
+        /// The live interview.
+        live_interview_id: LiveInterviewId,
+    },
+    /// A live interview's invites were sent again.
+    LiveResent {
+        /// The live interview.
+        live_interview_id: LiveInterviewId,
+    },
 }
 
 impl EventKind {
@@ -97,6 +151,13 @@ impl EventKind {
             Self::EmailChanged { .. } => "email_changed",
             Self::ReminderQueued(_) => "reminder_queued",
             Self::DecisionRecorded(_) => "decision_recorded",
+            Self::LiveScheduled { .. } => "live_scheduled",
+            Self::LiveConfirmed { .. } => "live_confirmed",
+            Self::LiveDeclined { .. } => "live_declined",
+            Self::LiveAllConfirmed { .. } => "live_all_confirmed",
+            Self::LiveRescheduled { .. } => "live_rescheduled",
+            Self::LiveCancelled { .. } => "live_cancelled",
+            Self::LiveResent { .. } => "live_resent",
         }
     }
 }

@@ -125,6 +125,7 @@ impl Mocks {
                 passwords: Arc::new(self.passwords),
                 templates: Arc::new(MockTemplateRepository::new()),
                 mailbox: Arc::new(MockMailboxRepository::new()),
+                live_interviews: Arc::new(MockLiveInterviewRepository::new()),
                 renderer: Arc::new(MockMessageRenderer::new()),
             },
             Settings::default(),

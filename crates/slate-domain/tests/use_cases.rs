@@ -2,6 +2,8 @@
 //! its typed error.
 
 mod common;
+#[path = "use_cases/live.rs"]
+mod live;
 
 use chrono::TimeDelta;
 use common::*;

@@ -9,8 +9,8 @@ use slate_domain::*;
 use uuid::Uuid;
 
 use crate::entities::{
-    answer, api_key, candidate, interview, invitation, job, mailbox, message_template, organization, outbox, recruiter,
-    review_note, session, timeline_event,
+    answer, api_key, candidate, interview, invitation, job, live_attendee, live_interview, mailbox, message_template,
+    organization, outbox, recruiter, review_note, session, timeline_event,
 };
 
 /// A row that does not make a valid domain value.
@@ -359,6 +359,7 @@ fn actor_row(a: Actor) -> (&'static str, Option<Uuid>) {
         Actor::Recruiter(id) => ("recruiter", Some(id.as_uuid())),
         Actor::Candidate => ("candidate", None),
         Actor::System => ("system", None),
+        Actor::ExternalInterviewer(a) => ("external_interviewer", Some(a.as_uuid())),
     }
 }
 
@@ -382,6 +383,18 @@ struct EventJson {
     reminder: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     decision: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    live_interview: Option<Uuid>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    title: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    attendee: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    starts_at: Option<DateTime<Utc>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    moved_from: Option<DateTime<Utc>>,
 }
 
 pub(crate) fn event_row(e: &TimelineEvent) -> timeline_event::Model {
@@ -404,6 +417,28 @@ pub(crate) fn event_row(e: &TimelineEvent) -> timeline_event::Model {
         }
         EventKind::ReminderQueued(kind) => data.reminder = Some(kind.as_str().to_owned()),
         EventKind::DecisionRecorded(d) => data.decision = Some(d.as_str().to_owned()),
+        EventKind::LiveScheduled { live_interview_id, title, starts_at } => {
+            data.live_interview = Some(live_interview_id.as_uuid());
+            data.title = Some(title.clone());
+            data.starts_at = Some(*starts_at);
+        }
+        EventKind::LiveConfirmed { live_interview_id, attendee } => {
+            data.live_interview = Some(live_interview_id.as_uuid());
+            data.attendee = Some(attendee.clone());
+        }
+        EventKind::LiveDeclined { live_interview_id, attendee, message } => {
+            data.live_interview = Some(live_interview_id.as_uuid());
+            data.attendee = Some(attendee.clone());
+            data.message.clone_from(message);
+        }
+        EventKind::LiveRescheduled { live_interview_id, from, to } => {
+            data.live_interview = Some(live_interview_id.as_uuid());
+            data.moved_from = Some(*from);
+            data.starts_at = Some(*to);
+        }
+        EventKind::LiveAllConfirmed { live_interview_id }
+        | EventKind::LiveCancelled { live_interview_id }
+        | EventKind::LiveResent { live_interview_id } => data.live_interview = Some(live_interview_id.as_uuid()),
         _ => {}
     }
     let (actor_kind, actor_id) = actor_row(e.actor);
@@ -431,6 +466,7 @@ pub(crate) fn event(r: timeline_event::Model) -> Result<TimelineEvent, AdapterEr
     let date = |v: Option<String>, field: &str| -> Result<NaiveDate, AdapterError> {
         v.ok_or_else(|| missing(field))?.parse().map_err(|e| bad(T, "data", e))
     };
+    let live_id = |v: Option<Uuid>| v.map(LiveInterviewId::from_uuid).ok_or_else(|| missing("live_interview"));
     let kind = match r.kind.as_str() {
         "invited" => EventKind::Invited {
             email: email(d.email, "email")?,
@@ -459,9 +495,32 @@ pub(crate) fn event(r: timeline_event::Model) -> Result<TimelineEvent, AdapterEr
         "decision_recorded" => EventKind::DecisionRecorded(
             d.decision.as_deref().and_then(|d| Decision::parse(d).ok()).ok_or_else(|| missing("decision"))?,
         ),
+        "live_scheduled" => EventKind::LiveScheduled {
+            live_interview_id: live_id(d.live_interview)?,
+            title: d.title.ok_or_else(|| missing("title"))?,
+            starts_at: d.starts_at.ok_or_else(|| missing("starts_at"))?,
+        },
+        "live_confirmed" => EventKind::LiveConfirmed {
+            live_interview_id: live_id(d.live_interview)?,
+            attendee: d.attendee.ok_or_else(|| missing("attendee"))?,
+        },
+        "live_declined" => EventKind::LiveDeclined {
+            live_interview_id: live_id(d.live_interview)?,
+            attendee: d.attendee.ok_or_else(|| missing("attendee"))?,
+            message: d.message,
+        },
+        "live_all_confirmed" => EventKind::LiveAllConfirmed { live_interview_id: live_id(d.live_interview)? },
+        "live_rescheduled" => EventKind::LiveRescheduled {
+            live_interview_id: live_id(d.live_interview)?,
+            from: d.moved_from.ok_or_else(|| missing("moved_from"))?,
+            to: d.starts_at.ok_or_else(|| missing("starts_at"))?,
+        },
+        "live_cancelled" => EventKind::LiveCancelled { live_interview_id: live_id(d.live_interview)? },
+        "live_resent" => EventKind::LiveResent { live_interview_id: live_id(d.live_interview)? },
         other => return Err(bad(T, "kind", other)),
     };
     let actor = match (r.actor_kind.as_str(), r.actor_id) {
+        ("external_interviewer", Some(id)) => Actor::ExternalInterviewer(AttendeeId::from_uuid(id)),
         ("recruiter", Some(id)) => Actor::Recruiter(RecruiterId::from_uuid(id)),
         ("candidate", None) => Actor::Candidate,
         ("system", None) => Actor::System,
@@ -755,4 +814,132 @@ pub(crate) fn review_note(r: review_note::Model) -> Result<ReviewNote, AdapterEr
         entry,
         at: instant(T, "created_at", r.created_at)?,
     })
+}
+
+pub(crate) fn live_row(l: &LiveInterview, revision: u64) -> live_interview::Model {
+    let p = l.parts();
+    let (location_kind, location) = match &p.location {
+        Location::Online(url) => ("online", url.as_str().to_owned()),
+        Location::Place(place) => ("place", place.to_string()),
+    };
+    live_interview::Model {
+        id: p.id.as_uuid(),
+        organization_id: p.organization_id.as_uuid(),
+        organizer_id: p.organizer.as_uuid(),
+        candidate_id: l.candidate_id().map_or_else(Uuid::nil, |c| c.as_uuid()),
+        title: p.title.to_string(),
+        local_date: p.slot.date().to_string(),
+        local_time: p.slot.time().format("%H:%M:%S").to_string(),
+        minutes: i32::from(p.slot.minutes()),
+        time_zone: p.slot.zone().name().to_owned(),
+        starts_at: micros(p.slot.start()),
+        ends_at: micros(p.slot.end()),
+        location_kind: location_kind.to_owned(),
+        location,
+        job_id: p.job_id.map(|j| j.as_uuid()),
+        follows_id: p.follows.map(|i| i.as_uuid()),
+        sequence: i32::try_from(p.sequence).unwrap_or(i32::MAX),
+        cancelled_at: p.cancelled_at.map(micros),
+        created_at: micros(p.created_at),
+        updated_at: micros(p.updated_at),
+        revision: i64::try_from(revision).unwrap_or(i64::MAX),
+    }
+}
+
+pub(crate) fn attendee_rows(l: &LiveInterview) -> Vec<live_attendee::Model> {
+    l.attendees()
+        .iter()
+        .zip(0..)
+        .map(|(a, position)| {
+            let (role, candidate_id, recruiter_id) = match a.role {
+                AttendeeRole::Candidate(c) => ("candidate", Some(c.as_uuid()), None),
+                AttendeeRole::Interviewer(r) => ("interviewer", None, r.map(|r| r.as_uuid())),
+            };
+            let decline_message = match &a.response {
+                AttendeeResponse::Declined { message } => message.as_ref().map(ToString::to_string),
+                AttendeeResponse::Pending | AttendeeResponse::Confirmed => None,
+            };
+            live_attendee::Model {
+                id: a.id.as_uuid(),
+                live_interview_id: l.id().as_uuid(),
+                position,
+                role: role.to_owned(),
+                candidate_id,
+                recruiter_id,
+                name: a.name.to_string(),
+                email: a.email.to_string(),
+                language: a.language.code().to_owned(),
+                response: a.response.as_str().to_owned(),
+                decline_message,
+                responded_at: a.responded_at.map(micros),
+                link_version: i32::try_from(a.link_version.get()).unwrap_or(i32::MAX),
+            }
+        })
+        .collect()
+}
+
+fn attendee(r: live_attendee::Model) -> Result<Attendee, AdapterError> {
+    const T: &str = "live_attendees";
+    let role = match (r.role.as_str(), r.candidate_id) {
+        ("candidate", Some(c)) => AttendeeRole::Candidate(CandidateId::from_uuid(c)),
+        ("interviewer", None) => AttendeeRole::Interviewer(r.recruiter_id.map(RecruiterId::from_uuid)),
+        (other, _) => return Err(bad(T, "role", other)),
+    };
+    let response = match r.response.as_str() {
+        "pending" => AttendeeResponse::Pending,
+        "confirmed" => AttendeeResponse::Confirmed,
+        "declined" => AttendeeResponse::Declined {
+            message: r
+                .decline_message
+                .as_deref()
+                .map(LongText::parse)
+                .transpose()
+                .map_err(|e| bad(T, "decline_message", e))?,
+        },
+        other => return Err(bad(T, "response", other)),
+    };
+    Ok(Attendee {
+        id: AttendeeId::from_uuid(r.id),
+        role,
+        name: parse!("live_attendees", "name", PersonName::parse(&r.name)),
+        email: parse!("live_attendees", "email", EmailAddress::parse(&r.email)),
+        language: parse!("live_attendees", "language", r.language.parse::<Language>()),
+        response,
+        responded_at: opt_instant(T, "responded_at", r.responded_at)?,
+        link_version: LinkVersion::new(count(T, "link_version", i64::from(r.link_version))?),
+    })
+}
+
+/// A live interview from its row and its attendees' rows (in position order).
+pub(crate) fn live(
+    r: live_interview::Model,
+    attendees: Vec<live_attendee::Model>,
+) -> Result<LiveInterview, AdapterError> {
+    const T: &str = "live_interviews";
+    let date: NaiveDate = parse!("live_interviews", "local_date", r.local_date.parse::<NaiveDate>());
+    let time = parse!("live_interviews", "local_time", chrono::NaiveTime::parse_from_str(&r.local_time, "%H:%M:%S"));
+    let zone = parse!("live_interviews", "time_zone", TimeZone::parse(&r.time_zone));
+    let minutes: u16 = count(T, "minutes", i64::from(r.minutes))?;
+    let slot = parse!("live_interviews", "local_date", LiveSlot::new(date, time, minutes, zone));
+    let location = match r.location_kind.as_str() {
+        "online" => Location::Online(parse!("live_interviews", "location", MeetingUrl::parse(&r.location))),
+        "place" => Location::Place(parse!("live_interviews", "location", DisplayName::parse(&r.location))),
+        other => return Err(bad(T, "location_kind", other)),
+    };
+    Ok(LiveInterview::from_parts(LiveInterviewParts {
+        id: LiveInterviewId::from_uuid(r.id),
+        organization_id: OrganizationId::from_uuid(r.organization_id),
+        organizer: RecruiterId::from_uuid(r.organizer_id),
+        title: parse!("live_interviews", "title", DisplayName::parse(&r.title)),
+        slot,
+        location,
+        job_id: r.job_id.map(JobId::from_uuid),
+        follows: r.follows_id.map(InvitationId::from_uuid),
+        attendees: attendees.into_iter().map(attendee).collect::<Result<_, _>>()?,
+        sequence: count(T, "sequence", i64::from(r.sequence))?,
+        cancelled_at: opt_instant(T, "cancelled_at", r.cancelled_at)?,
+        created_at: instant(T, "created_at", r.created_at)?,
+        updated_at: instant(T, "updated_at", r.updated_at)?,
+        revision: count(T, "revision", r.revision)?,
+    }))
 }

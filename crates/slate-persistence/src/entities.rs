@@ -324,3 +324,56 @@ pub mod api_key {
     }
     no_relations!();
 }
+
+pub mod live_interview {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "live_interviews")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub organization_id: Uuid,
+        pub organizer_id: Uuid,
+        pub candidate_id: Uuid,
+        pub title: String,
+        pub local_date: String,
+        pub local_time: String,
+        pub minutes: i32,
+        pub time_zone: String,
+        pub starts_at: i64,
+        pub ends_at: i64,
+        pub location_kind: String,
+        pub location: String,
+        pub job_id: Option<Uuid>,
+        pub follows_id: Option<Uuid>,
+        pub sequence: i32,
+        pub cancelled_at: Option<i64>,
+        pub created_at: i64,
+        pub updated_at: i64,
+        pub revision: i64,
+    }
+    no_relations!();
+}
+
+pub mod live_attendee {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "live_attendees")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub live_interview_id: Uuid,
+        pub position: i32,
+        pub role: String,
+        pub candidate_id: Option<Uuid>,
+        pub recruiter_id: Option<Uuid>,
+        pub name: String,
+        pub email: String,
+        pub language: String,
+        pub response: String,
+        pub decline_message: Option<String>,
+        pub responded_at: Option<i64>,
+        pub link_version: i32,
+    }
+    no_relations!();
+}

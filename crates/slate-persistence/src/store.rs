@@ -14,8 +14,8 @@ use sea_orm::{
 };
 use slate_domain::ports::{
     AccountRepository, AdapterError, AnswerRepository, CandidateRepository, ChangeSet, CommitError,
-    InterviewRepository, InvitationRepository, JobRepository, MailboxRepository, OrganizationRepository, Outbox,
-    RecruiterRepository, TemplateRepository, TimelineRepository, UnitOfWork, Write,
+    InterviewRepository, InvitationRepository, JobRepository, LiveInterviewRepository, MailboxRepository,
+    OrganizationRepository, Outbox, RecruiterRepository, TemplateRepository, TimelineRepository, UnitOfWork, Write,
 };
 use slate_domain::{
     Answer, ApiKey, ApiKeyId, Candidate, CandidateId, CandidateKind, EmailAddress, InterviewId, InterviewStatus,
@@ -23,14 +23,15 @@ use slate_domain::{
     OrganizationId, OutboxMessage, Page, PasswordHash, Recruiter, RecruiterId, Session, SessionId, SortField, SortKey,
     SortOrder, TimelineEvent, VideoInterview,
 };
+use slate_domain::{AttendeeId, LiveInterview, LiveInterviewId, LiveQuery};
 use slate_domain::{
     CapturedEmail, ClaimToken, Funnel, FunnelScope, Language, MessageTemplate, ReviewNote, TemplateKind,
 };
 
 use crate::convert;
 use crate::entities::{
-    answer, api_key, candidate, credential, interview, interview_snapshot, invitation, job, mailbox, message_template,
-    organization, outbox, recruiter, review_note, session, timeline_event,
+    answer, api_key, candidate, credential, interview, interview_snapshot, invitation, job, live_attendee,
+    live_interview, mailbox, message_template, organization, outbox, recruiter, review_note, session, timeline_event,
 };
 
 /// Which database a store runs on.
@@ -335,6 +336,48 @@ async fn apply(txn: &DatabaseTransaction, write: Write) -> Result<(), CommitErro
                 .map_err(|e| commit_error(e, "invitation"))?;
             if result.rows_affected != 1 {
                 return Err(CommitError::Conflict);
+            }
+        }
+        Write::InsertLiveInterview(l) => {
+            let am = convert::live_row(&l, l.revision()).into_active_model().reset_all();
+            live_interview::Entity::insert(am)
+                .exec_without_returning(txn)
+                .await
+                .map_err(|e| commit_error(e, "live interview"))?;
+            let rows = convert::attendee_rows(&l).into_iter().map(|r| r.into_active_model().reset_all());
+            live_attendee::Entity::insert_many(rows)
+                .exec_without_returning(txn)
+                .await
+                .map_err(|e| commit_error(e, "attendee"))?;
+        }
+        Write::UpdateLiveInterview(l) => {
+            let mut am = convert::live_row(&l, l.revision() + 1).into_active_model().reset_all();
+            am.created_at = ActiveValue::NotSet;
+            let result = live_interview::Entity::update_many()
+                .set(am)
+                .filter(live_interview::Column::Id.eq(l.id().as_uuid()))
+                .filter(live_interview::Column::OrganizationId.eq(l.organization_id().as_uuid()))
+                .filter(live_interview::Column::Revision.eq(i64::try_from(l.revision()).unwrap_or(i64::MAX)))
+                .exec(txn)
+                .await
+                .map_err(|e| commit_error(e, "live interview"))?;
+            if result.rows_affected != 1 {
+                return Err(CommitError::Conflict);
+            }
+            for row in convert::attendee_rows(&l) {
+                let result = live_attendee::Entity::update_many()
+                    .col_expr(live_attendee::Column::Response, Expr::value(row.response))
+                    .col_expr(live_attendee::Column::DeclineMessage, Expr::value(row.decline_message))
+                    .col_expr(live_attendee::Column::RespondedAt, Expr::value(row.responded_at))
+                    .col_expr(live_attendee::Column::LinkVersion, Expr::value(row.link_version))
+                    .filter(live_attendee::Column::Id.eq(row.id))
+                    .filter(live_attendee::Column::LiveInterviewId.eq(row.live_interview_id))
+                    .exec(txn)
+                    .await
+                    .map_err(|e| commit_error(e, "attendee"))?;
+                if result.rows_affected != 1 {
+                    return Err(CommitError::Conflict);
+                }
             }
         }
         Write::AppendEvent(e) => {
@@ -817,6 +860,75 @@ impl TimelineRepository for SqlStore {
             .await
             .map_err(internal)?;
         rows.into_iter().map(convert::event).collect()
+    }
+}
+
+impl SqlStore {
+    /// Live interviews from their rows, each with its attendees (one query for all).
+    async fn lives_from(&self, rows: Vec<live_interview::Model>) -> Result<Vec<LiveInterview>, AdapterError> {
+        if rows.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ids: Vec<_> = rows.iter().map(|r| r.id).collect();
+        let mut attendees: HashMap<_, Vec<live_attendee::Model>> = HashMap::new();
+        for a in live_attendee::Entity::find()
+            .filter(live_attendee::Column::LiveInterviewId.is_in(ids))
+            .order_by_asc(live_attendee::Column::Position)
+            .all(&self.db)
+            .await
+            .map_err(internal)?
+        {
+            attendees.entry(a.live_interview_id).or_default().push(a);
+        }
+        rows.into_iter()
+            .map(|r| {
+                let own = attendees.remove(&r.id).unwrap_or_default();
+                convert::live(r, own)
+            })
+            .collect()
+    }
+}
+
+#[async_trait]
+impl LiveInterviewRepository for SqlStore {
+    async fn get(&self, org: OrganizationId, id: LiveInterviewId) -> Result<Option<LiveInterview>, AdapterError> {
+        let row = live_interview::Entity::find_by_id(id.as_uuid())
+            .filter(live_interview::Column::OrganizationId.eq(org.as_uuid()))
+            .one(&self.db)
+            .await
+            .map_err(internal)?;
+        Ok(self.lives_from(row.into_iter().collect()).await?.pop())
+    }
+
+    async fn get_for_attendee(&self, attendee: AttendeeId) -> Result<Option<LiveInterview>, AdapterError> {
+        let Some(a) = live_attendee::Entity::find_by_id(attendee.as_uuid()).one(&self.db).await.map_err(internal)?
+        else {
+            return Ok(None);
+        };
+        let row = live_interview::Entity::find_by_id(a.live_interview_id).one(&self.db).await.map_err(internal)?;
+        Ok(self.lives_from(row.into_iter().collect()).await?.pop())
+    }
+
+    async fn list(&self, org: OrganizationId, query: &LiveQuery) -> Result<Vec<LiveInterview>, AdapterError> {
+        let mut select =
+            live_interview::Entity::find().filter(live_interview::Column::OrganizationId.eq(org.as_uuid()));
+        if let Some(c) = query.candidate {
+            select = select.filter(live_interview::Column::CandidateId.eq(c.as_uuid()));
+        }
+        if let Some(t) = query.ending_after {
+            select = select.filter(live_interview::Column::EndsAt.gt(convert::micros(t)));
+        }
+        if !query.include_cancelled {
+            select = select.filter(live_interview::Column::CancelledAt.is_null());
+        }
+        let rows = select
+            .order_by_asc(live_interview::Column::StartsAt)
+            .order_by_asc(live_interview::Column::Id)
+            .limit(u64::try_from(query.limit).unwrap_or(u64::MAX))
+            .all(&self.db)
+            .await
+            .map_err(internal)?;
+        self.lives_from(rows).await
     }
 }
 

@@ -7,8 +7,9 @@ use super::Ports;
 use crate::defaults::{NoPasswords, NoVideos, PlainRenderer};
 use crate::ports::{
     AccountRepository, AnswerRepository, CandidateRepository, Clock, IdGenerator, InterviewRepository,
-    InvitationRepository, JobRepository, LinkTokens, MailboxRepository, MessageRenderer, OrganizationRepository,
-    Outbox, PasswordHasher, RecruiterRepository, Store, TemplateRepository, TimelineRepository, UnitOfWork, VideoStore,
+    InvitationRepository, JobRepository, LinkTokens, LiveInterviewRepository, MailboxRepository, MessageRenderer,
+    OrganizationRepository, Outbox, PasswordHasher, RecruiterRepository, Store, TemplateRepository, TimelineRepository,
+    UnitOfWork, VideoStore,
 };
 use crate::{HmacLinkTokens, LinkSecret};
 
@@ -88,6 +89,8 @@ builder! {
     templates: TemplateRepository,
     /// The local mailbox.
     mailbox: MailboxRepository,
+    /// Live interviews.
+    live_interviews: LiveInterviewRepository,
     /// Video storage (default: [`NoVideos`]).
     videos: VideoStore,
     /// Password hashing (default: [`NoPasswords`]).
@@ -116,7 +119,8 @@ impl PortsBuilder {
             unit_of_work: keep(self.unit_of_work, store.clone()),
             accounts: keep(self.accounts, store.clone()),
             templates: keep(self.templates, store.clone()),
-            mailbox: keep(self.mailbox, store),
+            mailbox: keep(self.mailbox, store.clone()),
+            live_interviews: keep(self.live_interviews, store),
             ..self
         }
     }
@@ -158,6 +162,7 @@ impl PortsBuilder {
             accounts: need(self.accounts, "accounts")?,
             templates: need(self.templates, "templates")?,
             mailbox: need(self.mailbox, "mailbox")?,
+            live_interviews: need(self.live_interviews, "live_interviews")?,
             videos: self.videos.unwrap_or_else(|| Arc::new(NoVideos)),
             passwords: self.passwords.unwrap_or_else(|| Arc::new(NoPasswords)),
             renderer: self.renderer.unwrap_or_else(|| Arc::new(PlainRenderer)),

@@ -12,6 +12,7 @@ mod candidate_side;
 mod delivery;
 mod interviews;
 mod invitations;
+mod live;
 mod mail;
 mod queries;
 mod review;
@@ -35,6 +36,7 @@ pub use interviews::{InterviewInput, InterviewUseCaseError, QuestionInput};
 pub use invitations::{
     CancelError, ChangeDeadlineError, ChangeEmailError, InviteError, InviteExternal, InviteInternal, ResendError,
 };
+pub use live::{AttendeeLinkCheck, InterviewerInput, LiveUseCaseError, RespondError, ScheduleLive, SlotInput};
 pub use mail::{EffectiveTemplate, MailboxPage, PreviewInput, TemplateInput, TemplateUseCaseError};
 pub use queries::{NotFoundError, TimelineError};
 pub use review::{ReviewError, ReviewSheet};
@@ -45,9 +47,9 @@ pub use setup::{
 
 use crate::ports::{
     AccountRepository, AdapterError, AnswerRepository, CandidateRepository, ChangeSet, Clock, CommitError, IdGenerator,
-    InterviewRepository, InvitationRepository, JobRepository, LinkTokens, MailboxRepository, MessageRenderer,
-    OrganizationRepository, Outbox, PasswordHasher, RecruiterRepository, Store, TemplateRepository, TimelineRepository,
-    UnitOfWork, VideoStore,
+    InterviewRepository, InvitationRepository, JobRepository, LinkTokens, LiveInterviewRepository, MailboxRepository,
+    MessageRenderer, OrganizationRepository, Outbox, PasswordHasher, RecruiterRepository, Store, TemplateRepository,
+    TimelineRepository, UnitOfWork, VideoStore,
 };
 use crate::{
     Actor, DeliveryState, EmailAddress, EventId, EventKind, Invitation, LinkUrl, MessageId, MessageKind,
@@ -93,6 +95,8 @@ pub struct Ports {
     pub templates: Arc<dyn TemplateRepository>,
     /// The local mailbox.
     pub mailbox: Arc<dyn MailboxRepository>,
+    /// Live interviews.
+    pub live_interviews: Arc<dyn LiveInterviewRepository>,
     /// Wording of messages (the mail adapter's).
     pub renderer: Arc<dyn MessageRenderer>,
 }
@@ -125,7 +129,8 @@ impl Ports {
             unit_of_work: store.clone(),
             accounts: store.clone(),
             templates: store.clone(),
-            mailbox: store,
+            mailbox: store.clone(),
+            live_interviews: store,
             videos,
             passwords,
             renderer,

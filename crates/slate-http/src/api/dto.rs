@@ -393,12 +393,16 @@ pub struct CandidateSearch {
 pub struct EventDto {
     /// Id.
     pub id: Uuid,
-    /// `invited`, `email_delivered`, `resent`, `opened`, `started`, `completed`, `expired`,
-    /// `cancelled`, `deadline_changed`, `email_bounced`, `email_changed`, `reminder_queued`.
+    /// `invited`, `email_delivered`, `resent`, `opened`, `consent_given`, `started`,
+    /// `completed`, `expired`, `cancelled`, `deadline_changed`, `email_bounced`,
+    /// `email_failed`, `email_changed`, `reminder_queued`, `decision_recorded`,
+    /// `live_scheduled`, `live_confirmed`, `live_declined`, `live_all_confirmed`,
+    /// `live_rescheduled`, `live_cancelled`, `live_resent`.
     pub kind: String,
     /// The invitation it concerns.
     pub invitation_id: Option<Uuid>,
-    /// `recruiter`, `candidate` or `system`.
+    /// `recruiter`, `candidate`, `system` or `external_interviewer` (an interviewer from
+    /// outside Slate, through their live-interview link).
     pub actor: String,
     /// The recruiter, when one acted.
     pub recruiter_id: Option<Uuid>,
@@ -415,6 +419,7 @@ impl From<&TimelineEvent> for EventDto {
             Actor::Recruiter(r) => ("recruiter", Some(r.as_uuid())),
             Actor::Candidate => ("candidate", None),
             Actor::System => ("system", None),
+            Actor::ExternalInterviewer(_) => ("external_interviewer", None),
         };
         let details = match &e.kind {
             EventKind::Invited { email, interview_name, deadline } => serde_json::json!({
@@ -429,6 +434,23 @@ impl From<&TimelineEvent> for EventDto {
             EventKind::EmailChanged { from, to } => serde_json::json!({ "from": from.as_str(), "to": to.as_str() }),
             EventKind::ReminderQueued(kind) => serde_json::json!({ "reminder": kind.as_str() }),
             EventKind::DecisionRecorded(d) => serde_json::json!({ "decision": d.as_str() }),
+            EventKind::LiveScheduled { live_interview_id, title, starts_at } => serde_json::json!({
+                "live_interview_id": live_interview_id.as_uuid(), "title": title, "starts_at": rfc3339(*starts_at),
+            }),
+            EventKind::LiveConfirmed { live_interview_id, attendee } => serde_json::json!({
+                "live_interview_id": live_interview_id.as_uuid(), "attendee": attendee,
+            }),
+            EventKind::LiveDeclined { live_interview_id, attendee, message } => serde_json::json!({
+                "live_interview_id": live_interview_id.as_uuid(), "attendee": attendee, "message": message,
+            }),
+            EventKind::LiveRescheduled { live_interview_id, from, to } => serde_json::json!({
+                "live_interview_id": live_interview_id.as_uuid(), "from": rfc3339(*from), "to": rfc3339(*to),
+            }),
+            EventKind::LiveAllConfirmed { live_interview_id }
+            | EventKind::LiveCancelled { live_interview_id }
+            | EventKind::LiveResent { live_interview_id } => {
+                serde_json::json!({ "live_interview_id": live_interview_id.as_uuid() })
+            }
             _ => serde_json::json!({}),
         };
         Self {

@@ -190,12 +190,13 @@ impl<'a> Names<'a> {
             Actor::Recruiter(id) => self.of(id).await,
             Actor::Candidate => "Candidate".to_owned(),
             Actor::System => "Slate".to_owned(),
+            Actor::ExternalInterviewer(_) => "Interviewer".to_owned(),
         }
     }
 }
 
-/// What an event says, for people.
-pub(crate) fn describe(kind: &EventKind) -> String {
+/// What an event says, for people; instants in the organization's zone.
+pub(crate) fn describe(kind: &EventKind, r: &Recruiter) -> String {
     match kind {
         EventKind::Invited { email, interview_name, deadline } => {
             format!("Invited to “{interview_name}” at {email}, answer by {deadline}")
@@ -216,6 +217,20 @@ pub(crate) fn describe(kind: &EventKind) -> String {
         EventKind::EmailChanged { from, to } => format!("Address corrected from {from} to {to}"),
         EventKind::ReminderQueued(kind) => format!("Reminder sent ({})", kind.as_str().replace('_', " ")),
         EventKind::DecisionRecorded(d) => format!("Decision: {d}"),
+        EventKind::LiveScheduled { title, starts_at, .. } => {
+            format!("Live interview “{title}” scheduled for {}", r.local(*starts_at))
+        }
+        EventKind::LiveConfirmed { attendee, .. } => format!("{attendee} confirmed the live interview"),
+        EventKind::LiveDeclined { attendee, message, .. } => match message {
+            Some(m) => format!("{attendee} declined the live interview: “{m}”"),
+            None => format!("{attendee} declined the live interview"),
+        },
+        EventKind::LiveAllConfirmed { .. } => "Everyone confirmed: the live interview is scheduled".to_owned(),
+        EventKind::LiveRescheduled { from, to, .. } => {
+            format!("Live interview moved from {} to {}; confirmations reset", r.local(*from), r.local(*to))
+        }
+        EventKind::LiveCancelled { .. } => "Live interview cancelled".to_owned(),
+        EventKind::LiveResent { .. } => "Live interview invites sent again".to_owned(),
         other => other.name().replace('_', " "),
     }
 }
@@ -225,7 +240,7 @@ pub(crate) async fn lines(names: &mut Names<'_>, r: &Recruiter, events: &[Timeli
     for e in events.iter().rev() {
         out.push(EventLine {
             when: r.local(e.at),
-            what: describe(&e.kind),
+            what: describe(&e.kind, r),
             who: names.actor(e.actor).await,
             invitation: e.invitation_id.map(|i| i.to_string()),
         });

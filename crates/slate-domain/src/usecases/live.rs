@@ -1,0 +1,413 @@
+//! Live interviews: schedule, read, reschedule and cancel (recruiters, scoped to their
+//! organization), and each attendee's answer through their own link.
+//!
+//! Every change is one commit with its timeline events on the candidate (see
+//! [`crate::live`] for the rules).
+
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+
+use super::{Caller, Slate};
+use crate::ports::{AdapterError, ChangeSet, CommitError, Write};
+use crate::{
+    Actor, AttendeeId, AttendeeResponse, AttendeeRole, CandidateId, DisplayName, EmailAddress, EventId, EventKind,
+    InvitationId, JobId, Language, LinkToken, LinkUrl, LinkVersion, LiveError, LiveEvent, LiveInterview,
+    LiveInterviewId, LiveQuery, LiveSlot, Location, NewAttendee, NewLiveInterview, Organization, PersonName,
+    RecruiterId, SlotError, TimeZone, TimelineEvent,
+};
+
+/// An interviewer to invite.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InterviewerInput {
+    /// A recruiter of the caller's organization (name, address and language from their
+    /// account and the organization).
+    Recruiter(RecruiterId),
+    /// Someone outside Slate.
+    External {
+        /// Their name.
+        name: PersonName,
+        /// Their address.
+        email: EmailAddress,
+        /// The language of their emails and pages; `None` uses the organization's default.
+        language: Option<Language>,
+    },
+}
+
+/// When, for [`ScheduleLive`] and [`Slate::reschedule_live`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SlotInput {
+    /// The local date.
+    pub date: NaiveDate,
+    /// The local start time.
+    pub time: NaiveTime,
+    /// The length in minutes.
+    pub minutes: u16,
+    /// The zone the date and time are read in; `None` uses the organization's.
+    pub zone: Option<TimeZone>,
+}
+
+/// What a recruiter schedules.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScheduleLive {
+    /// Its title in calendars and emails.
+    pub title: DisplayName,
+    /// The candidate, from the candidate base.
+    pub candidate_id: CandidateId,
+    /// Where the candidate's invite goes; `None` uses the candidate's own email.
+    pub candidate_email: Option<EmailAddress>,
+    /// The candidate's language; `None` uses the organization's default.
+    pub candidate_language: Option<Language>,
+    /// When.
+    pub slot: SlotInput,
+    /// Where.
+    pub location: Location,
+    /// One or more interviewers.
+    pub interviewers: Vec<InterviewerInput>,
+    /// The job it is for.
+    pub job_id: Option<JobId>,
+    /// The video-interview invitation of the same candidate it follows.
+    pub follows: Option<InvitationId>,
+}
+
+/// Why a live-interview use case failed.
+#[derive(Debug, thiserror::Error)]
+pub enum LiveUseCaseError {
+    /// The caller's organization or recruiter account no longer exists.
+    #[error("your account or organization no longer exists")]
+    CallerNotFound,
+    /// No such live interview in the caller's organization.
+    #[error("no such live interview")]
+    NotFound,
+    /// No such candidate in the caller's organization.
+    #[error("no such candidate")]
+    CandidateNotFound,
+    /// The candidate has no email and none was given.
+    #[error("the candidate has no email address; enter one")]
+    NoEmail,
+    /// An interviewer named by id is not a recruiter of the organization.
+    #[error("no such recruiter: {0}")]
+    RecruiterNotFound(RecruiterId),
+    /// No such job in the caller's organization.
+    #[error("no such job")]
+    JobNotFound,
+    /// No such invitation of this candidate in the caller's organization.
+    #[error("no such invitation of this candidate")]
+    InvitationNotFound,
+    /// The date, time or length is refused.
+    #[error(transparent)]
+    Slot(#[from] SlotError),
+    /// The live interview's rules refuse it.
+    #[error(transparent)]
+    Refused(#[from] LiveError),
+    /// Changed by someone else since it was read (or at another revision than given).
+    #[error("the live interview was changed meanwhile; reload and try again")]
+    Conflict,
+    /// A storage failure.
+    #[error(transparent)]
+    Internal(#[from] AdapterError),
+}
+
+impl From<CommitError> for LiveUseCaseError {
+    fn from(e: CommitError) -> Self {
+        match e {
+            CommitError::Conflict | CommitError::Duplicate(_) => Self::Conflict,
+            CommitError::Internal(e) => Self::Internal(e),
+        }
+    }
+}
+
+/// What an attendee's link leads to, read without changing anything (the page's GET).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AttendeeLinkCheck {
+    /// Not a link Slate issued (or its interview is gone).
+    Invalid,
+    /// A link that worked once: the interview was cancelled.
+    Withdrawn {
+        /// The interview.
+        live: Box<LiveInterview>,
+        /// Whose link it is.
+        attendee: AttendeeId,
+    },
+    /// A current link.
+    Current {
+        /// The interview.
+        live: Box<LiveInterview>,
+        /// Whose link it is.
+        attendee: AttendeeId,
+        /// The organization (its name for the page).
+        organization: Box<Organization>,
+    },
+}
+
+/// Why an attendee's answer was not recorded.
+#[derive(Debug, thiserror::Error)]
+pub enum RespondError {
+    /// Not a current attendee link.
+    #[error("this link is not valid")]
+    InvalidLink,
+    /// The interview's rules refuse it (cancelled, already started).
+    #[error(transparent)]
+    Refused(#[from] LiveError),
+    /// A storage failure.
+    #[error(transparent)]
+    Internal(#[from] AdapterError),
+}
+
+impl Slate {
+    fn live_event(&self, live: &LiveInterview, event: &LiveEvent, actor: Actor, at: DateTime<Utc>) -> TimelineEvent {
+        let live_interview_id = live.id();
+        let name = |id: AttendeeId| live.attendee(id).map(|a| a.name.to_string()).unwrap_or_default();
+        let kind = match event {
+            LiveEvent::Scheduled => EventKind::LiveScheduled {
+                live_interview_id,
+                title: live.title().to_string(),
+                starts_at: live.slot().start(),
+            },
+            LiveEvent::Confirmed { attendee } => {
+                EventKind::LiveConfirmed { live_interview_id, attendee: name(*attendee) }
+            }
+            LiveEvent::Declined { attendee, message } => EventKind::LiveDeclined {
+                live_interview_id,
+                attendee: name(*attendee),
+                message: message.as_ref().map(ToString::to_string).filter(|m| !m.is_empty()),
+            },
+            LiveEvent::AllConfirmed => EventKind::LiveAllConfirmed { live_interview_id },
+            LiveEvent::Rescheduled { from, to } => {
+                EventKind::LiveRescheduled { live_interview_id, from: *from, to: *to }
+            }
+            LiveEvent::Cancelled => EventKind::LiveCancelled { live_interview_id },
+        };
+        TimelineEvent {
+            id: EventId::from_uuid(self.ports.ids.new_uuid()),
+            organization_id: live.organization_id(),
+            candidate_id: live.candidate_id().unwrap_or_else(|| CandidateId::from_uuid(uuid::Uuid::nil())),
+            invitation_id: live.parts().follows,
+            kind,
+            actor,
+            at,
+        }
+    }
+
+    fn slot_for(org: &Organization, input: SlotInput) -> Result<LiveSlot, SlotError> {
+        LiveSlot::new(input.date, input.time, input.minutes, input.zone.unwrap_or(org.time_zone))
+    }
+
+    /// Schedules a live interview: every attendee pending, each with their own link; the
+    /// candidate's timeline records it.
+    ///
+    /// # Errors
+    /// [`LiveUseCaseError`]: unknown candidate, recruiter, job or invitation; no address;
+    /// a refused slot or attendee list.
+    pub async fn schedule_live(&self, caller: Caller, input: ScheduleLive) -> Result<LiveInterview, LiveUseCaseError> {
+        let org = caller.organization_id;
+        let organization = self.ports.organizations.get(org).await?.ok_or(LiveUseCaseError::CallerNotFound)?;
+        self.ports.recruiters.get(org, caller.recruiter_id).await?.ok_or(LiveUseCaseError::CallerNotFound)?;
+        let candidate =
+            self.ports.candidates.get(org, input.candidate_id).await?.ok_or(LiveUseCaseError::CandidateNotFound)?;
+        let email = input.candidate_email.or_else(|| candidate.email.clone()).ok_or(LiveUseCaseError::NoEmail)?;
+        if let Some(job) = input.job_id {
+            self.ports.jobs.get(org, job).await?.ok_or(LiveUseCaseError::JobNotFound)?;
+        }
+        if let Some(follows) = input.follows {
+            let invitation = self.ports.invitations.get(org, follows).await?;
+            if invitation.is_none_or(|i| i.candidate_id() != candidate.id) {
+                return Err(LiveUseCaseError::InvitationNotFound);
+            }
+        }
+        let slot = Self::slot_for(&organization, input.slot)?;
+        let name = PersonName::parse(&candidate.full_name()).unwrap_or_else(|_| candidate.first_name.clone());
+        let mut attendees = vec![NewAttendee {
+            id: AttendeeId::from_uuid(self.ports.ids.new_uuid()),
+            role: AttendeeRole::Candidate(candidate.id),
+            name,
+            email,
+            language: input.candidate_language.unwrap_or(organization.default_language),
+        }];
+        for interviewer in input.interviewers {
+            let id = AttendeeId::from_uuid(self.ports.ids.new_uuid());
+            attendees.push(match interviewer {
+                InterviewerInput::Recruiter(r) => {
+                    let recruiter =
+                        self.ports.recruiters.get(org, r).await?.ok_or(LiveUseCaseError::RecruiterNotFound(r))?;
+                    NewAttendee {
+                        id,
+                        role: AttendeeRole::Interviewer(Some(r)),
+                        name: recruiter.name,
+                        email: recruiter.email,
+                        language: organization.default_language,
+                    }
+                }
+                InterviewerInput::External { name, email, language } => NewAttendee {
+                    id,
+                    role: AttendeeRole::Interviewer(None),
+                    name,
+                    email,
+                    language: language.unwrap_or(organization.default_language),
+                },
+            });
+        }
+        let now = self.now();
+        let new = NewLiveInterview {
+            id: LiveInterviewId::from_uuid(self.ports.ids.new_uuid()),
+            organization_id: org,
+            organizer: caller.recruiter_id,
+            title: input.title,
+            slot,
+            location: input.location,
+            job_id: input.job_id,
+            follows: input.follows,
+            attendees,
+        };
+        let (live, event) = LiveInterview::schedule(new, now)?;
+        let mut changes = ChangeSet::new();
+        changes.push(Write::InsertLiveInterview(live.clone()));
+        changes.push(Write::AppendEvent(self.live_event(&live, &event, caller.actor(), now)));
+        self.commit(changes).await.map_err(super::unexpected)?;
+        Ok(live)
+    }
+
+    /// One live interview of the caller's organization.
+    ///
+    /// # Errors
+    /// [`LiveUseCaseError::NotFound`]; storage failures.
+    pub async fn live_interview(&self, caller: Caller, id: LiveInterviewId) -> Result<LiveInterview, LiveUseCaseError> {
+        self.ports.live_interviews.get(caller.organization_id, id).await?.ok_or(LiveUseCaseError::NotFound)
+    }
+
+    /// The caller's organization's live interviews matching `query`, by start time.
+    ///
+    /// # Errors
+    /// [`AdapterError`] on a storage failure.
+    pub async fn live_interviews(&self, caller: Caller, query: &LiveQuery) -> Result<Vec<LiveInterview>, AdapterError> {
+        let query = LiveQuery { limit: query.limit.clamp(1, LiveQuery::MAX_LIMIT), ..query.clone() };
+        self.ports.live_interviews.list(caller.organization_id, &query).await
+    }
+
+    async fn change_live(
+        &self,
+        caller: Caller,
+        id: LiveInterviewId,
+        revision: Option<u64>,
+        change: impl FnOnce(&mut LiveInterview, DateTime<Utc>) -> Result<LiveEvent, LiveUseCaseError>,
+    ) -> Result<LiveInterview, LiveUseCaseError> {
+        let mut live = self.live_interview(caller, id).await?;
+        if revision.is_some_and(|r| r != live.revision()) {
+            return Err(LiveUseCaseError::Conflict);
+        }
+        let now = self.now();
+        let event = change(&mut live, now)?;
+        let mut changes = ChangeSet::new();
+        changes.push(Write::UpdateLiveInterview(live.clone()));
+        changes.push(Write::AppendEvent(self.live_event(&live, &event, caller.actor(), now)));
+        self.commit(changes).await?;
+        live.committed();
+        Ok(live)
+    }
+
+    /// Moves a live interview: every confirmation is reset and the calendar sequence bumped.
+    /// With `revision`, refuses a live interview changed since it was read at it.
+    ///
+    /// # Errors
+    /// [`LiveUseCaseError`]: not found, a refused slot, cancelled, in the past, unchanged,
+    /// or changed meanwhile.
+    pub async fn reschedule_live(
+        &self,
+        caller: Caller,
+        id: LiveInterviewId,
+        revision: Option<u64>,
+        slot: SlotInput,
+    ) -> Result<LiveInterview, LiveUseCaseError> {
+        let organization =
+            self.ports.organizations.get(caller.organization_id).await?.ok_or(LiveUseCaseError::CallerNotFound)?;
+        let slot = Self::slot_for(&organization, slot)?;
+        self.change_live(caller, id, revision, |live, now| Ok(live.reschedule(slot, now)?)).await
+    }
+
+    /// Cancels a live interview: final; every attendee's link stops working.
+    ///
+    /// # Errors
+    /// [`LiveUseCaseError`]: not found, already cancelled or over, changed meanwhile.
+    pub async fn cancel_live(
+        &self,
+        caller: Caller,
+        id: LiveInterviewId,
+        revision: Option<u64>,
+    ) -> Result<LiveInterview, LiveUseCaseError> {
+        self.change_live(caller, id, revision, |live, now| Ok(live.cancel(now)?)).await
+    }
+
+    /// An attendee's secret link, for their invite and for recruiters to copy.
+    #[must_use]
+    pub fn attendee_link(&self, live: &LiveInterview, attendee: AttendeeId) -> Option<LinkUrl> {
+        let a = live.attendee(attendee)?;
+        Some(self.settings.public_url.attendee_link(&self.ports.links.issue_attendee(a.id, a.link_version)))
+    }
+
+    /// What an attendee's link leads to, without changing anything.
+    ///
+    /// # Errors
+    /// A storage failure.
+    pub async fn check_attendee_link(&self, token: &LinkToken) -> Result<AttendeeLinkCheck, AdapterError> {
+        let Some(id) = self.ports.links.claimed_attendee(token) else { return Ok(AttendeeLinkCheck::Invalid) };
+        let Some(live) = self.ports.live_interviews.get_for_attendee(id).await? else {
+            return Ok(AttendeeLinkCheck::Invalid);
+        };
+        let Some(current) = live.attendee(id).map(|a| a.link_version) else { return Ok(AttendeeLinkCheck::Invalid) };
+        if !self.ports.links.verify_attendee(token, id, current) {
+            let revoked = (0..current.get()).any(|v| self.ports.links.verify_attendee(token, id, LinkVersion::new(v)));
+            return Ok(if revoked {
+                AttendeeLinkCheck::Withdrawn { live: Box::new(live), attendee: id }
+            } else {
+                AttendeeLinkCheck::Invalid
+            });
+        }
+        let Some(organization) = self.ports.organizations.get(live.organization_id()).await? else {
+            return Ok(AttendeeLinkCheck::Invalid);
+        };
+        Ok(AttendeeLinkCheck::Current { live: Box::new(live), attendee: id, organization: Box::new(organization) })
+    }
+
+    /// Records an attendee's answer (confirm, or decline with an optional message) through
+    /// their link: the same answer twice changes nothing; the last confirmation makes the
+    /// interview scheduled. Returns the interview as stored.
+    ///
+    /// # Errors
+    /// [`RespondError`]: not a current link, or the interview refuses answers.
+    pub async fn respond_live(
+        &self,
+        token: &LinkToken,
+        response: AttendeeResponse,
+    ) -> Result<LiveInterview, RespondError> {
+        for _ in 0..3 {
+            let (mut live, attendee) = match self.check_attendee_link(token).await? {
+                AttendeeLinkCheck::Current { live, attendee, .. } => (*live, attendee),
+                AttendeeLinkCheck::Withdrawn { .. } => return Err(LiveError::Cancelled.into()),
+                AttendeeLinkCheck::Invalid => return Err(RespondError::InvalidLink),
+            };
+            let actor = match live.attendee(attendee).map(|a| a.role) {
+                Some(AttendeeRole::Candidate(_)) => Actor::Candidate,
+                Some(AttendeeRole::Interviewer(Some(r))) => Actor::Recruiter(r),
+                _ => Actor::ExternalInterviewer(attendee),
+            };
+            let now = self.now();
+            let events = live.respond(attendee, response.clone(), now)?;
+            if events.is_empty() {
+                return Ok(live);
+            }
+            let mut changes = ChangeSet::new();
+            changes.push(Write::UpdateLiveInterview(live.clone()));
+            for event in &events {
+                changes.push(Write::AppendEvent(self.live_event(&live, event, actor, now)));
+            }
+            match self.commit(changes).await {
+                Ok(()) => {
+                    live.committed();
+                    return Ok(live);
+                }
+                // Two attendees answered at once: read again and retry.
+                Err(CommitError::Conflict | CommitError::Duplicate(_)) => {}
+                Err(CommitError::Internal(e)) => return Err(e.into()),
+            }
+        }
+        Err(AdapterError::new(std::io::Error::other("the live interview kept changing while answering")).into())
+    }
+}
