@@ -252,3 +252,56 @@ impl From<ReviewError> for ApiError {
         }
     }
 }
+
+impl From<LiveUseCaseError> for ApiError {
+    fn from(e: LiveUseCaseError) -> Self {
+        use LiveUseCaseError as E;
+        let unprocessable = |code: &'static str, field: &str, e: &E| {
+            Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, e.to_string()).field(field)
+        };
+        match e {
+            E::CallerNotFound => Self::unauthenticated(),
+            E::NotFound => Self::not_found("live interview"),
+            E::CandidateNotFound => unprocessable("candidate_not_found", "candidate_id", &e),
+            E::NoEmail => unprocessable("email_required", "candidate_email", &e),
+            E::RecruiterNotFound(_) => unprocessable("recruiter_not_found", "interviewers", &e),
+            E::JobNotFound => unprocessable("job_not_found", "job_id", &e),
+            E::InvitationNotFound => unprocessable("invitation_not_found", "follows_invitation_id", &e),
+            E::Slot(SlotError::Duration { .. }) => Self::invalid("duration_minutes", &e),
+            E::Slot(SlotError::NoSuchLocalTime { .. }) => unprocessable("no_such_local_time", "time", &e),
+            E::Refused(ref r) => live_refused(r),
+            E::Conflict => Self::conflict(&e),
+            E::Internal(e) => e.into(),
+        }
+    }
+}
+
+fn live_refused(r: &LiveError) -> ApiError {
+    let status = |s: StatusCode, code: &'static str| ApiError::new(s, code, r.to_string());
+    let unprocessable = StatusCode::UNPROCESSABLE_ENTITY;
+    match r {
+        LiveError::NoInterviewer | LiveError::TooManyInterviewers | LiveError::OneCandidate => {
+            ApiError::invalid("interviewers", r)
+        }
+        LiveError::DuplicateAttendee { .. } => status(unprocessable, "duplicate_attendee").field("interviewers"),
+        LiveError::StartsInPast => status(unprocessable, "starts_in_past").field("date"),
+        LiveError::Unchanged => status(unprocessable, "unchanged").field("date"),
+        LiveError::Cancelled => status(StatusCode::CONFLICT, "live_cancelled"),
+        LiveError::AlreadyStarted => status(StatusCode::CONFLICT, "already_started"),
+        LiveError::AlreadyOver => status(StatusCode::CONFLICT, "already_over"),
+        LiveError::UnknownAttendee => ApiError::not_found("attendee"),
+    }
+}
+
+impl From<RespondError> for ApiError {
+    fn from(e: RespondError) -> Self {
+        match e {
+            RespondError::InvalidLink => Self::new(StatusCode::NOT_FOUND, "invalid_link", e.to_string()),
+            RespondError::Refused(LiveError::Cancelled) => {
+                Self::new(StatusCode::GONE, "link_closed", "this live interview was cancelled")
+            }
+            RespondError::Refused(ref r) => live_refused(r),
+            RespondError::Internal(e) => e.into(),
+        }
+    }
+}

@@ -127,7 +127,16 @@ impl World {
                 StatusCode::CREATED,
             )
             .await;
+        let live = self
+            .ok(
+                Method::POST,
+                "/api/v1/live-interviews",
+                Some(live_body(candidate["id"].as_str().unwrap())),
+                StatusCode::CREATED,
+            )
+            .await;
         Records {
+            live: live["id"].as_str().unwrap().into(),
             job: job["id"].as_str().unwrap().into(),
             interview: id,
             candidate: candidate["id"].as_str().unwrap().into(),
@@ -138,11 +147,33 @@ impl World {
 }
 
 struct Records {
+    live: String,
     job: String,
     interview: String,
     candidate: String,
     invitation: String,
     link: String,
+}
+
+/// A live interview with `candidate` on 10 December 10:00 in Athens, with two outside
+/// interviewers.
+fn live_body(candidate: &str) -> Value {
+    json!({
+        "title": "Second round",
+        "candidate_id": candidate,
+        "date": "2026-12-10",
+        "time": "10:00",
+        "duration_minutes": 45,
+        "meeting_url": "https://meet.example/abc-defg",
+        "interviewers": [
+            {"name": "Alan Turing", "email": "alan@example.org", "language": "de"},
+            {"name": "Joan Clarke", "email": "joan@example.org"}
+        ]
+    })
+}
+
+fn token_of(link: &Value) -> String {
+    link.as_str().unwrap().rsplit('/').next().unwrap().to_owned()
 }
 
 fn interview_body(job: Option<&str>) -> Value {
@@ -315,8 +346,8 @@ async fn resend_deadline_and_cancel_show_in_messages_and_on_the_timeline() {
     let timeline =
         w.ok(Method::GET, &format!("/api/v1/candidates/{}/timeline", r.candidate), None, StatusCode::OK).await;
     let names: Vec<_> = timeline.as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap().to_owned()).collect();
-    assert_eq!(names, ["invited", "resent", "deadline_changed", "cancelled"]);
-    assert_eq!(timeline[2]["details"]["to"], "2026-12-31");
+    assert_eq!(names, ["invited", "live_scheduled", "resent", "deadline_changed", "cancelled"]);
+    assert_eq!(timeline[3]["details"]["to"], "2026-12-31");
     assert_eq!(timeline[0]["actor"], "recruiter");
 }
 
@@ -332,6 +363,176 @@ async fn a_candidate_link_opens_its_invitation() {
     assert_eq!(status, StatusCode::OK, "{view}");
     assert_eq!((view["status"].as_str(), view["first_name"].as_str()), (Some("opened"), Some("Ada")));
     assert_eq!(view["interview"]["questions"].as_array().unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn a_live_interview_is_scheduled_only_once_every_attendee_confirmed_through_their_link() {
+    let w = World::new().await;
+    let r = w.acme_records().await;
+    let me = w.ok(Method::GET, "/api/v1/session", None, StatusCode::OK).await;
+    let mut body = live_body(&r.candidate);
+    body["interviewers"].as_array_mut().unwrap().push(json!({"recruiter_id": me["recruiter"]["id"]}));
+    body["time_zone"] = json!("America/New_York");
+    body["follows_invitation_id"] = json!(r.invitation);
+    let live = w.ok(Method::POST, "/api/v1/live-interviews", Some(body), StatusCode::CREATED).await;
+    assert_eq!(live["status"], "awaiting_confirmation");
+    assert_eq!((live["date"].as_str(), live["time"].as_str()), (Some("2026-12-10"), Some("10:00")));
+    assert_eq!(live["starts_at"], "2026-12-10T15:00:00Z", "10:00 in New York in winter");
+    assert_eq!(live["ends_at"], "2026-12-10T15:45:00Z");
+    assert_eq!(live["follows_invitation_id"], r.invitation.as_str());
+    let attendees = live["attendees"].as_array().unwrap();
+    let roles: Vec<_> = attendees.iter().map(|a| (a["role"].as_str().unwrap(), a["name"].as_str().unwrap())).collect();
+    assert_eq!(
+        roles,
+        [
+            ("candidate", "Grace Hopper"),
+            ("interviewer", "Alan Turing"),
+            ("interviewer", "Joan Clarke"),
+            ("interviewer", "Rita")
+        ]
+    );
+    assert_eq!(attendees[1]["language"], "de");
+    let links: Vec<String> = attendees.iter().map(|a| token_of(&a["link"])).collect();
+    assert!(attendees[0]["link"].as_str().unwrap().starts_with("https://slate.example/m/"));
+
+    // Reading a link changes nothing; confirming does, one attendee at a time.
+    let id = live["id"].as_str().unwrap();
+    let (status, view) = w.call(Method::GET, &format!("/api/v1/attendee-links/{}", links[1]), "", None).await;
+    assert_eq!(
+        (status, view["name"].as_str(), view["response"].as_str()),
+        (StatusCode::OK, Some("Alan Turing"), Some("pending"))
+    );
+    assert_eq!(view["organization"], "Acme");
+    for (n, token) in links.iter().enumerate() {
+        let (status, view) = w.call(Method::POST, &format!("/api/v1/attendee-links/{token}/confirm"), "", None).await;
+        assert_eq!((status, view["response"].as_str()), (StatusCode::OK, Some("confirmed")), "{view}");
+        let expected = if n + 1 == links.len() { "scheduled" } else { "awaiting_confirmation" };
+        assert_eq!(view["status"], expected, "after {} confirmations", n + 1);
+    }
+    let read = w.ok(Method::GET, &format!("/api/v1/live-interviews/{id}"), None, StatusCode::OK).await;
+    assert_eq!(read["status"], "scheduled");
+
+    // A decline with its message is what the recruiter sees.
+    let (status, view) = w
+        .call(
+            Method::POST,
+            &format!("/api/v1/attendee-links/{}/decline", links[2]),
+            "",
+            Some(json!({"message": "Ill that week"})),
+        )
+        .await;
+    assert_eq!((status, view["status"].as_str()), (StatusCode::OK, Some("declined")), "{view}");
+    let read = w.ok(Method::GET, &format!("/api/v1/live-interviews/{id}"), None, StatusCode::OK).await;
+    assert_eq!(
+        (read["attendees"][2]["response"].as_str(), read["attendees"][2]["decline_message"].as_str()),
+        (Some("declined"), Some("Ill that week"))
+    );
+
+    // A reschedule resets every answer; a stale revision is refused.
+    let slot = json!({"date": "2026-12-11", "time": "09:30", "duration_minutes": 60, "revision": live["revision"]});
+    let (status, err) = w.call(Method::PUT, &format!("/api/v1/live-interviews/{id}/slot"), &w.a, Some(slot)).await;
+    assert_eq!((status, err["code"].as_str()), (StatusCode::CONFLICT, Some("conflict")), "{err}");
+    let slot = json!({"date": "2026-12-11", "time": "09:30", "duration_minutes": 60, "revision": read["revision"]});
+    let moved = w.ok(Method::PUT, &format!("/api/v1/live-interviews/{id}/slot"), Some(slot), StatusCode::OK).await;
+    assert_eq!((moved["status"].as_str(), moved["sequence"].as_u64()), (Some("awaiting_confirmation"), Some(1)));
+    assert_eq!(moved["starts_at"], "2026-12-11T07:30:00Z", "no zone given: the organization's (Athens)");
+    assert!(moved["attendees"].as_array().unwrap().iter().all(|a| a["response"] == "pending"));
+
+    // The timeline tells the story; the list shows it; cancelling closes every link.
+    let timeline =
+        w.ok(Method::GET, &format!("/api/v1/candidates/{}/timeline", r.candidate), None, StatusCode::OK).await;
+    let kinds: Vec<_> = timeline
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["kind"].as_str())
+        .filter(|k| k.starts_with("live_"))
+        .collect();
+    assert_eq!(kinds.iter().filter(|k| **k == "live_confirmed").count(), 4, "one per attendee");
+    assert_eq!(
+        kinds.iter().rev().take(3).copied().collect::<Vec<_>>(),
+        ["live_rescheduled", "live_declined", "live_all_confirmed"]
+    );
+    let declined = timeline.as_array().unwrap().iter().find(|e| e["kind"] == "live_declined").unwrap();
+    assert_eq!(
+        (declined["actor"].as_str(), declined["details"]["message"].as_str()),
+        (Some("external_interviewer"), Some("Ill that week"))
+    );
+    let listed =
+        w.ok(Method::GET, &format!("/api/v1/live-interviews?candidate_id={}", r.candidate), None, StatusCode::OK).await;
+    assert_eq!(listed.as_array().unwrap().len(), 2);
+    let cancelled = w.ok(Method::POST, &format!("/api/v1/live-interviews/{id}/cancel"), None, StatusCode::OK).await;
+    assert_eq!((cancelled["status"].as_str(), cancelled["attendees"][0]["link"].as_str()), (Some("cancelled"), None));
+    let (status, err) = w.call(Method::POST, &format!("/api/v1/attendee-links/{}/confirm", links[0]), "", None).await;
+    assert_eq!((status, err["code"].as_str()), (StatusCode::GONE, Some("link_closed")));
+    let (status, err) = w.call(Method::GET, &format!("/api/v1/attendee-links/{}x", links[0]), "", None).await;
+    assert_eq!((status, err["code"].as_str()), (StatusCode::NOT_FOUND, Some("invalid_link")));
+    let listed = w.ok(Method::GET, "/api/v1/live-interviews", None, StatusCode::OK).await;
+    assert_eq!(listed.as_array().unwrap().len(), 1, "the cancelled one is left out");
+    let all = w.ok(Method::GET, "/api/v1/live-interviews?include_cancelled=true", None, StatusCode::OK).await;
+    assert_eq!(all.as_array().unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn bad_live_interviews_name_the_field() {
+    let w = World::new().await;
+    let r = w.acme_records().await;
+    let with = |f: &dyn Fn(&mut Value)| {
+        let mut b = live_body(&r.candidate);
+        f(&mut b);
+        b
+    };
+    let cases: Vec<(Value, &str, &str)> = vec![
+        (with(&|b| b["date"] = json!("10/12/2026")), "validation_failed", "date"),
+        (with(&|b| b["time"] = json!("10h")), "validation_failed", "time"),
+        (with(&|b| b["duration_minutes"] = json!(600)), "validation_failed", "duration_minutes"),
+        (with(&|b| b["time_zone"] = json!("Mars/Olympus")), "validation_failed", "time_zone"),
+        (
+            with(&|b| {
+                b["date"] = json!("2027-03-28");
+                b["time"] = json!("03:30")
+            }),
+            "no_such_local_time",
+            "time",
+        ),
+        (with(&|b| b["date"] = json!("2026-11-01")), "starts_in_past", "date"),
+        (with(&|b| b["meeting_url"] = json!("javascript:alert(1)")), "validation_failed", "meeting_url"),
+        (with(&|b| b["place"] = json!("Room 4")), "validation_failed", "place"),
+        (with(&|b| b["interviewers"] = json!([])), "validation_failed", "interviewers"),
+        (with(&|b| b["interviewers"][1]["email"] = json!("not-an-address")), "invalid_email", "interviewers[1].email"),
+        (with(&|b| b["interviewers"][0] = json!({"name": "Solo"})), "validation_failed", "interviewers[0]"),
+        (
+            with(&|b| b["interviewers"][0] = json!({"recruiter_id": "00000000-0000-0000-0000-000000000000"})),
+            "recruiter_not_found",
+            "interviewers",
+        ),
+        (with(&|b| b["interviewers"][0]["email"] = json!("grace@example.com")), "duplicate_attendee", "interviewers"),
+        (
+            with(&|b| b["candidate_id"] = json!("00000000-0000-0000-0000-000000000000")),
+            "candidate_not_found",
+            "candidate_id",
+        ),
+        (with(&|b| b["title"] = json!("")), "validation_failed", "title"),
+    ];
+    for (body, code, field) in cases {
+        let (status, err) = w.call(Method::POST, "/api/v1/live-interviews", &w.a, Some(body.clone())).await;
+        assert_eq!(
+            (status, err["code"].as_str(), err["field"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some(code), Some(field)),
+            "{body}: {err}"
+        );
+    }
+    let (status, err) = w.call(Method::GET, "/api/v1/live-interviews?limit=0", &w.a, None).await;
+    assert_eq!((status, err["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("limit")));
+    let (status, err) = w
+        .call(
+            Method::PUT,
+            &format!("/api/v1/live-interviews/{}/slot", r.live),
+            &w.a,
+            Some(json!({"date": "2026-12-10", "time": "10:00", "duration_minutes": 45})),
+        )
+        .await;
+    assert_eq!((status, err["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("unchanged")), "{err}");
 }
 
 #[tokio::test]
@@ -587,8 +788,11 @@ async fn without_valid_credentials_everything_is_401() {
 
 /// Every recruiter-side endpoint that names a record, with Acme's ids.
 fn endpoints(r: &Records) -> Vec<(Method, String)> {
-    let (j, i, c, v) = (&r.job, &r.interview, &r.candidate, &r.invitation);
+    let (j, i, c, v, l) = (&r.job, &r.interview, &r.candidate, &r.invitation, &r.live);
     vec![
+        (Method::GET, format!("/api/v1/live-interviews/{l}")),
+        (Method::PUT, format!("/api/v1/live-interviews/{l}/slot")),
+        (Method::POST, format!("/api/v1/live-interviews/{l}/cancel")),
         (Method::GET, format!("/api/v1/jobs/{j}")),
         (Method::GET, format!("/api/v1/interviews/{i}")),
         (Method::PUT, format!("/api/v1/interviews/{i}")),
@@ -617,6 +821,8 @@ async fn another_organization_gets_404_from_every_endpoint_and_sees_nothing() {
             Some(json!({"deadline": "2026-12-20"}))
         } else if path.ends_with("/email") {
             Some(json!({"email": "x@example.com"}))
+        } else if path.ends_with("/slot") {
+            Some(json!({"date": "2026-12-11", "time": "09:00", "duration_minutes": 30}))
         } else {
             Some(interview_body(None))
         }
@@ -649,7 +855,7 @@ async fn another_organization_gets_404_from_every_endpoint_and_sees_nothing() {
     let (status, err) = w.call(Method::POST, "/api/v1/interviews", &w.b, Some(interview_body(Some(&r.job)))).await;
     assert_eq!((status, err["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("job_not_found")));
     // Lists are empty for Beta.
-    for path in ["/api/v1/jobs", "/api/v1/interviews", "/api/v1/candidates?prefix=hop"] {
+    for path in ["/api/v1/jobs", "/api/v1/interviews", "/api/v1/candidates?prefix=hop", "/api/v1/live-interviews"] {
         let (status, list) = w.call(Method::GET, path, &w.b, None).await;
         assert_eq!((status, list.as_array().map(Vec::len)), (StatusCode::OK, Some(0)), "{path}");
     }
@@ -858,7 +1064,8 @@ async fn the_openapi_document_describes_every_endpoint_and_the_reference_page_re
                 p.replace(&r.job, "{id}")
                     .replace(&r.interview, "{id}")
                     .replace(&r.candidate, "{id}")
-                    .replace(&r.invitation, "{id}"),
+                    .replace(&r.invitation, "{id}")
+                    .replace(&r.live, "{id}"),
             )
         })
         .collect::<Vec<_>>();
@@ -894,6 +1101,11 @@ async fn the_openapi_document_describes_every_endpoint_and_the_reference_page_re
         (Method::GET, "/api/v1/funnel"),
         (Method::GET, "/api/v1/organization"),
         (Method::PUT, "/api/v1/organization"),
+        (Method::GET, "/api/v1/live-interviews"),
+        (Method::POST, "/api/v1/live-interviews"),
+        (Method::GET, "/api/v1/attendee-links/{token}"),
+        (Method::POST, "/api/v1/attendee-links/{token}/confirm"),
+        (Method::POST, "/api/v1/attendee-links/{token}/decline"),
     ] {
         expected.push((m, p.to_owned()));
     }

@@ -228,7 +228,9 @@ impl Slate {
         &self.settings
     }
 
-    fn now(&self) -> DateTime<Utc> {
+    /// Now, by the service's clock.
+    #[must_use]
+    pub fn now(&self) -> DateTime<Utc> {
         self.ports.clock.now()
     }
 

@@ -7,6 +7,7 @@ pub mod dto;
 mod interviews;
 pub(crate) mod invitations;
 mod links;
+pub mod live;
 pub mod mail;
 pub mod review;
 
@@ -61,6 +62,13 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(invitations::answers))
         .routes(routes!(invitations::answer_video))
         .routes(routes!(links::open))
+        .routes(routes!(live::list_live, live::schedule_live))
+        .routes(routes!(live::get_live))
+        .routes(routes!(live::reschedule_live))
+        .routes(routes!(live::cancel_live))
+        .routes(routes!(live::read_attendee_link))
+        .routes(routes!(live::confirm_attendance))
+        .routes(routes!(live::decline_attendance))
         .routes(routes!(mail::list_templates, mail::create_template))
         .routes(routes!(mail::preview_template))
         .routes(routes!(mail::get_template, mail::update_template, mail::reset_template))
