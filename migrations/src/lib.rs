@@ -15,6 +15,7 @@ mod m20261122_000003_accounts;
 mod m20261123_000004_mail;
 mod m20261202_000005_review;
 mod m20261204_000006_live;
+mod m20261204_000007_live_messages;
 
 /// Applies and reverts Slate's migrations.
 #[derive(Debug)]
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000004_mail::Migration),
             Box::new(m20261202_000005_review::Migration),
             Box::new(m20261204_000006_live::Migration),
+            Box::new(m20261204_000007_live_messages::Migration),
         ]
     }
 }

@@ -26,6 +26,8 @@ enum LiveInterviews {
     JobId,
     FollowsId,
     Sequence,
+    Resends,
+    ReminderDueAt,
     CancelledAt,
     CreatedAt,
     UpdatedAt,
@@ -53,6 +55,12 @@ enum LiveAttendees {
 #[expect(elided_lifetimes_in_paths, reason = "async_trait cannot see through SchemaManager<'_> here")]
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
+    /// In one transaction on every backend (SQLite too): a rebuild cut off half-way must
+    /// leave the old tables, not half of the new ones.
+    fn use_transaction(&self) -> Option<bool> {
+        Some(true)
+    }
+
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         use LiveInterviews as L;
         manager
@@ -75,6 +83,8 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new(L::JobId).uuid().null())
                     .col(ColumnDef::new(L::FollowsId).uuid().null())
                     .col(ColumnDef::new(L::Sequence).integer().not_null())
+                    .col(ColumnDef::new(L::Resends).integer().not_null())
+                    .col(ColumnDef::new(L::ReminderDueAt).big_integer().null())
                     .col(ColumnDef::new(L::CancelledAt).big_integer().null())
                     .col(ColumnDef::new(L::CreatedAt).big_integer().not_null())
                     .col(ColumnDef::new(L::UpdatedAt).big_integer().not_null())
@@ -97,6 +107,9 @@ impl MigrationTrait for Migration {
                     .col(L::StartsAt)
                     .take(),
             )
+            .await?;
+        manager
+            .create_index(Index::create().name("live_interviews_reminder").table(L::Table).col(L::ReminderDueAt).take())
             .await?;
         manager
             .create_index(

@@ -251,7 +251,8 @@ impl Aiosmtpd {
     }
 
     /// Every received message, parsed by Python's `email` package (an implementation
-    /// independent of the one that wrote them).
+    /// independent of the one that wrote them): headers, the text and HTML bodies, the
+    /// `text/calendar` alternative and its `method`, and the attachments' names.
     pub fn messages(&self) -> Vec<Value> {
         const PARSE: &str = r#"
 import email, email.policy, json, mailbox, sys
@@ -260,7 +261,11 @@ for _, m in mailbox.Maildir(sys.argv[1], factory=None, create=False).iteritems()
     msg = email.message_from_bytes(m.as_bytes(), policy=email.policy.default)
     text = msg.get_body(preferencelist=("plain",))
     html = msg.get_body(preferencelist=("html",))
+    cal = next((p for p in msg.walk() if p.get_content_type() == "text/calendar"), None)
     out.append({
+        "calendar": cal.get_content() if cal else None,
+        "calendar_method": cal.get_param("method") if cal else None,
+        "attachments": [p.get_filename() for p in msg.walk() if p.get_content_disposition() == "attachment"],
         "from": str(msg["From"]), "to": str(msg["To"]), "reply_to": str(msg["Reply-To"]),
         "subject": str(msg["Subject"]), "message_id": str(msg["Message-ID"]),
         "auto_submitted": str(msg["Auto-Submitted"]), "content_type": msg.get_content_type(),

@@ -309,3 +309,100 @@ fn two_instances_on_one_postgres_never_send_a_message_twice() {
     assert_eq!(ids.len(), N);
     assert!(log.connections >= 2, "both instances sent");
 }
+
+/// The calendar's lines, unfolded (RFC 5545 §3.1).
+fn calendar_lines(message: &Value) -> Vec<String> {
+    let raw = message["calendar"].as_str().unwrap_or_else(|| panic!("no text/calendar part: {message}"));
+    raw.replace("\r\n ", "").replace("\n ", "").lines().map(str::to_owned).collect()
+}
+
+#[test]
+fn live_interview_invites_are_meeting_requests_each_attendee_confirms_and_a_cancel_removes_the_event() {
+    let dir = temp_dir("mail-live");
+    let smtp = Aiosmtpd::start(&dir);
+    let slate = start(&dir, &smtp_settings(smtp.port));
+    let (_, me) = slate.call("GET", "/api/v1/session", None);
+    let (status, ada) = slate.call(
+        "POST",
+        "/api/v1/candidates",
+        Some(&json!({"first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.com"})),
+    );
+    assert_eq!(status, 201, "{ada}");
+    let date = days_from_now(10);
+    let (status, live) = slate.call(
+        "POST",
+        "/api/v1/live-interviews",
+        Some(&json!({
+            "title": "Second round", "candidate_id": ada["id"], "candidate_language": "de",
+            "date": date, "time": "10:00", "duration_minutes": 45, "time_zone": "Europe/Athens",
+            "meeting_url": "https://meet.example/abc-defg",
+            "interviewers": [{"name": "Grace Hopper", "email": "grace@navy.example"}, {"recruiter_id": me["recruiter"]["id"]}]
+        })),
+    );
+    assert_eq!(status, 201, "{live}");
+    let id = live["id"].as_str().unwrap();
+    let messages = wait_for(Duration::from_secs(30), "three invites at the SMTP server", || {
+        let m = smtp.messages();
+        (m.len() >= 3).then_some(m)
+    });
+    assert_eq!(messages.len(), 3, "one invite per attendee");
+    let starts = live["starts_at"].as_str().unwrap().replace(['-', ':'], "");
+    for (n, attendee) in live["attendees"].as_array().unwrap().iter().enumerate() {
+        let email = attendee["email"].as_str().unwrap();
+        let m =
+            messages.iter().find(|m| m["to"].as_str().unwrap().contains(email)).unwrap_or_else(|| panic!("{email}"));
+        assert_eq!(m["content_type"], "multipart/mixed", "{m}");
+        assert_eq!(m["calendar_method"], "REQUEST");
+        assert_eq!(m["attachments"], json!(["invite.ics"]));
+        let lines = calendar_lines(m);
+        for line in [
+            "METHOD:REQUEST".to_owned(),
+            format!("UID:live-{id}@slate.test"),
+            "SEQUENCE:0".to_owned(),
+            format!("DTSTART:{starts}"),
+            "X-SLATE-TZID:Europe/Athens".to_owned(),
+        ] {
+            assert!(lines.contains(&line), "{line} in {lines:?}");
+        }
+        assert_eq!(lines.iter().filter(|l| l.starts_with("ATTENDEE")).count(), 3);
+        let link = attendee["link"].as_str().unwrap();
+        assert!(m["text"].as_str().unwrap().contains(link), "each attendee gets their own link ({n})");
+        assert_eq!(m["reply_to"], "Admin <admin@slate.example>");
+    }
+    let to_ada = messages.iter().find(|m| m["to"].as_str().unwrap().contains("ada@")).unwrap();
+    assert!(to_ada["subject"].as_str().unwrap().starts_with("Einladung zum Gespräch"), "{}", to_ada["subject"]);
+    assert!(to_ada["text"].as_str().unwrap().contains("(Zeitzone Europe/Athens)"), "{}", to_ada["text"]);
+
+    // Every attendee confirms through their own link; scheduled only after the last.
+    let links: Vec<String> = live["attendees"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["link"].as_str().unwrap().rsplit('/').next().unwrap().to_owned())
+        .collect();
+    for (n, token) in links.iter().enumerate() {
+        let (status, view) = slate.call("POST", &format!("/api/v1/attendee-links/{token}/confirm"), None);
+        assert_eq!(status, 200, "{view}");
+        let expected = if n + 1 == links.len() { "scheduled" } else { "awaiting_confirmation" };
+        assert_eq!(view["status"], expected);
+    }
+
+    // Cancelling sends each attendee the cancellation, with the next SEQUENCE.
+    let (status, cancelled) = slate.call("POST", &format!("/api/v1/live-interviews/{id}/cancel"), None);
+    assert_eq!((status, cancelled["status"].as_str()), (200, Some("cancelled")));
+    let messages = wait_for(Duration::from_secs(30), "three cancellations", || {
+        let m = smtp.messages();
+        (m.len() >= 6).then_some(m)
+    });
+    let cancels: Vec<_> = messages.iter().filter(|m| m["calendar_method"] == "CANCEL").collect();
+    assert_eq!(cancels.len(), 3, "{messages:?}");
+    for m in cancels {
+        let lines = calendar_lines(m);
+        assert!(
+            lines.contains(&"SEQUENCE:1".to_owned()) && lines.contains(&"STATUS:CANCELLED".to_owned()),
+            "{lines:?}"
+        );
+        assert!(lines.contains(&format!("UID:live-{id}@slate.test")));
+        assert!(!m["text"].as_str().unwrap().contains("/m/"), "no link in a cancellation");
+    }
+}

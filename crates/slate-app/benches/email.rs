@@ -271,6 +271,7 @@ async fn breakdown(slate: &Slate, caller: Caller, interview: InterviewId, deadli
         .map(|(m, c)| DeliveryReport {
             message: m.clone(),
             invitation: Some(c.invitation.clone()),
+            live: None,
             outcome: DeliveryOutcome::Delivered,
         })
         .collect();

@@ -108,6 +108,7 @@ pub(crate) struct Mail {
     pub(crate) max_attempts: u32,
     pub(crate) first_retry_secs: u64,
     pub(crate) max_retry_secs: u64,
+    pub(crate) live_reminder_hours: u32,
 }
 
 /// Where emails go.
@@ -363,6 +364,9 @@ impl Config {
         }
         if self.mail.first_retry_secs == 0 || self.mail.max_retry_secs < self.mail.first_retry_secs {
             return invalid("mail.max_retry_secs", "must be at least mail.first_retry_secs, which must be at least 1");
+        }
+        if !(1..=336).contains(&self.mail.live_reminder_hours) {
+            return invalid("mail.live_reminder_hours", "must be 1 to 336 (two weeks)");
         }
         if slate_domain::TimeZone::parse(&self.seed.time_zone).is_err() {
             return invalid("seed.time_zone", "must be an IANA time zone such as \"Europe/Athens\" or \"UTC\"");

@@ -277,6 +277,7 @@ fn build(config: &Config, store: &SqlStore) -> Result<Slate, Fatal> {
         outbox_claim: Duration::from_secs(config.mail.claim_secs),
         outbox_first_retry: Duration::from_secs(config.mail.first_retry_secs),
         outbox_max_retry: Duration::from_secs(config.mail.max_retry_secs),
+        live_reminder_lead: Duration::from_secs(u64::from(config.mail.live_reminder_hours) * 3600),
         public_url,
     };
     Ok(Slate::new(ports, settings))
@@ -511,8 +512,9 @@ fn outbox_worker(config: &Config, slate: Slate) -> slate_email::OutboxWorker {
     slate_email::OutboxWorker::new(slate, sender, transport, settings)
 }
 
-/// Every minute: expire invitations whose deadline passed, and queue due reminders; every
-/// hour, remove expired sessions and abandoned uploads.
+/// Every minute: expire invitations whose deadline passed, and queue due reminders (of
+/// invitations and of live interviews); every hour, remove expired sessions and abandoned
+/// uploads.
 async fn housekeeping(slate: Slate) {
     let mut every = tokio::time::interval(Duration::from_secs(60));
     every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -549,6 +551,11 @@ async fn housekeeping(slate: Slate) {
                     break;
                 }
             }
+        }
+        match slate.send_live_reminders(500).await {
+            Ok(run) if run.reminded > 0 => tracing::info!(count = run.reminded, "live interview reminders queued"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "queueing live interview reminders failed"),
         }
     }
 }

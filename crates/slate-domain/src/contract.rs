@@ -598,6 +598,36 @@ async fn live_interviews(w: &World) -> Check {
         timeline.last()
     );
 
+    // Each attendee's invite is queued about them, keyed per attendee.
+    let claimed = w.slate.claim_messages(100).await.map_err(|e| e.to_string())?;
+    let mut about: Vec<_> = claimed.iter().filter_map(|m| m.about.attendee().map(|(l, a)| (l, a, m.kind))).collect();
+    about.sort();
+    let mut expected: Vec<_> = [&first, &second]
+        .iter()
+        .flat_map(|l| {
+            l.attendees().iter().map(|a| {
+                let kind = match a.role {
+                    AttendeeRole::Candidate(_) => MessageKind::LiveInvitation,
+                    AttendeeRole::Interviewer(_) => MessageKind::LiveInterviewerInvitation,
+                };
+                (l.id(), a.id, kind)
+            })
+        })
+        .collect();
+    expected.sort();
+    ensure!(about == expected, "one invite per attendee, about them: {about:?}\nexpected {expected:?}");
+    if let Some(m) = claimed.iter().find(|m| m.about.attendee().is_some()) {
+        let mut again = ChangeSet::new();
+        again.push(Write::Enqueue(OutboxMessage {
+            id: MessageId::from_uuid(uuid::Uuid::from_u128(0xD0D0)),
+            ..m.clone()
+        }));
+        ensure!(
+            matches!(w.ports.unit_of_work.commit(again).await, Err(CommitError::Duplicate(_))),
+            "a second message with an attendee's (subject, kind, sequence) must be Duplicate"
+        );
+    }
+
     // Lists: by start time; cancelled ones only when asked; those over left out on request.
     let ids = |l: Vec<LiveInterview>| l.into_iter().map(|l| l.id()).collect::<Vec<_>>();
     let all = ids(lives.list(caller.organization_id, &LiveQuery::default()).await.map_err(|e| e.to_string())?);

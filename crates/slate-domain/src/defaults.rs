@@ -9,8 +9,8 @@ use chrono::{DateTime, Utc};
 
 use crate::ports::{AdapterError, ByteStream, MessageRenderer, PasswordHasher, VideoStat, VideoStore, VideoStoreError};
 use crate::{
-    Language, MediaKey, MessageContext, Password, PasswordHash, Placeholder, RenderedMessage, TemplateContent,
-    TemplateKind,
+    Language, LiveMessageContext, MediaKey, MessageContext, Password, PasswordHash, Placeholder, RenderedMessage,
+    TemplateContent, TemplateKind,
 };
 
 /// The system clock.
@@ -107,9 +107,19 @@ impl VideoStore for NoVideos {
 #[derive(Debug, Default, Clone, Copy)]
 pub struct PlainRenderer;
 
+/// A plain text and the same text as one escaped HTML paragraph.
+fn plain(subject: String, text: String) -> RenderedMessage {
+    let html = format!(
+        "<p>{}</p>",
+        text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    );
+    RenderedMessage { subject: subject.replace(['\r', '\n'], " "), text, html }
+}
+
 impl MessageRenderer for PlainRenderer {
     fn default_content(&self, kind: TemplateKind, _language: Language) -> TemplateContent {
         let body = match kind.required_placeholder() {
+            Some(p) if kind.is_live() => format!("Dear {{{{attendee.name}}}}, {}: {{{{{}}}}}", kind.as_str(), p.name()),
             Some(p) => format!("Dear {{{{candidate.first_name}}}}, {}: {{{{{}}}}}", kind.as_str(), p.name()),
             None => format!("Dear {{{{candidate.first_name}}}}, {}.", kind.as_str()),
         };
@@ -146,13 +156,17 @@ impl MessageRenderer for PlainRenderer {
                 Placeholder::RecruiterName => context.recruiter.name.to_string(),
                 Placeholder::RecruiterEmail => context.recruiter.email.to_string(),
                 Placeholder::ReviewLink => context.review_link.clone(),
+                Placeholder::InterviewStart
+                | Placeholder::InterviewLocation
+                | Placeholder::InterviewDurationMinutes
+                | Placeholder::AttendeeName => String::new(),
             }
         };
-        let text = context.content.body.render(value);
-        let html = format!(
-            "<p>{}</p>",
-            text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-        );
-        RenderedMessage { subject: context.content.subject.render(value), text, html }
+        plain(context.content.subject.render(value), context.content.body.render(value))
+    }
+
+    fn render_live(&self, context: &LiveMessageContext) -> RenderedMessage {
+        let value = |p: Placeholder| context.value(p);
+        plain(context.content.subject.render(value), context.content.body.render(value))
     }
 }

@@ -166,9 +166,12 @@ pub use live::{
     Attendee, AttendeeResponse, AttendeeRole, LiveError, LiveEvent, LiveInterview, LiveInterviewParts, LiveQuery,
     LiveSlot, LiveStatus, Location, MeetingUrl, MeetingUrlError, NewAttendee, NewLiveInterview, SlotError,
 };
-pub use mail::{CapturedEmail, LinkUrl, MessageContext, PublicUrl, PublicUrlError, RenderedMessage, WITHHELD_LINK};
+pub use mail::{
+    CapturedEmail, LinkUrl, LiveMessageContext, MessageContext, PublicUrl, PublicUrlError, RenderedMessage,
+    WITHHELD_LINK,
+};
 pub use organization::{Organization, Recruiter, ReminderPolicy, ReminderPolicyError};
-pub use outbox::{DeliveryState, MessageKind, OutboxMessage, ReminderKind};
+pub use outbox::{DeliveryState, MessageKind, MessageSubject, OutboxMessage, ReminderKind};
 pub use pagination::{
     Cursor, CursorError, InvitationQuery, Page, PageSize, PageSizeError, SearchText, SearchTextError, Sort, SortField,
     SortKey, SortOrder,

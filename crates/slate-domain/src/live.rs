@@ -362,6 +362,11 @@ pub struct LiveInterviewParts {
     pub attendees: Vec<Attendee>,
     /// The iCalendar `SEQUENCE`: 0, then one more per reschedule or cancellation.
     pub sequence: u32,
+    /// How many times the invites were sent again.
+    pub resends: u32,
+    /// When the reminder before it is due; `None` once sent, when cancelled, or when it was
+    /// scheduled too close to its start for one.
+    pub reminder_due_at: Option<DateTime<Utc>>,
     /// When it was cancelled.
     pub cancelled_at: Option<DateTime<Utc>>,
     /// When it was created.
@@ -488,6 +493,8 @@ impl LiveInterview {
             follows: new.follows,
             attendees,
             sequence: 0,
+            resends: 0,
+            reminder_due_at: None,
             cancelled_at: None,
             created_at: now,
             updated_at: now,
@@ -680,6 +687,7 @@ impl LiveInterview {
         for a in &mut self.p.attendees {
             a.link_version = a.link_version.next();
         }
+        self.p.reminder_due_at = None;
         self.p.cancelled_at = Some(now);
         self.p.sequence += 1;
         self.p.updated_at = now;
@@ -690,6 +698,40 @@ impl LiveInterview {
     #[must_use]
     pub fn can_resend(&self, now: DateTime<Utc>) -> bool {
         self.p.cancelled_at.is_none() && now < self.p.slot.end()
+    }
+
+    /// Sends the invites again (same links, same `SEQUENCE`): returns the resend's number,
+    /// which keys its messages.
+    ///
+    /// # Errors
+    /// [`LiveError::Cancelled`] or [`LiveError::AlreadyOver`].
+    pub fn resend(&mut self, now: DateTime<Utc>) -> Result<u32, LiveError> {
+        if self.p.cancelled_at.is_some() {
+            return Err(LiveError::Cancelled);
+        }
+        if now >= self.p.slot.end() {
+            return Err(LiveError::AlreadyOver);
+        }
+        self.p.resends += 1;
+        self.p.updated_at = now;
+        Ok(self.p.resends)
+    }
+
+    /// Plans the reminder `lead` before the start; none when that moment is less than an
+    /// hour away (the invite itself is fresh enough) or it was cancelled.
+    pub fn plan_reminder(&mut self, lead: TimeDelta, now: DateTime<Utc>) {
+        let due = self.p.slot.start() - lead;
+        self.p.reminder_due_at = (self.p.cancelled_at.is_none() && due > now + TimeDelta::hours(1)).then_some(due);
+    }
+
+    /// The reminder is due: returns whether one should go (then it is marked sent).
+    pub fn take_reminder(&mut self, now: DateTime<Utc>) -> bool {
+        let due = self.p.reminder_due_at.is_some_and(|t| t <= now) && self.p.cancelled_at.is_none();
+        if due {
+            self.p.reminder_due_at = None;
+            self.p.updated_at = now;
+        }
+        due
     }
 }
 

@@ -141,6 +141,84 @@ pub struct MessageContext {
     pub content: TemplateContent,
 }
 
+/// Everything needed to word one message to a live interview's attendee, gathered by
+/// [`crate::Slate::prepare_messages`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LiveMessageContext {
+    /// The message (recipient, language, kind, id).
+    pub message: OutboxMessage,
+    /// The organization.
+    pub organization: Organization,
+    /// The recruiter who scheduled it (the organizer and the `Reply-To`).
+    pub organizer: Recruiter,
+    /// The live interview as it stands.
+    pub live: crate::LiveInterview,
+    /// The attendee the message goes to.
+    pub attendee: crate::AttendeeId,
+    /// The job it is for, if any (its company name is the one shown).
+    pub job: Option<crate::Job>,
+    /// The attendee's link to confirm or decline (withheld once cancelled).
+    pub link: Option<LinkUrl>,
+    /// The wording: the organization's template for this kind and language, or the default.
+    pub content: TemplateContent,
+}
+
+impl LiveMessageContext {
+    /// The attendee the message goes to.
+    #[must_use]
+    pub fn recipient(&self) -> Option<&crate::Attendee> {
+        self.live.attendee(self.attendee)
+    }
+
+    /// The company shown: the job's, or the organization's name.
+    #[must_use]
+    pub fn company(&self) -> String {
+        self.job.as_ref().map_or_else(|| self.organization.name.to_string(), |j| j.company_name.to_string())
+    }
+
+    /// Where it happens: the meeting address or the place.
+    #[must_use]
+    pub fn location(&self) -> String {
+        match self.live.location() {
+            crate::Location::Online(url) => url.as_str().to_owned(),
+            crate::Location::Place(place) => place.to_string(),
+        }
+    }
+
+    /// A placeholder's value, with the start written `YYYY-MM-DD HH:MM (zone)` (a renderer
+    /// words it for the language instead); placeholders a live message cannot use are
+    /// empty.
+    #[must_use]
+    pub fn value(&self, p: crate::Placeholder) -> String {
+        use crate::Placeholder as P;
+        let candidate = self.live.candidate();
+        let (first, last) = candidate.map_or((String::new(), String::new()), |c| {
+            let full = c.name.to_string();
+            match full.split_once(' ') {
+                Some((f, l)) => (f.to_owned(), l.to_owned()),
+                None => (full, String::new()),
+            }
+        });
+        let slot = self.live.slot();
+        match p {
+            P::CandidateFirstName => first,
+            P::CandidateLastName => last,
+            P::CandidateEmail => candidate.map(|c| c.email.to_string()).unwrap_or_default(),
+            P::CompanyName => self.company(),
+            P::JobTitle => self.job.as_ref().map(|j| j.title.to_string()).unwrap_or_default(),
+            P::InterviewName => self.live.title().to_string(),
+            P::InterviewLink => self.link.as_ref().map(|l| l.expose().to_owned()).unwrap_or_default(),
+            P::InterviewStart => format!("{} {} ({})", slot.date(), slot.time().format("%H:%M"), slot.zone().name()),
+            P::InterviewLocation => self.location(),
+            P::InterviewDurationMinutes => slot.minutes().to_string(),
+            P::AttendeeName => self.recipient().map(|a| a.name.to_string()).unwrap_or_default(),
+            P::RecruiterName => self.organizer.name.to_string(),
+            P::RecruiterEmail => self.organizer.email.to_string(),
+            P::InterviewQuestionCount | P::InterviewEstimatedMinutes | P::Deadline | P::ReviewLink => String::new(),
+        }
+    }
+}
+
 /// A message worded and ready to be wrapped in MIME.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RenderedMessage {
@@ -162,8 +240,8 @@ pub struct CapturedEmail {
     pub id: MessageId,
     /// The organization.
     pub organization_id: OrganizationId,
-    /// The invitation it is about.
-    pub invitation_id: InvitationId,
+    /// What it is about.
+    pub about: crate::MessageSubject,
     /// What it is.
     pub kind: MessageKind,
     /// The `From` header as sent.

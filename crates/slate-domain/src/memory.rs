@@ -618,6 +618,15 @@ impl LiveInterviewRepository for InMemoryStore {
         found.truncate(query.limit);
         Ok(found)
     }
+
+    async fn reminders_due(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<LiveInterview>, AdapterError> {
+        let state = lock(&self.state);
+        let mut due: Vec<LiveInterview> =
+            state.live.values().filter(|l| l.parts().reminder_due_at.is_some_and(|t| t <= now)).cloned().collect();
+        due.sort_by_key(|l| (l.parts().reminder_due_at, l.id()));
+        due.truncate(limit);
+        Ok(due)
+    }
 }
 
 #[async_trait]
@@ -704,7 +713,7 @@ impl Outbox for InMemoryStore {
         Ok(lock(&self.state)
             .messages
             .iter()
-            .filter(|m| m.organization_id == org && m.invitation_id == invitation)
+            .filter(|m| m.organization_id == org && m.invitation_id() == Some(invitation))
             .cloned()
             .collect())
     }

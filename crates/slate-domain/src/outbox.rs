@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::{ClaimToken, EmailAddress, InvitationId, Language, MessageId, OrganizationId};
+use crate::{AttendeeId, ClaimToken, EmailAddress, InvitationId, Language, LiveInterviewId, MessageId, OrganizationId};
 
 /// Which automatic reminder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -47,6 +47,16 @@ pub enum MessageKind {
     DeadlineChanged,
     /// The candidate is told the invitation was withdrawn.
     Cancelled,
+    /// A live interview's invite (a meeting request) to its candidate.
+    LiveInvitation,
+    /// A live interview's invite (a meeting request) to an interviewer.
+    LiveInterviewerInvitation,
+    /// A live interview moved: the updated meeting request, to every attendee.
+    LiveUpdated,
+    /// A live interview was cancelled: the meeting cancellation, to every attendee.
+    LiveCancelled,
+    /// A reminder before a live interview, to every attendee.
+    LiveReminder,
 }
 
 impl MessageKind {
@@ -62,11 +72,16 @@ impl MessageKind {
             Self::CompletionNotice => "completion_notice",
             Self::DeadlineChanged => "deadline_changed",
             Self::Cancelled => "cancelled",
+            Self::LiveInvitation => "live_invitation",
+            Self::LiveInterviewerInvitation => "live_interviewer_invitation",
+            Self::LiveUpdated => "live_updated",
+            Self::LiveCancelled => "live_cancelled",
+            Self::LiveReminder => "live_reminder",
         }
     }
 
     /// Every kind.
-    pub const ALL: [Self; 8] = [
+    pub const ALL: [Self; 13] = [
         Self::Invitation,
         Self::BccCopy,
         Self::Resend,
@@ -75,6 +90,11 @@ impl MessageKind {
         Self::CompletionNotice,
         Self::DeadlineChanged,
         Self::Cancelled,
+        Self::LiveInvitation,
+        Self::LiveInterviewerInvitation,
+        Self::LiveUpdated,
+        Self::LiveCancelled,
+        Self::LiveReminder,
     ];
 
     /// Parses [`Self::as_str`]'s names.
@@ -83,10 +103,24 @@ impl MessageKind {
         Self::ALL.into_iter().find(|k| k.as_str() == name)
     }
 
-    /// Whether it goes to the candidate rather than to the recruiter.
+    /// Whether it goes to a video interview's candidate (rather than to the recruiter, or
+    /// to a live interview's attendee).
     #[must_use]
     pub const fn is_for_candidate(self) -> bool {
-        !matches!(self, Self::BccCopy | Self::CompletionNotice)
+        !matches!(self, Self::BccCopy | Self::CompletionNotice) && !self.is_live()
+    }
+
+    /// Whether it is about a live interview (and goes to one of its attendees).
+    #[must_use]
+    pub const fn is_live(self) -> bool {
+        matches!(
+            self,
+            Self::LiveInvitation
+                | Self::LiveInterviewerInvitation
+                | Self::LiveUpdated
+                | Self::LiveCancelled
+                | Self::LiveReminder
+        )
     }
 
     /// Whether it carries the candidate's link, so that its delivery moves a queued
@@ -108,6 +142,46 @@ impl MessageKind {
             Self::CompletionNotice => T::CompletionNotice,
             Self::DeadlineChanged => T::DeadlineChanged,
             Self::Cancelled => T::Cancelled,
+            Self::LiveInvitation => T::LiveInvitation,
+            Self::LiveInterviewerInvitation => T::LiveInterviewer,
+            Self::LiveUpdated => T::LiveUpdated,
+            Self::LiveCancelled => T::LiveCancelled,
+            Self::LiveReminder => T::LiveReminder,
+        }
+    }
+}
+
+/// What a message is about: an invitation (to its candidate or its recruiter), or one
+/// attendee of a live interview.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum MessageSubject {
+    /// A video-interview invitation.
+    Invitation(InvitationId),
+    /// An attendee of a live interview.
+    Attendee {
+        /// The live interview.
+        live_interview_id: LiveInterviewId,
+        /// The attendee it goes to.
+        attendee_id: AttendeeId,
+    },
+}
+
+impl MessageSubject {
+    /// The invitation, for a message about one.
+    #[must_use]
+    pub const fn invitation_id(self) -> Option<InvitationId> {
+        match self {
+            Self::Invitation(i) => Some(i),
+            Self::Attendee { .. } => None,
+        }
+    }
+
+    /// The live interview and attendee, for a message about one.
+    #[must_use]
+    pub const fn attendee(self) -> Option<(LiveInterviewId, AttendeeId)> {
+        match self {
+            Self::Invitation(_) => None,
+            Self::Attendee { live_interview_id, attendee_id } => Some((live_interview_id, attendee_id)),
         }
     }
 }
@@ -154,19 +228,20 @@ pub enum DeliveryState {
 }
 
 /// A message waiting to be sent (or sent). It holds no rendered text and no link: the mail
-/// adapter renders it at sending time from the invitation, re-deriving the same link.
+/// adapter renders it at sending time from the invitation (or live interview), re-deriving
+/// the same link.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutboxMessage {
     /// Its id.
     pub id: MessageId,
     /// The organization.
     pub organization_id: OrganizationId,
-    /// The invitation it is about.
-    pub invitation_id: InvitationId,
+    /// What it is about.
+    pub about: MessageSubject,
     /// What it is.
     pub kind: MessageKind,
-    /// With `invitation_id` and `kind`, the idempotency key: storing a second message with
-    /// the same three MUST fail, so one event never queues two messages.
+    /// With `about` and `kind`, the idempotency key: storing a second message with the
+    /// same three MUST fail, so one event never queues two messages.
     pub sequence: u32,
     /// The recipient.
     pub to: EmailAddress,
@@ -188,9 +263,15 @@ impl OutboxMessage {
         }
     }
 
-    /// The idempotency key `(invitation, kind, sequence)`.
+    /// The idempotency key `(about, kind, sequence)`.
     #[must_use]
-    pub fn key(&self) -> (InvitationId, MessageKind, u32) {
-        (self.invitation_id, self.kind, self.sequence)
+    pub fn key(&self) -> (MessageSubject, MessageKind, u32) {
+        (self.about, self.kind, self.sequence)
+    }
+
+    /// The invitation it is about, if it is about one.
+    #[must_use]
+    pub const fn invitation_id(&self) -> Option<InvitationId> {
+        self.about.invitation_id()
     }
 }

@@ -17,7 +17,7 @@ use crate::{
     OrganizationId, OutboxMessage, Page, Password, PasswordHash, Recruiter, RecruiterId, RenderedMessage, ReviewNote,
     Session, SessionId, TemplateContent, TemplateId, TemplateKind, TimelineEvent, VideoInterview,
 };
-use crate::{LiveInterview, LiveInterviewId, LiveQuery};
+use crate::{LiveInterview, LiveInterviewId, LiveMessageContext, LiveQuery};
 
 /// The current time. The domain never reads the system clock itself.
 #[cfg_attr(all(any(test, feature = "mocks"), not(doc)), mockall::automock)]
@@ -351,6 +351,14 @@ pub trait LiveInterviewRepository: Send + Sync {
     /// # Errors
     /// [`AdapterError`] on a storage failure.
     async fn list(&self, org: OrganizationId, query: &LiveQuery) -> Result<Vec<LiveInterview>, AdapterError>;
+
+    /// Up to `limit` live interviews of any organization whose reminder is due at or before
+    /// `now` ([`crate::LiveInterviewParts::reminder_due_at`]), earliest first. MUST be
+    /// answered from an index on that moment.
+    ///
+    /// # Errors
+    /// [`AdapterError`] on a storage failure.
+    async fn reminders_due(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<LiveInterview>, AdapterError>;
 }
 
 /// Timelines (reads). Written through [`UnitOfWork::commit`]: [`Write::AppendEvent`], always in
@@ -499,6 +507,10 @@ pub trait MessageRenderer: Send + Sync {
     /// The message's subject, text and HTML. Every value MUST be escaped in the HTML part,
     /// and the HTML MUST load nothing from elsewhere.
     fn render(&self, context: &MessageContext) -> RenderedMessage;
+
+    /// The same for a message to a live interview's attendee (the meeting request itself,
+    /// the iCalendar part, is the mail adapter's).
+    fn render_live(&self, context: &LiveMessageContext) -> RenderedMessage;
 }
 
 /// Everything one storage adapter serves: every repository, the outbox, the unit of work and

@@ -31,11 +31,21 @@ pub enum TemplateKind {
     DeadlineChanged,
     /// The notice to the candidate that the invitation was withdrawn.
     Cancelled,
+    /// A live interview's invite to its candidate.
+    LiveInvitation,
+    /// A live interview's invite to an interviewer.
+    LiveInterviewer,
+    /// A live interview moved (to every attendee).
+    LiveUpdated,
+    /// A live interview was cancelled (to every attendee).
+    LiveCancelled,
+    /// The reminder before a live interview (to every attendee).
+    LiveReminder,
 }
 
 impl TemplateKind {
     /// Every kind.
-    pub const ALL: [Self; 7] = [
+    pub const ALL: [Self; 12] = [
         Self::Invitation,
         Self::Resend,
         Self::ReminderNotStarted,
@@ -43,6 +53,11 @@ impl TemplateKind {
         Self::CompletionNotice,
         Self::DeadlineChanged,
         Self::Cancelled,
+        Self::LiveInvitation,
+        Self::LiveInterviewer,
+        Self::LiveUpdated,
+        Self::LiveCancelled,
+        Self::LiveReminder,
     ];
 
     /// A stable snake-case name, e.g. `"reminder_deadline"`.
@@ -56,7 +71,22 @@ impl TemplateKind {
             Self::CompletionNotice => "completion_notice",
             Self::DeadlineChanged => "deadline_changed",
             Self::Cancelled => "cancelled",
+            Self::LiveInvitation => "live_invitation",
+            Self::LiveInterviewer => "live_interviewer",
+            Self::LiveUpdated => "live_updated",
+            Self::LiveCancelled => "live_cancelled",
+            Self::LiveReminder => "live_reminder",
         }
+    }
+
+    /// Whether it words a live interview's message (to an attendee) rather than a video
+    /// interview's.
+    #[must_use]
+    pub const fn is_live(self) -> bool {
+        matches!(
+            self,
+            Self::LiveInvitation | Self::LiveInterviewer | Self::LiveUpdated | Self::LiveCancelled | Self::LiveReminder
+        )
     }
 
     /// Parses [`Self::as_str`]'s names.
@@ -66,7 +96,8 @@ impl TemplateKind {
     }
 
     /// The placeholder the body MUST contain: the candidate's link for every message that
-    /// asks the candidate to act, the review link for the recruiter's completion notice.
+    /// asks the candidate to act (for a live interview, the attendee's link to confirm or
+    /// decline), the review link for the recruiter's completion notice.
     #[must_use]
     pub const fn required_placeholder(self) -> Option<Placeholder> {
         match self {
@@ -74,19 +105,33 @@ impl TemplateKind {
             | Self::Resend
             | Self::ReminderNotStarted
             | Self::ReminderDeadline
-            | Self::DeadlineChanged => Some(Placeholder::InterviewLink),
+            | Self::DeadlineChanged
+            | Self::LiveInvitation
+            | Self::LiveInterviewer
+            | Self::LiveUpdated
+            | Self::LiveReminder => Some(Placeholder::InterviewLink),
             Self::CompletionNotice => Some(Placeholder::ReviewLink),
-            Self::Cancelled => None,
+            Self::Cancelled | Self::LiveCancelled => None,
         }
     }
 
     /// Placeholders a template of this kind may not use: the link of a withdrawn invitation
-    /// no longer works, and candidates never see the recruiter's review link.
+    /// no longer works, candidates never see the recruiter's review link, and a live
+    /// interview has no questions or deadline (nor a video interview a start time).
     #[must_use]
     pub const fn forbids(self, placeholder: Placeholder) -> bool {
         match placeholder {
-            Placeholder::InterviewLink => matches!(self, Self::Cancelled | Self::CompletionNotice),
+            Placeholder::InterviewLink => {
+                matches!(self, Self::Cancelled | Self::CompletionNotice | Self::LiveCancelled)
+            }
             Placeholder::ReviewLink => !matches!(self, Self::CompletionNotice),
+            Placeholder::InterviewQuestionCount | Placeholder::InterviewEstimatedMinutes | Placeholder::Deadline => {
+                self.is_live()
+            }
+            Placeholder::InterviewStart
+            | Placeholder::InterviewLocation
+            | Placeholder::InterviewDurationMinutes
+            | Placeholder::AttendeeName => !self.is_live(),
             _ => false,
         }
     }
@@ -128,11 +173,20 @@ pub enum Placeholder {
     RecruiterEmail,
     /// `{{review.link}}`: the recruiter's page of the invitation's answers.
     ReviewLink,
+    /// `{{interview.start}}`: a live interview's date and time in its zone (and in the
+    /// recipient's, when known and different).
+    InterviewStart,
+    /// `{{interview.location}}`: a live interview's meeting address or place.
+    InterviewLocation,
+    /// `{{interview.duration_minutes}}`: a live interview's length.
+    InterviewDurationMinutes,
+    /// `{{attendee.name}}`: the live interview's attendee the message goes to.
+    AttendeeName,
 }
 
 impl Placeholder {
     /// Every placeholder.
-    pub const ALL: [Self; 13] = [
+    pub const ALL: [Self; 17] = [
         Self::CandidateFirstName,
         Self::CandidateLastName,
         Self::CandidateEmail,
@@ -146,6 +200,10 @@ impl Placeholder {
         Self::RecruiterName,
         Self::RecruiterEmail,
         Self::ReviewLink,
+        Self::InterviewStart,
+        Self::InterviewLocation,
+        Self::InterviewDurationMinutes,
+        Self::AttendeeName,
     ];
 
     /// Its name between the braces, e.g. `"candidate.first_name"`.
@@ -165,6 +223,10 @@ impl Placeholder {
             Self::RecruiterName => "recruiter.name",
             Self::RecruiterEmail => "recruiter.email",
             Self::ReviewLink => "review.link",
+            Self::InterviewStart => "interview.start",
+            Self::InterviewLocation => "interview.location",
+            Self::InterviewDurationMinutes => "interview.duration_minutes",
+            Self::AttendeeName => "attendee.name",
         }
     }
 

@@ -1051,7 +1051,7 @@ async fn the_mailbox_keeps_emails_without_their_links_and_shows_them_again() {
     let captured = CapturedEmail {
         id: m.id,
         organization_id: m.organization_id,
-        invitation_id: m.invitation_id,
+        about: m.about,
         kind: m.kind,
         from: "Slate <noreply@slate.example>".into(),
         to: m.to.clone(),
@@ -1081,7 +1081,12 @@ async fn deliver_batch(slate: &Slate, claimed: &[OutboxMessage]) -> Vec<Result<O
         .zip(prepared)
         .map(|(m, p)| {
             let Ok(Prepared::Send(ctx)) = p else { panic!("{p:?}") };
-            DeliveryReport { message: m.clone(), invitation: Some(ctx.invitation), outcome: DeliveryOutcome::Delivered }
+            DeliveryReport {
+                message: m.clone(),
+                invitation: Some(ctx.invitation),
+                live: None,
+                outcome: DeliveryOutcome::Delivered,
+            }
         })
         .collect();
     slate.record_deliveries(reports).await
@@ -1131,6 +1136,7 @@ async fn a_batch_is_prepared_at_once_and_recorded_in_one_commit_or_one_by_one() 
         .record_deliveries(vec![DeliveryReport {
             message: stale,
             invitation: None,
+            live: None,
             outcome: DeliveryOutcome::Delivered,
         }])
         .await;
@@ -1140,6 +1146,7 @@ async fn a_batch_is_prepared_at_once_and_recorded_in_one_commit_or_one_by_one() 
         .record_deliveries(vec![DeliveryReport {
             message: fresh,
             invitation: None,
+            live: None,
             outcome: DeliveryOutcome::Delivered,
         }])
         .await;

@@ -8,7 +8,8 @@ use std::collections::HashMap;
 use askama::Template;
 use slate_domain::ports::MessageRenderer;
 use slate_domain::{
-    Language, MessageContext, MessageKind, Placeholder, RenderedMessage, Segment, TemplateContent, TemplateKind,
+    AttendeeRole, Language, LiveMessageContext, MessageContext, MessageKind, Placeholder, RenderedMessage, Segment,
+    TemplateContent, TemplateKind,
 };
 
 /// The renderer Slate uses: its default templates come from `slate-i18n`.
@@ -68,6 +69,12 @@ struct Html<'a> {
     footer: String,
 }
 
+/// Where a message's placeholder values come from.
+trait Fill {
+    /// The value of `p`, on one line.
+    fn get(&self, p: Placeholder) -> String;
+}
+
 /// The values of one message's placeholders.
 struct Values<'a> {
     context: &'a MessageContext,
@@ -97,7 +104,9 @@ impl Values<'_> {
             &[("date", &date), ("closes", &closes), ("zone", deadline.zone().name())],
         )
     }
+}
 
+impl Fill for Values<'_> {
     fn get(&self, p: Placeholder) -> String {
         let ctx = self.context;
         let inv = &ctx.invitation;
@@ -118,8 +127,99 @@ impl Values<'_> {
             Placeholder::RecruiterName => ctx.recruiter.name.to_string(),
             Placeholder::RecruiterEmail => ctx.recruiter.email.to_string(),
             Placeholder::ReviewLink => ctx.review_link.clone(),
+            Placeholder::InterviewStart
+            | Placeholder::InterviewLocation
+            | Placeholder::InterviewDurationMinutes
+            | Placeholder::AttendeeName => String::new(),
         })
     }
+}
+
+/// The values of a message to a live interview's attendee.
+struct LiveValues<'a> {
+    context: &'a LiveMessageContext,
+    language: Language,
+}
+
+impl LiveValues<'_> {
+    /// The start in the event's zone, and in the recipient's when it is known (a recruiter's:
+    /// the organization's) and differs.
+    fn start(&self) -> String {
+        let ctx = self.context;
+        let slot = ctx.live.slot();
+        let here = slate_i18n::date_time_in(self.language, slot.start(), slot.zone());
+        let mut out = slate_i18n::message(
+            self.language,
+            "email-live-start-value",
+            &[("date", &here), ("zone", slot.zone().name())],
+        );
+        let theirs = match ctx.recipient().map(|a| a.role) {
+            Some(AttendeeRole::Interviewer(Some(_))) => Some(ctx.organization.time_zone),
+            _ => None,
+        };
+        if let Some(zone) = theirs.filter(|z| *z != slot.zone()) {
+            let there = slate_i18n::date_time_in(self.language, slot.start(), zone);
+            out.push_str("; ");
+            out.push_str(&slate_i18n::message(
+                self.language,
+                "email-live-start-also",
+                &[("date", &there), ("zone", zone.name())],
+            ));
+        }
+        out
+    }
+}
+
+impl Fill for LiveValues<'_> {
+    fn get(&self, p: Placeholder) -> String {
+        let value = if p == Placeholder::InterviewStart { self.start() } else { self.context.value(p) };
+        value.replace(['\r', '\n'], " ")
+    }
+}
+
+/// What surrounds a message's body.
+struct Frame<'a> {
+    language: Language,
+    note: Option<String>,
+    details: Vec<(String, String)>,
+    footer: String,
+    button: &'a dyn Fn(Placeholder) -> String,
+}
+
+/// A template filled with `values` and laid out as plain text (note, body, details, footer)
+/// and as HTML.
+fn compose(content: &TemplateContent, values: &dyn Fill, frame: Frame<'_>) -> RenderedMessage {
+    let subject = content.subject.render(|p| values.get(p));
+    let mut text = String::new();
+    if let Some(note) = &frame.note {
+        text.push_str(note);
+        text.push_str("\n\n");
+    }
+    text.push_str(&content.body.render(|p| values.get(p)));
+    if !frame.details.is_empty() {
+        text.push_str("\n\n");
+        for (label, value) in &frame.details {
+            text.push_str(&format!("{label}: {value}\n"));
+        }
+    }
+    text.push_str("\n-- \n");
+    text.push_str(&frame.footer);
+    text.push('\n');
+    let html = Html {
+        lang: frame.language.code(),
+        subject: &subject,
+        note: frame.note,
+        paragraphs: paragraphs(content.body.segments(), values, frame.button),
+        fallback: slate_i18n::message(frame.language, "email-link-fallback", &[]),
+        details: frame.details,
+        footer: frame.footer,
+    }
+    .render()
+    .unwrap_or_else(|e| {
+        tracing::error!(error = %e, "rendering an email's HTML failed; sending text only");
+        String::new()
+    });
+    RenderedMessage { subject: subject.replace(['\r', '\n'], " "), text, html }
 }
 
 /// Whether a message shows the interview's details (company, position, questions,
@@ -147,9 +247,7 @@ impl MessageRenderer for Renderer {
         let language = context.message.language;
         let values = Values { context, language };
         let m = |key: &str| slate_i18n::message(language, key, &[]);
-        let subject = context.content.subject.render(|p| values.get(p));
         let kind = context.message.kind;
-
         let note = (kind == MessageKind::BccCopy).then(|| {
             slate_i18n::message(language, "email-bcc-note", &[("email", context.invitation.email().as_str())])
         });
@@ -169,47 +267,40 @@ impl MessageRenderer for Renderer {
             details.push((m("email-requirements"), m("email-requirements-text")));
         }
         let footer = slate_i18n::message(language, "email-footer", &[("company", &values.company())]);
-
-        // Plain text: the body, then the details, then the footer.
-        let mut text = String::new();
-        if let Some(note) = &note {
-            text.push_str(note);
-            text.push_str("\n\n");
-        }
-        text.push_str(&context.content.body.render(|p| values.get(p)));
-        if !details.is_empty() {
-            text.push_str("\n\n");
-            for (label, value) in &details {
-                text.push_str(&format!("{label}: {value}\n"));
-            }
-        }
-        text.push_str("\n-- \n");
-        text.push_str(&footer);
-        text.push('\n');
-
-        let button_label =
+        let button =
             |p: Placeholder| if p == Placeholder::ReviewLink { m("email-review-button") } else { m("email-button") };
-        let html = Html {
-            lang: language.code(),
-            subject: &subject,
-            note,
-            paragraphs: paragraphs(context.content.body.segments(), &values, &button_label),
-            fallback: m("email-link-fallback"),
-            details,
-            footer,
-        }
-        .render()
-        .unwrap_or_else(|e| {
-            tracing::error!(error = %e, "rendering an email's HTML failed; sending text only");
-            String::new()
-        });
-        RenderedMessage { subject: subject.replace(['\r', '\n'], " "), text, html }
+        compose(&context.content, &values, Frame { language, note, details, footer, button: &button })
     }
+
+    fn render_live(&self, context: &LiveMessageContext) -> RenderedMessage {
+        let language = context.message.language;
+        let values = LiveValues { context, language };
+        let m = |key: &str| slate_i18n::message(language, key, &[]);
+        let mut footer = slate_i18n::message(language, "email-footer", &[("company", &context.company())]);
+        if carries_calendar(context.message.kind) {
+            footer = format!("{} {footer}", m("email-live-calendar-note"));
+        }
+        let button = |_: Placeholder| m("email-live-button");
+        compose(&context.content, &values, Frame { language, note: None, details: Vec::new(), footer, button: &button })
+    }
+}
+
+/// Whether a live interview's message carries its meeting request (the reminder does not:
+/// the event is already in the calendar).
+#[must_use]
+pub(crate) const fn carries_calendar(kind: MessageKind) -> bool {
+    matches!(
+        kind,
+        MessageKind::LiveInvitation
+            | MessageKind::LiveInterviewerInvitation
+            | MessageKind::LiveUpdated
+            | MessageKind::LiveCancelled
+    )
 }
 
 /// Splits a body into paragraphs (blank lines) and lines, with links kept apart so the HTML
 /// can make them clickable; a paragraph that is only a link becomes a button.
-fn paragraphs(segments: &[Segment], values: &Values<'_>, label: &dyn Fn(Placeholder) -> String) -> Vec<Paragraph> {
+fn paragraphs(segments: &[Segment], values: &dyn Fill, label: &dyn Fn(Placeholder) -> String) -> Vec<Paragraph> {
     let mut out = Vec::new();
     let mut lines: Vec<Vec<(Inline, Option<Placeholder>)>> = vec![Vec::new()];
     let flush = |lines: &mut Vec<Vec<(Inline, Option<Placeholder>)>>, out: &mut Vec<Paragraph>| {
@@ -409,5 +500,78 @@ mod tests {
             r.html
         );
         assert!(r.text.contains(&format!("second line\n\n{link}\n\nSee {} too", ctx.review_link)), "{}", r.text);
+    }
+
+    /// A live interview "Second <round>" on 10 December 2026 10:00 in Athens, with Ada and
+    /// Rita (a recruiter of an organization in London) and Grace from outside.
+    async fn live_context(kind: MessageKind, language: Language) -> LiveMessageContext {
+        let memory = InMemory::new("2026-11-22T09:00:00Z".parse().unwrap_or_default());
+        let slate = memory.slate();
+        let mut account = fixtures::account("Acme & Sons", "Rita", "rita@acme.example");
+        account.organization.time_zone = TimeZone::parse("Europe/London").unwrap_or_else(|e| panic!("{e}"));
+        let (org, rita) = slate.create_account(account).await.unwrap_or_else(|e| panic!("{e}"));
+        let caller = Caller { organization_id: org.id, recruiter_id: rita.id };
+        let ada = slate
+            .create_candidate(caller, fixtures::candidate("Ada", "Lovelace", "ada@example.com"))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let mut input = fixtures::live(ada.id, "2026-12-10", "10:00", &[("Grace <b>Hopper</b>", "grace@navy.example")]);
+        input.title = DisplayName::parse("Second <round>").unwrap_or_else(|e| panic!("{e}"));
+        input.slot.zone = Some(TimeZone::parse("Europe/Athens").unwrap_or_else(|e| panic!("{e}")));
+        input.candidate_language = Some(language);
+        input.interviewers.push(InterviewerInput::Recruiter(rita.id));
+        let live = slate.schedule_live(caller, input).await.unwrap_or_else(|e| panic!("{e}"));
+        if kind == MessageKind::LiveCancelled {
+            slate.cancel_live(caller, live.id(), None).await.unwrap_or_else(|e| panic!("{e}"));
+        }
+        let claimed = slate.claim_messages(20).await.unwrap_or_else(|e| panic!("{e}"));
+        let prepared = slate.prepare_messages(&claimed).await;
+        // Rita's (or Ada's) message of the kind, not Grace's.
+        let at = claimed
+            .iter()
+            .rposition(|m| m.kind == kind && ["rita@acme.example", "ada@example.com"].contains(&m.to.as_str()))
+            .unwrap_or_else(|| panic!("a {kind:?} message"));
+        let Some(Ok(Prepared::SendLive(mut ctx))) = prepared.into_iter().nth(at) else { panic!("prepared") };
+        ctx.content = Renderer::new().default_content(kind.template_kind(), ctx.message.language);
+        *ctx
+    }
+
+    #[tokio::test]
+    async fn a_live_invite_shows_the_time_in_the_events_zone_and_the_recruiters_and_escapes_names() {
+        let ctx = live_context(MessageKind::LiveInterviewerInvitation, Language::English).await;
+        let link = ctx.link.as_ref().map(|l| l.expose().to_owned()).unwrap_or_default();
+        let r = Renderer::new().render_live(&ctx);
+        assert_eq!(r.subject, "Interview with Ada Lovelace: Second <round>");
+        assert!(r.text.starts_with("Hello Rita,"), "{}", r.text);
+        assert!(
+            r.text.contains(
+                "Time: Thursday, 10 December 2026 10:00 (Europe/Athens time); Thursday, 10 December 2026 08:00 in Europe/London"
+            ),
+            "the event's zone, and the recipient's (the organization's): {}",
+            r.text
+        );
+        assert!(r.text.contains("Duration: 45 minutes") && r.text.contains("Where: https://meet.example/second-round"));
+        assert!(r.text.contains(&link) && link.contains("/m/"), "{}", r.text);
+        assert!(r.text.contains("The attached invitation adds the interview to your calendar"), "{}", r.text);
+        assert!(r.html.contains(">Confirm or decline</a>"), "{}", r.html);
+        assert!(!r.html.contains("<round>"), "markup in a title is escaped");
+    }
+
+    #[tokio::test]
+    async fn a_candidates_invite_is_in_their_language_and_a_cancellation_has_no_link() {
+        let ctx = live_context(MessageKind::LiveInvitation, Language::German).await;
+        let r = Renderer::new().render_live(&ctx);
+        assert_eq!(r.subject, "Einladung zum Gespräch mit Acme & Sons: Second <round>");
+        assert!(
+            r.text.contains("Termin: Donnerstag, 10. Dezember 2026 10:00 (Zeitzone Europe/Athens)\n"),
+            "{}",
+            r.text
+        );
+        assert!(r.html.contains("Zusagen oder absagen"));
+        let ctx = live_context(MessageKind::LiveCancelled, Language::English).await;
+        assert!(ctx.link.is_none());
+        let r = Renderer::new().render_live(&ctx);
+        assert!(r.subject.starts_with("Cancelled: Second <round>"), "{}", r.subject);
+        assert!(!r.text.contains("/m/"), "no link in a cancellation: {}", r.text);
     }
 }

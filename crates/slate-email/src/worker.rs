@@ -6,11 +6,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use slate_domain::{
-    CapturedEmail, DeliveryError, DeliveryOutcome, DeliveryReport, DeliveryState, MessageContext, OutboxMessage,
-    Prepared, Slate,
+    CapturedEmail, DeliveryError, DeliveryOutcome, DeliveryReport, DeliveryState, EmailAddress, LiveMessageContext,
+    MessageContext, OutboxMessage, Prepared, RenderedMessage, Slate,
 };
 use tokio::sync::watch;
 
+use crate::ics;
 use crate::mime::{self, Sender};
 use crate::transport::{SendResult, Smtp};
 
@@ -171,8 +172,15 @@ impl OutboxWorker {
             })
         };
         for (message, prepared) in batch.into_iter().zip(prepared) {
-            let context = match prepared {
-                Ok(Prepared::Send(context)) => context,
+            let (outcome, invitation, live) = match prepared {
+                Ok(Prepared::Send(context)) => {
+                    let outcome = self.send(&message, &context).await;
+                    (outcome, Some(context.invitation), None)
+                }
+                Ok(Prepared::SendLive(context)) => {
+                    let outcome = self.send_live(&message, &context).await;
+                    (outcome, None, Some(context.live))
+                }
                 Ok(Prepared::Skipped { reason }) => {
                     tracing::info!(message = %message.id, kind = message.kind.as_str(), %reason, "message skipped");
                     self.count(Tally::Skipped);
@@ -183,9 +191,8 @@ impl OutboxWorker {
                     continue;
                 }
             };
-            let outcome = self.send(&message, &context).await;
             let permanent = matches!(outcome, DeliveryOutcome::PermanentFailure { .. });
-            let report = DeliveryReport { message, invitation: Some(context.invitation), outcome };
+            let report = DeliveryReport { message, invitation, live, outcome };
             if outcomes.send((report, permanent)).await.is_err() {
                 tracing::error!("the outcome recorder stopped; the rest of the batch is left to its claims");
                 break;
@@ -205,29 +212,73 @@ impl OutboxWorker {
     /// Words, wraps and hands one message to the transport.
     async fn send(&mut self, message: &OutboxMessage, context: &MessageContext) -> DeliveryOutcome {
         let rendered = self.slate.render_message(context);
-        match &mut self.transport {
-            Transport::Mailbox => DeliveryOutcome::Captured(Box::new(CapturedEmail {
+        let from = self.sender.display_name(context);
+        let built = match &self.transport {
+            Transport::Mailbox => None,
+            Transport::Smtp(_) => Some(mime::build(&self.sender, context, &rendered)),
+        };
+        self.deliver(message, from, &context.recruiter.email, rendered, built).await
+    }
+
+    /// Words a message to a live interview's attendee, builds its meeting request, wraps
+    /// both and hands them to the transport.
+    async fn send_live(&mut self, message: &OutboxMessage, context: &LiveMessageContext) -> DeliveryOutcome {
+        let rendered = self.slate.render_live_message(context);
+        let from = self.sender.display_name_for(&context.company());
+        let built = match &self.transport {
+            Transport::Mailbox => None,
+            Transport::Smtp(_) => {
+                let calendar = crate::render::carries_calendar(message.kind).then(|| {
+                    let summary = format!("{} ({})", context.live.title(), context.company());
+                    let organizer =
+                        ics::Organizer { name: context.organizer.name.as_str(), email: &context.organizer.email };
+                    let text = ics::EventText { summary: &summary, description: &rendered.text };
+                    ics::calendar(&context.live, organizer, text, &self.sender.message_id_host, self.slate.now())
+                });
+                let calendar = calendar.as_ref().map(|(method, body)| (*method, body.as_str()));
+                Some(mime::build_live(&self.sender, context, &rendered, calendar))
+            }
+        };
+        self.deliver(message, from, &context.organizer.email, rendered, built).await
+    }
+
+    /// Keeps the message in the mailbox, or sends the MIME message `built` over SMTP.
+    async fn deliver(
+        &mut self,
+        message: &OutboxMessage,
+        from_name: String,
+        reply_to: &EmailAddress,
+        rendered: RenderedMessage,
+        built: Option<std::io::Result<Vec<u8>>>,
+    ) -> DeliveryOutcome {
+        match (&mut self.transport, built) {
+            (Transport::Smtp(smtp), Some(Ok(body))) => {
+                match smtp.send(&self.sender.address, message.to.as_str(), &body).await {
+                    SendResult::Accepted => DeliveryOutcome::Delivered,
+                    SendResult::Temporary(reason) => DeliveryOutcome::TemporaryFailure { reason },
+                    SendResult::Permanent(reason) => DeliveryOutcome::PermanentFailure { reason },
+                }
+            }
+            (Transport::Smtp(_), Some(Err(e))) => {
+                DeliveryOutcome::TemporaryFailure { reason: format!("building the message failed: {e}") }
+            }
+            (Transport::Smtp(_), None) => {
+                DeliveryOutcome::TemporaryFailure { reason: "no MIME message was built for SMTP".to_owned() }
+            }
+            (Transport::Mailbox, _) => DeliveryOutcome::Captured(Box::new(CapturedEmail {
                 id: message.id,
                 organization_id: message.organization_id,
-                invitation_id: message.invitation_id,
+                about: message.about,
                 kind: message.kind,
-                from: format!("\"{}\" <{}>", self.sender.display_name(context), self.sender.address),
+                from: format!("\"{from_name}\" <{}>", self.sender.address),
                 to: message.to.clone(),
-                reply_to: Some(context.recruiter.email.clone()),
+                reply_to: Some(reply_to.clone()),
                 subject: rendered.subject,
                 text: rendered.text,
                 html: rendered.html,
                 // Set to the moment of recording by the use case.
                 captured_at: message.created_at,
             })),
-            Transport::Smtp(smtp) => match mime::build(&self.sender, context, &rendered) {
-                Err(e) => DeliveryOutcome::TemporaryFailure { reason: format!("building the message failed: {e}") },
-                Ok(body) => match smtp.send(&self.sender.address, message.to.as_str(), &body).await {
-                    SendResult::Accepted => DeliveryOutcome::Delivered,
-                    SendResult::Temporary(reason) => DeliveryOutcome::TemporaryFailure { reason },
-                    SendResult::Permanent(reason) => DeliveryOutcome::PermanentFailure { reason },
-                },
-            },
         }
     }
 }

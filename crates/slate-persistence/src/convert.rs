@@ -570,6 +570,32 @@ pub(crate) fn answer(r: answer::Model) -> Result<Answer, AdapterError> {
     })
 }
 
+/// A message's subject as its three columns.
+fn subject_columns(about: MessageSubject) -> (Option<Uuid>, Option<Uuid>, Option<Uuid>) {
+    match about {
+        MessageSubject::Invitation(i) => (Some(i.as_uuid()), None, None),
+        MessageSubject::Attendee { live_interview_id, attendee_id } => {
+            (None, Some(live_interview_id.as_uuid()), Some(attendee_id.as_uuid()))
+        }
+    }
+}
+
+fn subject_of(
+    table: &str,
+    invitation: Option<Uuid>,
+    live: Option<Uuid>,
+    attendee: Option<Uuid>,
+) -> Result<MessageSubject, AdapterError> {
+    match (invitation, live, attendee) {
+        (Some(i), None, None) => Ok(MessageSubject::Invitation(InvitationId::from_uuid(i))),
+        (None, Some(l), Some(a)) => Ok(MessageSubject::Attendee {
+            live_interview_id: LiveInterviewId::from_uuid(l),
+            attendee_id: AttendeeId::from_uuid(a),
+        }),
+        _ => Err(bad(table, "invitation_id", "a message is about an invitation or an attendee, exactly one")),
+    }
+}
+
 pub(crate) fn message_row(m: &OutboxMessage) -> outbox::Model {
     let (state, not_before, claim_until, attempts, done_at, failure) = match &m.state {
         DeliveryState::Pending { not_before, attempts } => {
@@ -583,10 +609,13 @@ pub(crate) fn message_row(m: &OutboxMessage) -> outbox::Model {
         DeliveryState::Failed { at, reason } => ("failed", None, None, 0, Some(micros(*at)), Some(reason.clone())),
     };
     let claim_token = m.claim_token().map(|t| t.as_uuid());
+    let (invitation_id, live_interview_id, attendee_id) = subject_columns(m.about);
     outbox::Model {
         id: m.id.as_uuid(),
         organization_id: m.organization_id.as_uuid(),
-        invitation_id: m.invitation_id.as_uuid(),
+        invitation_id,
+        live_interview_id,
+        attendee_id,
         kind: m.kind.as_str().to_owned(),
         sequence: i32::try_from(m.sequence).unwrap_or(i32::MAX),
         recipient: m.to.to_string(),
@@ -630,7 +659,7 @@ pub(crate) fn message(r: outbox::Model) -> Result<OutboxMessage, AdapterError> {
     Ok(OutboxMessage {
         id: MessageId::from_uuid(r.id),
         organization_id: OrganizationId::from_uuid(r.organization_id),
-        invitation_id: InvitationId::from_uuid(r.invitation_id),
+        about: subject_of(T, r.invitation_id, r.live_interview_id, r.attendee_id)?,
         kind: MessageKind::from_name(&r.kind).ok_or_else(|| bad(T, "kind", &r.kind))?,
         sequence: count(T, "sequence", i64::from(r.sequence))?,
         to: parse!("outbox", "recipient", EmailAddress::parse(&r.recipient)),
@@ -731,10 +760,13 @@ pub(crate) fn template(r: message_template::Model) -> Result<MessageTemplate, Ad
 }
 
 pub(crate) fn captured_row(e: &CapturedEmail) -> mailbox::Model {
+    let (invitation_id, live_interview_id, attendee_id) = subject_columns(e.about);
     mailbox::Model {
         id: e.id.as_uuid(),
         organization_id: e.organization_id.as_uuid(),
-        invitation_id: e.invitation_id.as_uuid(),
+        invitation_id,
+        live_interview_id,
+        attendee_id,
         kind: e.kind.as_str().to_owned(),
         sender: e.from.clone(),
         recipient: e.to.to_string(),
@@ -751,7 +783,7 @@ pub(crate) fn captured(r: mailbox::Model) -> Result<CapturedEmail, AdapterError>
     Ok(CapturedEmail {
         id: MessageId::from_uuid(r.id),
         organization_id: OrganizationId::from_uuid(r.organization_id),
-        invitation_id: InvitationId::from_uuid(r.invitation_id),
+        about: subject_of(T, r.invitation_id, r.live_interview_id, r.attendee_id)?,
         kind: MessageKind::from_name(&r.kind).ok_or_else(|| bad(T, "kind", &r.kind))?,
         from: r.sender,
         to: parse!("mailbox", "recipient", EmailAddress::parse(&r.recipient)),
@@ -839,6 +871,8 @@ pub(crate) fn live_row(l: &LiveInterview, revision: u64) -> live_interview::Mode
         job_id: p.job_id.map(|j| j.as_uuid()),
         follows_id: p.follows.map(|i| i.as_uuid()),
         sequence: i32::try_from(p.sequence).unwrap_or(i32::MAX),
+        resends: i32::try_from(p.resends).unwrap_or(i32::MAX),
+        reminder_due_at: p.reminder_due_at.map(micros),
         cancelled_at: p.cancelled_at.map(micros),
         created_at: micros(p.created_at),
         updated_at: micros(p.updated_at),
@@ -937,6 +971,8 @@ pub(crate) fn live(
         follows: r.follows_id.map(InvitationId::from_uuid),
         attendees: attendees.into_iter().map(attendee).collect::<Result<_, _>>()?,
         sequence: count(T, "sequence", i64::from(r.sequence))?,
+        resends: count(T, "resends", i64::from(r.resends))?,
+        reminder_due_at: opt_instant(T, "reminder_due_at", r.reminder_due_at)?,
         cancelled_at: opt_instant(T, "cancelled_at", r.cancelled_at)?,
         created_at: instant(T, "created_at", r.created_at)?,
         updated_at: instant(T, "updated_at", r.updated_at)?,

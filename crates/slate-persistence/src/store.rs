@@ -930,6 +930,18 @@ impl LiveInterviewRepository for SqlStore {
             .map_err(internal)?;
         self.lives_from(rows).await
     }
+
+    async fn reminders_due(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<LiveInterview>, AdapterError> {
+        let rows = live_interview::Entity::find()
+            .filter(live_interview::Column::ReminderDueAt.lte(convert::micros(now)))
+            .order_by_asc(live_interview::Column::ReminderDueAt)
+            .order_by_asc(live_interview::Column::Id)
+            .limit(u64::try_from(limit).unwrap_or(u64::MAX))
+            .all(&self.db)
+            .await
+            .map_err(internal)?;
+        self.lives_from(rows).await
+    }
 }
 
 #[async_trait]

@@ -12,9 +12,10 @@ use chrono::{DateTime, Utc};
 use super::{Slate, delay};
 use crate::ports::{AdapterError, ChangeSet, Write};
 use crate::{
-    Actor, CapturedEmail, ClaimToken, DeliveryState, EventKind, Invitation, InvitationId, InvitationStatus, Language,
-    MessageContext, MessageId, MessageKind, Organization, OrganizationId, OutboxMessage, Recruiter, RecruiterId,
-    ReminderPolicy, TemplateContent, TemplateKind, WITHHELD_LINK,
+    Actor, AttendeeId, CapturedEmail, ClaimToken, DeliveryState, EventKind, Invitation, InvitationId, InvitationStatus,
+    Job, JobId, Language, LinkUrl, LiveInterview, LiveInterviewId, LiveMessageContext, MessageContext, MessageId,
+    MessageKind, MessageSubject, Organization, OrganizationId, OutboxMessage, Recruiter, RecruiterId, ReminderPolicy,
+    TemplateContent, TemplateKind, WITHHELD_LINK,
 };
 
 /// How sending a message went.
@@ -60,6 +61,9 @@ pub enum DeliveryError {
 pub enum Prepared {
     /// Send it: everything needed to word it.
     Send(Box<MessageContext>),
+    /// Send it to a live interview's attendee: everything needed to word it and build its
+    /// meeting request.
+    SendLive(Box<LiveMessageContext>),
     /// Not sent: what it announced no longer holds. Already recorded as skipped.
     Skipped {
         /// Why.
@@ -67,14 +71,17 @@ pub enum Prepared {
     },
 }
 
-/// One outcome for [`Slate::record_deliveries`]: the claimed message, the invitation as it
-/// was read when the message was prepared, and how sending went.
+/// One outcome for [`Slate::record_deliveries`]: the claimed message, the invitation (or
+/// live interview) as it was read when the message was prepared, and how sending went.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeliveryReport {
     /// The message as claimed (its state holds the claim's token).
     pub message: OutboxMessage,
     /// Its invitation as read by [`Slate::prepare_messages`] (from the message's context).
     pub invitation: Option<Invitation>,
+    /// Its live interview as read by [`Slate::prepare_messages`], for a message to an
+    /// attendee.
+    pub live: Option<LiveInterview>,
     /// How sending went.
     pub outcome: DeliveryOutcome,
 }
@@ -85,6 +92,8 @@ struct Lookups {
     organizations: HashMap<OrganizationId, Option<Organization>>,
     recruiters: HashMap<RecruiterId, Option<Recruiter>>,
     templates: HashMap<(OrganizationId, TemplateKind, Language), TemplateContent>,
+    lives: HashMap<LiveInterviewId, Option<LiveInterview>>,
+    jobs: HashMap<JobId, Option<Job>>,
 }
 
 /// How the outbox is doing, for operators.
@@ -140,8 +149,9 @@ impl Slate {
     /// returned it: the batch's invitations are read at once, and each organization,
     /// recruiter and template once. Returns each message's result, in order.
     pub async fn prepare_messages(&self, claimed: &[OutboxMessage]) -> Vec<Result<Prepared, DeliveryError>> {
-        let ids: Vec<_> = claimed.iter().map(|m| m.invitation_id).collect();
-        let invitations: HashMap<InvitationId, Invitation> = match self.ports.invitations.get_many(&ids).await {
+        let ids: Vec<_> = claimed.iter().filter_map(OutboxMessage::invitation_id).collect();
+        let found = if ids.is_empty() { Ok(Vec::new()) } else { self.ports.invitations.get_many(&ids).await };
+        let invitations: HashMap<InvitationId, Invitation> = match found {
             Ok(found) => found.into_iter().map(|i| (i.id(), i)).collect(),
             Err(e) => {
                 let reason = e.to_string();
@@ -151,11 +161,118 @@ impl Slate {
         let mut cache = Lookups::default();
         let mut out = Vec::with_capacity(claimed.len());
         for message in claimed {
-            let invitation =
-                invitations.get(&message.invitation_id).filter(|i| i.organization_id() == message.organization_id);
-            out.push(self.prepare_one(message, invitation, &mut cache).await);
+            let result = match message.about {
+                MessageSubject::Invitation(id) => {
+                    let invitation = invitations.get(&id).filter(|i| i.organization_id() == message.organization_id);
+                    self.prepare_one(message, invitation, &mut cache).await
+                }
+                MessageSubject::Attendee { live_interview_id, attendee_id } => {
+                    self.prepare_live(message, live_interview_id, attendee_id, &mut cache).await
+                }
+            };
+            out.push(result);
         }
         out
+    }
+
+    /// Records a claimed message as skipped: what it announced no longer holds.
+    async fn skip(
+        &self,
+        message: &OutboxMessage,
+        token: ClaimToken,
+        reason: String,
+    ) -> Result<Prepared, DeliveryError> {
+        let mut skipped = message.clone();
+        skipped.state = DeliveryState::Skipped { at: self.now(), reason: reason.clone() };
+        let mut changes = ChangeSet::new();
+        changes.push(Write::UpdateMessage { message: skipped, token });
+        match self.commit(changes).await {
+            Ok(()) => Ok(Prepared::Skipped { reason }),
+            Err(CommitError::Conflict | CommitError::Duplicate(_)) => Err(DeliveryError::ClaimLost),
+            Err(CommitError::Internal(e)) => Err(e.into()),
+        }
+    }
+
+    async fn cached_recruiter(
+        &self,
+        org: OrganizationId,
+        id: RecruiterId,
+        cache: &mut Lookups,
+    ) -> Result<Option<Recruiter>, AdapterError> {
+        if let Some(r) = cache.recruiters.get(&id) {
+            return Ok(r.clone());
+        }
+        let r = self.ports.recruiters.get(org, id).await?;
+        cache.recruiters.insert(id, r.clone());
+        Ok(r)
+    }
+
+    async fn cached_template(
+        &self,
+        org: OrganizationId,
+        kind: TemplateKind,
+        language: Language,
+        cache: &mut Lookups,
+    ) -> Result<TemplateContent, AdapterError> {
+        let key = (org, kind, language);
+        if let Some(c) = cache.templates.get(&key) {
+            return Ok(c.clone());
+        }
+        let c = match self.ports.templates.get(org, kind, language).await? {
+            Some(t) => t.content,
+            None => self.ports.renderer.default_content(kind, language),
+        };
+        cache.templates.insert(key, c.clone());
+        Ok(c)
+    }
+
+    async fn prepare_live(
+        &self,
+        message: &OutboxMessage,
+        live_id: LiveInterviewId,
+        attendee: AttendeeId,
+        cache: &mut Lookups,
+    ) -> Result<Prepared, DeliveryError> {
+        let token = message.claim_token().ok_or(DeliveryError::ClaimLost)?;
+        let org = message.organization_id;
+        let live = match cache.lives.get(&live_id) {
+            Some(l) => l.clone(),
+            None => {
+                let l = self.ports.live_interviews.get(org, live_id).await?;
+                cache.lives.insert(live_id, l.clone());
+                l
+            }
+        }
+        .filter(|l| l.attendee(attendee).is_some())
+        .ok_or(DeliveryError::NotFound)?;
+        if let Some(reason) = stale_live(message, &live, self.now()) {
+            return self.skip(message, token, reason).await;
+        }
+        let organization = self.cached_organization(org, cache).await?.ok_or(DeliveryError::NotFound)?;
+        let organizer = self.cached_recruiter(org, live.organizer(), cache).await?.ok_or(DeliveryError::NotFound)?;
+        let job = match live.parts().job_id {
+            Some(id) => match cache.jobs.get(&id) {
+                Some(j) => j.clone(),
+                None => {
+                    let j = self.ports.jobs.get(org, id).await?;
+                    cache.jobs.insert(id, j.clone());
+                    j
+                }
+            },
+            None => None,
+        };
+        let content = self.cached_template(org, message.kind.template_kind(), message.language, cache).await?;
+        let link = (message.kind != MessageKind::LiveCancelled).then(|| self.attendee_link(&live, attendee)).flatten();
+        Ok(Prepared::SendLive(Box::new(LiveMessageContext {
+            message: message.clone(),
+            organization,
+            organizer,
+            live,
+            attendee,
+            job,
+            link,
+            content,
+        })))
     }
 
     async fn prepare_one(
@@ -168,39 +285,13 @@ impl Slate {
         let invitation = invitation.ok_or(DeliveryError::NotFound)?;
         let now = self.now();
         if let Some(reason) = stale(message, invitation, now) {
-            let mut skipped = message.clone();
-            skipped.state = DeliveryState::Skipped { at: now, reason: reason.clone() };
-            let mut changes = ChangeSet::new();
-            changes.push(Write::UpdateMessage { message: skipped, token });
-            return match self.commit(changes).await {
-                Ok(()) => Ok(Prepared::Skipped { reason }),
-                Err(CommitError::Conflict | CommitError::Duplicate(_)) => Err(DeliveryError::ClaimLost),
-                Err(CommitError::Internal(e)) => Err(e.into()),
-            };
+            return self.skip(message, token, reason).await;
         }
         let org = message.organization_id;
         let organization = self.cached_organization(org, cache).await?.ok_or(DeliveryError::NotFound)?;
-        let recruiter = match cache.recruiters.get(&invitation.invited_by()) {
-            Some(r) => r.clone(),
-            None => {
-                let r = self.ports.recruiters.get(org, invitation.invited_by()).await?;
-                cache.recruiters.insert(invitation.invited_by(), r.clone());
-                r
-            }
-        }
-        .ok_or(DeliveryError::NotFound)?;
-        let key = (org, message.kind.template_kind(), message.language);
-        let content = match cache.templates.get(&key) {
-            Some(c) => c.clone(),
-            None => {
-                let c = match self.ports.templates.get(org, key.1, key.2).await? {
-                    Some(t) => t.content,
-                    None => self.ports.renderer.default_content(key.1, key.2),
-                };
-                cache.templates.insert(key, c.clone());
-                c
-            }
-        };
+        let recruiter =
+            self.cached_recruiter(org, invitation.invited_by(), cache).await?.ok_or(DeliveryError::NotFound)?;
+        let content = self.cached_template(org, message.kind.template_kind(), message.language, cache).await?;
         let candidate_link = (message.kind.carries_link() || message.kind == MessageKind::BccCopy)
             .then(|| self.candidate_link(invitation));
         let review_link = self.settings.public_url.review_link(invitation.id());
@@ -276,7 +367,8 @@ impl Slate {
             } else {
                 None
             };
-            match self.plan(r.message.clone(), token, r.invitation.clone(), r.outcome.clone(), policy) {
+            match self.plan(r.message.clone(), token, r.invitation.clone(), r.live.as_ref(), r.outcome.clone(), policy)
+            {
                 Ok((message, changes)) => {
                     for w in changes.into_writes() {
                         all.push(w);
@@ -335,7 +427,12 @@ impl Slate {
         outcome: DeliveryOutcome,
     ) -> Result<(OutboxMessage, ChangeSet), DeliveryError> {
         let message = self.ports.outbox.get(id).await?.ok_or(DeliveryError::NotFound)?;
-        let invitation = self.ports.invitations.get(message.organization_id, message.invitation_id).await?;
+        let (invitation, live) = match message.about {
+            MessageSubject::Invitation(i) => (self.ports.invitations.get(message.organization_id, i).await?, None),
+            MessageSubject::Attendee { live_interview_id, .. } => {
+                (None, self.ports.live_interviews.get(message.organization_id, live_interview_id).await?)
+            }
+        };
         // The reminder policy is needed only when the delivery moves a queued invitation.
         let moves = invitation.as_ref().is_some_and(|i| i.status() == InvitationStatus::Queued);
         let policy = if message.kind.carries_link() && moves {
@@ -343,7 +440,7 @@ impl Slate {
         } else {
             None
         };
-        self.plan(message, token, invitation, outcome, policy)
+        self.plan(message, token, invitation, live.as_ref(), outcome, policy)
     }
 
     /// The writes that record `outcome` for `message` (as claimed with `token`) given the
@@ -353,6 +450,7 @@ impl Slate {
         mut message: OutboxMessage,
         token: ClaimToken,
         invitation: Option<Invitation>,
+        live: Option<&LiveInterview>,
         outcome: DeliveryOutcome,
         policy: Option<ReminderPolicy>,
     ) -> Result<(OutboxMessage, ChangeSet), DeliveryError> {
@@ -384,8 +482,15 @@ impl Slate {
                     // No usable link at rest: the mailbox shows it again when read.
                     // The link is the same before and after this report (only cancelling
                     // changes it); computed only here, off the SMTP path.
-                    if let Some(inv) = &invitation {
-                        withhold(&mut email, self.candidate_link(inv).expose());
+                    let link: Option<LinkUrl> = match (&invitation, live, message.about) {
+                        (Some(inv), _, _) => Some(self.candidate_link(inv)),
+                        (None, Some(live), MessageSubject::Attendee { attendee_id, .. }) => {
+                            self.attendee_link(live, attendee_id)
+                        }
+                        _ => None,
+                    };
+                    if let Some(link) = link {
+                        withhold(&mut email, link.expose());
                     }
                     changes.push(Write::CaptureEmail(*email));
                 }
@@ -430,6 +535,12 @@ impl Slate {
         self.ports.renderer.render(context)
     }
 
+    /// Words a prepared message to a live interview's attendee.
+    #[must_use]
+    pub fn render_live_message(&self, context: &LiveMessageContext) -> crate::RenderedMessage {
+        self.ports.renderer.render_live(context)
+    }
+
     /// The outbox's depth and the age of its oldest due message.
     ///
     /// # Errors
@@ -456,6 +567,22 @@ fn stale(message: &OutboxMessage, invitation: &Invitation, now: DateTime<Utc>) -
             if !matches!(status, InvitationStatus::Sent | InvitationStatus::Opened | InvitationStatus::Started) =>
         {
             "the invitation email has not been delivered"
+        }
+        _ => return None,
+    };
+    Some(reason.to_owned())
+}
+
+/// Why a message to a live interview's attendee should no longer go out, if it should not.
+fn stale_live(message: &OutboxMessage, live: &LiveInterview, now: DateTime<Utc>) -> Option<String> {
+    let reason = match message.kind {
+        MessageKind::LiveCancelled => return None,
+        _ if live.status() == crate::LiveStatus::Cancelled => {
+            "the live interview was cancelled before this email went out"
+        }
+        _ if now >= live.slot().start() => "the live interview had begun before this email went out",
+        MessageKind::LiveUpdated | MessageKind::LiveReminder if message.sequence != live.sequence() => {
+            "the live interview was moved again; the newer message replaces this one"
         }
         _ => return None,
     };

@@ -6,13 +6,13 @@
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 
-use super::{Caller, Slate};
+use super::{Caller, Slate, delay};
 use crate::ports::{AdapterError, ChangeSet, CommitError, Write};
 use crate::{
-    Actor, AttendeeId, AttendeeResponse, AttendeeRole, CandidateId, DisplayName, EmailAddress, EventId, EventKind,
-    InvitationId, JobId, Language, LinkToken, LinkUrl, LinkVersion, LiveError, LiveEvent, LiveInterview,
-    LiveInterviewId, LiveQuery, LiveSlot, Location, NewAttendee, NewLiveInterview, Organization, PersonName,
-    RecruiterId, SlotError, TimeZone, TimelineEvent,
+    Actor, AttendeeId, AttendeeResponse, AttendeeRole, CandidateId, DeliveryState, DisplayName, EmailAddress, EventId,
+    EventKind, InvitationId, JobId, Language, LinkToken, LinkUrl, LinkVersion, LiveError, LiveEvent, LiveInterview,
+    LiveInterviewId, LiveQuery, LiveSlot, Location, MessageId, MessageKind, MessageSubject, NewAttendee,
+    NewLiveInterview, Organization, OutboxMessage, PersonName, RecruiterId, SlotError, TimeZone, TimelineEvent,
 };
 
 /// An interviewer to invite.
@@ -152,7 +152,50 @@ pub enum RespondError {
     Internal(#[from] AdapterError),
 }
 
+/// What one run of [`Slate::send_live_reminders`] did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LiveRemindersRun {
+    /// Live interviews whose attendees were reminded.
+    pub reminded: usize,
+    /// Live interviews changed by someone else meanwhile (tried again on the next run).
+    pub conflicts: usize,
+}
+
+/// Which message an attendee gets: the candidate's invite, or an interviewer's.
+const fn invite_kind(role: AttendeeRole) -> MessageKind {
+    match role {
+        AttendeeRole::Candidate(_) => MessageKind::LiveInvitation,
+        AttendeeRole::Interviewer(_) => MessageKind::LiveInterviewerInvitation,
+    }
+}
+
 impl Slate {
+    /// One message of `kind` to every attendee of `live`, keyed by `sequence`.
+    fn live_messages(
+        &self,
+        live: &LiveInterview,
+        kind: impl Fn(AttendeeRole) -> MessageKind,
+        sequence: u32,
+        at: DateTime<Utc>,
+    ) -> Vec<Write> {
+        live.attendees()
+            .iter()
+            .map(|a| {
+                Write::Enqueue(OutboxMessage {
+                    id: MessageId::from_uuid(self.ports.ids.new_uuid()),
+                    organization_id: live.organization_id(),
+                    about: MessageSubject::Attendee { live_interview_id: live.id(), attendee_id: a.id },
+                    kind: kind(a.role),
+                    sequence,
+                    to: a.email.clone(),
+                    language: a.language,
+                    created_at: at,
+                    state: DeliveryState::Pending { not_before: at, attempts: 0 },
+                })
+            })
+            .collect()
+    }
+
     fn live_event(&self, live: &LiveInterview, event: &LiveEvent, actor: Actor, at: DateTime<Utc>) -> TimelineEvent {
         let live_interview_id = live.id();
         let name = |id: AttendeeId| live.attendee(id).map(|a| a.name.to_string()).unwrap_or_default();
@@ -176,6 +219,10 @@ impl Slate {
             }
             LiveEvent::Cancelled => EventKind::LiveCancelled { live_interview_id },
         };
+        self.live_timeline(live, kind, actor, at)
+    }
+
+    fn live_timeline(&self, live: &LiveInterview, kind: EventKind, actor: Actor, at: DateTime<Utc>) -> TimelineEvent {
         TimelineEvent {
             id: EventId::from_uuid(self.ports.ids.new_uuid()),
             organization_id: live.organization_id(),
@@ -257,10 +304,14 @@ impl Slate {
             follows: input.follows,
             attendees,
         };
-        let (live, event) = LiveInterview::schedule(new, now)?;
+        let (mut live, event) = LiveInterview::schedule(new, now)?;
+        live.plan_reminder(self.reminder_lead(), now);
         let mut changes = ChangeSet::new();
         changes.push(Write::InsertLiveInterview(live.clone()));
         changes.push(Write::AppendEvent(self.live_event(&live, &event, caller.actor(), now)));
+        for w in self.live_messages(&live, invite_kind, 0, now) {
+            changes.push(w);
+        }
         self.commit(changes).await.map_err(super::unexpected)?;
         Ok(live)
     }
@@ -298,6 +349,16 @@ impl Slate {
         let mut changes = ChangeSet::new();
         changes.push(Write::UpdateLiveInterview(live.clone()));
         changes.push(Write::AppendEvent(self.live_event(&live, &event, caller.actor(), now)));
+        let messages = match event {
+            LiveEvent::Rescheduled { .. } => {
+                self.live_messages(&live, |_| MessageKind::LiveUpdated, live.sequence(), now)
+            }
+            LiveEvent::Cancelled => self.live_messages(&live, |_| MessageKind::LiveCancelled, live.sequence(), now),
+            _ => Vec::new(),
+        };
+        for w in messages {
+            changes.push(w);
+        }
         self.commit(changes).await?;
         live.committed();
         Ok(live)
@@ -319,7 +380,65 @@ impl Slate {
         let organization =
             self.ports.organizations.get(caller.organization_id).await?.ok_or(LiveUseCaseError::CallerNotFound)?;
         let slot = Self::slot_for(&organization, slot)?;
-        self.change_live(caller, id, revision, |live, now| Ok(live.reschedule(slot, now)?)).await
+        let lead = self.reminder_lead();
+        self.change_live(caller, id, revision, |live, now| {
+            let event = live.reschedule(slot, now)?;
+            live.plan_reminder(lead, now);
+            Ok(event)
+        })
+        .await
+    }
+
+    fn reminder_lead(&self) -> chrono::TimeDelta {
+        delay(self.settings.live_reminder_lead)
+    }
+
+    /// Sends every attendee their invite again (same links, the current time and
+    /// `SEQUENCE`), recorded on the candidate's timeline.
+    ///
+    /// # Errors
+    /// [`LiveUseCaseError`]: not found, cancelled, over, or changed meanwhile.
+    pub async fn resend_live(&self, caller: Caller, id: LiveInterviewId) -> Result<LiveInterview, LiveUseCaseError> {
+        let mut live = self.live_interview(caller, id).await?;
+        let now = self.now();
+        let n = live.resend(now)?;
+        let mut changes = ChangeSet::new();
+        changes.push(Write::UpdateLiveInterview(live.clone()));
+        let event = EventKind::LiveResent { live_interview_id: live.id() };
+        changes.push(Write::AppendEvent(self.live_timeline(&live, event, caller.actor(), now)));
+        for w in self.live_messages(&live, invite_kind, n, now) {
+            changes.push(w);
+        }
+        self.commit(changes).await?;
+        live.committed();
+        Ok(live)
+    }
+
+    /// Queues the reminder of every live interview whose reminder is due, up to `limit`:
+    /// one message to each attendee, keyed by the interview's `SEQUENCE` so that a
+    /// reschedule may remind again.
+    ///
+    /// # Errors
+    /// [`AdapterError`] on a storage failure.
+    pub async fn send_live_reminders(&self, limit: usize) -> Result<LiveRemindersRun, AdapterError> {
+        let now = self.now();
+        let mut run = LiveRemindersRun::default();
+        for mut live in self.ports.live_interviews.reminders_due(now, limit).await? {
+            if !live.take_reminder(now) {
+                continue;
+            }
+            let mut changes = ChangeSet::new();
+            changes.push(Write::UpdateLiveInterview(live.clone()));
+            for w in self.live_messages(&live, |_| MessageKind::LiveReminder, live.sequence(), now) {
+                changes.push(w);
+            }
+            match self.commit(changes).await {
+                Ok(()) => run.reminded += 1,
+                Err(CommitError::Conflict | CommitError::Duplicate(_)) => run.conflicts += 1,
+                Err(CommitError::Internal(e)) => return Err(e),
+            }
+        }
+        Ok(run)
     }
 
     /// Cancels a live interview: final; every attendee's link stops working.

@@ -8,9 +8,9 @@ use super::{Caller, Slate};
 use crate::ports::{AdapterError, ChangeSet, Write};
 use crate::{
     CandidateId, CapturedEmail, DeliveryState, EmailAddress, InterviewId, InterviewSnapshot, Invitation, InvitationId,
-    Language, LanguageTag, LinkToken, LongText, MessageContext, MessageId, MessageKind, MessageTemplate, OutboxMessage,
-    PersonName, Prompt, Question, QuestionId, RecruiterId, RenderedMessage, TemplateContent, TemplateError,
-    TemplateField, TemplateId, TemplateKind, WITHHELD_LINK,
+    Language, LanguageTag, LinkToken, LiveMessageContext, LongText, MessageContext, MessageId, MessageKind,
+    MessageSubject, MessageTemplate, OutboxMessage, PersonName, Prompt, Question, QuestionId, RecruiterId,
+    RenderedMessage, TemplateContent, TemplateError, TemplateField, TemplateId, TemplateKind, WITHHELD_LINK,
 };
 
 /// A template as it is used: the organization's own, or the default Slate ships.
@@ -113,6 +113,11 @@ impl TemplateKind {
             Self::CompletionNotice => MessageKind::CompletionNotice,
             Self::DeadlineChanged => MessageKind::DeadlineChanged,
             Self::Cancelled => MessageKind::Cancelled,
+            Self::LiveInvitation => MessageKind::LiveInvitation,
+            Self::LiveInterviewer => MessageKind::LiveInterviewerInvitation,
+            Self::LiveUpdated => MessageKind::LiveUpdated,
+            Self::LiveCancelled => MessageKind::LiveCancelled,
+            Self::LiveReminder => MessageKind::LiveReminder,
         }
     }
 }
@@ -265,6 +270,10 @@ impl Slate {
         let organization = organization?.ok_or(TemplateUseCaseError::NotFound)?;
         let recruiter = recruiter?.ok_or(TemplateUseCaseError::NotFound)?;
         let now = self.now();
+        if input.kind.is_live() {
+            let context = self.sample_live(organization, recruiter, input.kind, input.language, content, now)?;
+            return Ok(self.ports.renderer.render_live(&context));
+        }
         let (invitation, link) = match input.invitation_id {
             Some(id) => {
                 let inv = self.ports.invitations.get(org, id).await?.ok_or(TemplateUseCaseError::NotFound)?;
@@ -282,7 +291,7 @@ impl Slate {
         let message = OutboxMessage {
             id: MessageId::from_uuid(self.ports.ids.new_uuid()),
             organization_id: org,
-            invitation_id: invitation.id(),
+            about: MessageSubject::Invitation(invitation.id()),
             kind,
             sequence: 0,
             to,
@@ -301,6 +310,95 @@ impl Slate {
             content,
         };
         Ok(self.ports.renderer.render(&context))
+    }
+
+    /// A made-up live interview for previews: a 45-minute online second round with Ada
+    /// Lovelace and the caller, a week from today at 10:00 in the organization's zone; the
+    /// message goes to the caller for an interviewer's template, else to Ada.
+    fn sample_live(
+        &self,
+        organization: crate::Organization,
+        recruiter: crate::Recruiter,
+        kind: TemplateKind,
+        language: Language,
+        content: TemplateContent,
+        now: DateTime<Utc>,
+    ) -> Result<LiveMessageContext, AdapterError> {
+        let sample = |e: &dyn std::fmt::Display| AdapterError::new(format!("sample data: {e}"));
+        let zone = organization.time_zone;
+        let date = zone.date_at(now) + chrono::Days::new(7);
+        let time = chrono::NaiveTime::from_hms_opt(10, 0, 0).unwrap_or_default();
+        let slot = crate::LiveSlot::new(date, time, 45, zone).map_err(|e| sample(&e))?;
+        let url = crate::MeetingUrl::parse("https://meet.example/slate-preview").map_err(|e| sample(&e))?;
+        let attendee = |n: u128, role, name: &str, email: &str| -> Result<crate::Attendee, AdapterError> {
+            Ok(crate::Attendee {
+                id: crate::AttendeeId::from_uuid(uuid::Uuid::from_u128(n)),
+                role,
+                name: PersonName::parse(name).map_err(|e| sample(&e))?,
+                email: EmailAddress::parse(email).map_err(|e| sample(&e))?,
+                language,
+                response: crate::AttendeeResponse::Pending,
+                responded_at: None,
+                link_version: crate::LinkVersion::FIRST,
+            })
+        };
+        let ada = attendee(
+            1,
+            crate::AttendeeRole::Candidate(CandidateId::from_uuid(uuid::Uuid::from_u128(1))),
+            "Ada Lovelace",
+            "ada.lovelace@example.com",
+        )?;
+        let mut you =
+            attendee(2, crate::AttendeeRole::Interviewer(Some(recruiter.id)), "You", recruiter.email.as_str())?;
+        you.name = recruiter.name.clone();
+        let to = if kind == TemplateKind::LiveInterviewer { you.clone() } else { ada.clone() };
+        let live = crate::LiveInterview::from_parts(crate::LiveInterviewParts {
+            id: crate::LiveInterviewId::from_uuid(uuid::Uuid::from_u128(1)),
+            organization_id: organization.id,
+            organizer: recruiter.id,
+            title: crate::DisplayName::parse("Second interview").map_err(|e| sample(&e))?,
+            slot,
+            location: crate::Location::Online(url),
+            job_id: None,
+            follows: None,
+            attendees: vec![ada, you],
+            sequence: 0,
+            resends: 0,
+            reminder_due_at: None,
+            cancelled_at: None,
+            created_at: now,
+            updated_at: now,
+            revision: 0,
+        });
+        let job = crate::Job {
+            id: crate::JobId::from_uuid(uuid::Uuid::from_u128(1)),
+            organization_id: organization.id,
+            title: crate::JobText::parse("Backend engineer").map_err(|e| sample(&e))?,
+            company_name: crate::JobText::parse(organization.name.as_str()).map_err(|e| sample(&e))?,
+        };
+        let message = OutboxMessage {
+            id: MessageId::from_uuid(self.ports.ids.new_uuid()),
+            organization_id: organization.id,
+            about: MessageSubject::Attendee { live_interview_id: live.id(), attendee_id: to.id },
+            kind: kind.sample_message_kind(),
+            sequence: 0,
+            to: to.email.clone(),
+            language,
+            created_at: now,
+            state: DeliveryState::Pending { not_before: now, attempts: 0 },
+        };
+        let link = (kind != TemplateKind::LiveCancelled)
+            .then(|| self.settings.public_url.attendee_link(&LinkToken::presented("sample-link-for-preview")));
+        Ok(LiveMessageContext {
+            message,
+            organization,
+            organizer: recruiter,
+            live,
+            attendee: to.id,
+            job: Some(job),
+            link,
+            content,
+        })
     }
 
     /// A made-up invitation for previews: Ada Lovelace, three questions, a week to answer.
@@ -380,8 +478,18 @@ impl Slate {
     pub async fn mailbox_email(&self, caller: Caller, id: MessageId) -> Result<CapturedEmail, super::NotFoundError> {
         let org = caller.organization_id;
         let mut email = self.ports.mailbox.get(org, id).await?.ok_or(super::NotFoundError::NotFound)?;
-        if let Some(invitation) = self.ports.invitations.get(org, email.invitation_id).await? {
-            let link = self.candidate_link(&invitation);
+        let link = match email.about {
+            MessageSubject::Invitation(id) => {
+                self.ports.invitations.get(org, id).await?.map(|i| self.candidate_link(&i))
+            }
+            MessageSubject::Attendee { live_interview_id, attendee_id } => self
+                .ports
+                .live_interviews
+                .get(org, live_interview_id)
+                .await?
+                .and_then(|l| self.attendee_link(&l, attendee_id)),
+        };
+        if let Some(link) = link {
             for part in [&mut email.text, &mut email.html, &mut email.subject] {
                 if part.contains(WITHHELD_LINK) {
                     *part = part.replace(WITHHELD_LINK, link.expose());

@@ -36,7 +36,9 @@ pub use interviews::{InterviewInput, InterviewUseCaseError, QuestionInput};
 pub use invitations::{
     CancelError, ChangeDeadlineError, ChangeEmailError, InviteError, InviteExternal, InviteInternal, ResendError,
 };
-pub use live::{AttendeeLinkCheck, InterviewerInput, LiveUseCaseError, RespondError, ScheduleLive, SlotInput};
+pub use live::{
+    AttendeeLinkCheck, InterviewerInput, LiveRemindersRun, LiveUseCaseError, RespondError, ScheduleLive, SlotInput,
+};
 pub use mail::{EffectiveTemplate, MailboxPage, PreviewInput, TemplateInput, TemplateUseCaseError};
 pub use queries::{NotFoundError, TimelineError};
 pub use review::{ReviewError, ReviewSheet};
@@ -53,7 +55,7 @@ use crate::ports::{
 };
 use crate::{
     Actor, DeliveryState, EmailAddress, EventId, EventKind, Invitation, LinkUrl, MessageId, MessageKind,
-    OrganizationId, OutboxMessage, PublicUrl, RecruiterId, ReminderPolicy, TimelineEvent,
+    MessageSubject, OrganizationId, OutboxMessage, PublicUrl, RecruiterId, ReminderPolicy, TimelineEvent,
 };
 
 /// Every port Slate needs, as shared trait objects chosen at run time.
@@ -155,6 +157,8 @@ pub struct Settings {
     pub outbox_max_retry: Duration,
     /// How long a login session lasts.
     pub session_ttl: Duration,
+    /// How long before a live interview its attendees are reminded.
+    pub live_reminder_lead: Duration,
     /// The address people reach Slate at: every link is built from it.
     pub public_url: PublicUrl,
 }
@@ -169,6 +173,7 @@ impl Default for Settings {
             outbox_first_retry: Duration::from_secs(30),
             outbox_max_retry: Duration::from_secs(6 * 3600),
             session_ttl: Duration::from_secs(12 * 3600),
+            live_reminder_lead: Duration::from_secs(24 * 3600),
             public_url: PublicUrl::default(),
         }
     }
@@ -264,7 +269,7 @@ impl Slate {
         OutboxMessage {
             id: MessageId::from_uuid(self.ports.ids.new_uuid()),
             organization_id: invitation.organization_id(),
-            invitation_id: invitation.id(),
+            about: MessageSubject::Invitation(invitation.id()),
             kind,
             sequence,
             to,

@@ -208,3 +208,87 @@ async fn scheduling_refuses_unknown_people_and_records() {
     let r = w.slate.schedule_live(other, base()).await;
     assert!(matches!(r, Err(LiveUseCaseError::CandidateNotFound)), "{r:?}");
 }
+
+fn live_kinds(w: &World) -> Vec<(MessageKind, String, u32)> {
+    w.memory
+        .store
+        .all_messages()
+        .into_iter()
+        .filter(|m| m.kind.is_live())
+        .map(|m| (m.kind, m.to.to_string(), m.sequence))
+        .collect()
+}
+
+#[tokio::test]
+async fn every_change_queues_each_attendee_their_message_in_their_language() {
+    let w = World::new().await;
+    let (_, live) = scheduled(&w).await;
+    let (ada, grace, rita) = ("ada@example.com", "grace@navy.example", "rita@acme.example");
+    let invites = |seq| {
+        vec![
+            (MessageKind::LiveInvitation, ada.to_owned(), seq),
+            (MessageKind::LiveInterviewerInvitation, grace.to_owned(), seq),
+            (MessageKind::LiveInterviewerInvitation, rita.to_owned(), seq),
+        ]
+    };
+    assert_eq!(live_kinds(&w), invites(0));
+    let resent = w.slate.resend_live(w.caller, live.id()).await.unwrap();
+    let mut expected = invites(0);
+    expected.extend(invites(1));
+    assert_eq!(live_kinds(&w), expected, "a resend keys its messages by its number");
+    let slot =
+        SlotInput { date: "2026-12-11".parse().unwrap(), time: "09:00".parse().unwrap(), minutes: 30, zone: None };
+    let moved = w.slate.reschedule_live(w.caller, live.id(), Some(resent.revision()), slot).await.unwrap();
+    w.slate.cancel_live(w.caller, live.id(), Some(moved.revision())).await.unwrap();
+    for person in [ada, grace, rita] {
+        expected.push((MessageKind::LiveUpdated, person.to_owned(), 1));
+    }
+    for person in [ada, grace, rita] {
+        expected.push((MessageKind::LiveCancelled, person.to_owned(), 2));
+    }
+    assert_eq!(live_kinds(&w), expected);
+
+    // Prepared for sending: the invites still queued are skipped (cancelled), the
+    // cancellations go, without a link.
+    let claimed = w.slate.claim_messages(50).await.unwrap();
+    let prepared = w.slate.prepare_messages(&claimed).await;
+    let mut sent = Vec::new();
+    for (m, p) in claimed.iter().zip(prepared) {
+        match p.unwrap() {
+            Prepared::SendLive(ctx) => {
+                assert_eq!(ctx.recipient().map(|a| a.email.to_string()), Some(m.to.to_string()));
+                assert!(ctx.link.is_none(), "a cancellation carries no link");
+                assert_eq!(ctx.message.language, Language::Greek);
+                sent.push(m.kind);
+            }
+            Prepared::Skipped { reason } => {
+                assert_ne!(m.kind, MessageKind::LiveCancelled, "{reason}");
+                assert!(reason.contains("cancelled"), "{reason}");
+            }
+            Prepared::Send(_) => panic!("a live message prepared as an invitation's"),
+        }
+    }
+    assert_eq!(sent, [MessageKind::LiveCancelled; 3]);
+}
+
+#[tokio::test]
+async fn an_invite_is_prepared_with_the_attendees_link_and_the_reminder_goes_once_a_day_before() {
+    let w = World::new().await;
+    let (_, live) = scheduled(&w).await;
+    let claimed = w.slate.claim_messages(50).await.unwrap();
+    let prepared = w.slate.prepare_messages(&claimed).await;
+    let Ok(Prepared::SendLive(ctx)) = &prepared[1] else { panic!("{:?}", prepared[1]) };
+    assert_eq!(ctx.message.kind, MessageKind::LiveInterviewerInvitation);
+    assert_eq!(ctx.link, w.slate.attendee_link(&live, live.attendees()[1].id));
+    assert_eq!(ctx.organizer.id, w.recruiter.id);
+    let rendered = w.slate.render_live_message(ctx);
+    assert!(rendered.text.contains(ctx.link.as_ref().unwrap().expose()), "{}", rendered.text);
+
+    // No reminder yet; 24 hours before the start, one per attendee, once.
+    assert_eq!(w.slate.send_live_reminders(10).await.unwrap().reminded, 0);
+    w.memory.clock.set(live.slot().start() - TimeDelta::hours(23));
+    assert_eq!(w.slate.send_live_reminders(10).await.unwrap().reminded, 1);
+    assert_eq!(w.slate.send_live_reminders(10).await.unwrap().reminded, 0, "only once");
+    let reminders = live_kinds(&w).into_iter().filter(|(k, _, _)| *k == MessageKind::LiveReminder).count();
+    assert_eq!(reminders, 3);
+}

@@ -110,9 +110,13 @@ pub struct RenderedDto {
 pub struct MailboxItemDto {
     /// The outbox message it is.
     pub id: Uuid,
-    /// The invitation it is about.
-    pub invitation_id: Uuid,
-    /// What it is (`invitation`, `bcc_copy`, `reminder_not_started` …).
+    /// The invitation it is about (`null` for a message about a live interview).
+    pub invitation_id: Option<Uuid>,
+    /// The live interview it is about (`null` for a message about an invitation).
+    pub live_interview_id: Option<Uuid>,
+    /// The live interview's attendee it went to.
+    pub attendee_id: Option<Uuid>,
+    /// What it is (`invitation`, `bcc_copy`, `reminder_not_started`, `live_invitation` …).
     pub kind: String,
     /// `From`.
     pub from: String,
@@ -161,7 +165,9 @@ pub struct MailboxParams {
 fn summary(e: &CapturedEmail) -> MailboxItemDto {
     MailboxItemDto {
         id: e.id.as_uuid(),
-        invitation_id: e.invitation_id.as_uuid(),
+        invitation_id: e.about.invitation_id().map(|i| i.as_uuid()),
+        live_interview_id: e.about.attendee().map(|(l, _)| l.as_uuid()),
+        attendee_id: e.about.attendee().map(|(_, a)| a.as_uuid()),
         kind: e.kind.as_str().to_owned(),
         from: e.from.clone(),
         to: e.to.to_string(),

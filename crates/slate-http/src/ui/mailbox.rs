@@ -8,7 +8,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use slate_domain::MessageId;
+use slate_domain::{MessageId, MessageSubject};
 
 use super::{Chrome, Recruiter, UiError, ok};
 use crate::AppState;
@@ -72,7 +72,8 @@ struct MailPage {
     subject: String,
     when: String,
     text: String,
-    invitation: String,
+    /// What it is about: (label, link text, link).
+    about: (&'static str, &'static str, String),
 }
 
 /// `GET /mailbox/{id}`.
@@ -91,7 +92,12 @@ pub(crate) async fn show(
         subject: e.subject.clone(),
         when: r.local(e.captured_at),
         text: e.text.clone(),
-        invitation: e.invitation_id.to_string(),
+        about: match e.about {
+            MessageSubject::Invitation(i) => ("Invitation", "Open the invitation", format!("/invitations/{i}")),
+            MessageSubject::Attendee { live_interview_id, .. } => {
+                ("Live interview", "Open the live interview", format!("/live/{live_interview_id}"))
+            }
+        },
     }))
 }
 

@@ -57,6 +57,11 @@ pub(crate) fn kind_label(kind: TemplateKind) -> &'static str {
         TemplateKind::CompletionNotice => "Completion notice (to you)",
         TemplateKind::DeadlineChanged => "Deadline changed",
         TemplateKind::Cancelled => "Invitation withdrawn",
+        TemplateKind::LiveInvitation => "Live interview: invite to the candidate",
+        TemplateKind::LiveInterviewer => "Live interview: invite to an interviewer",
+        TemplateKind::LiveUpdated => "Live interview: new time",
+        TemplateKind::LiveCancelled => "Live interview: cancelled",
+        TemplateKind::LiveReminder => "Live interview: reminder",
     }
 }
 

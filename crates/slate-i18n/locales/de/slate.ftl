@@ -17,3 +17,7 @@ email-link-fallback = Falls die Schaltfläche nicht funktioniert, kopieren Sie d
 email-bcc-note = Dies ist Ihre Kopie der Einladung an { $email }.
 email-review-button = Antworten ansehen
 email-footer = Gesendet von { $company } über Slate. Dieser Link ist persönlich: Bitte leiten Sie diese E-Mail nicht weiter.
+email-live-start-value = { $date } (Zeitzone { $zone })
+email-live-start-also = { $date } in { $zone }
+email-live-button = Zusagen oder absagen
+email-live-calendar-note = Die angehängte Einladung trägt den Termin in Ihrer eigenen Zeitzone in Ihren Kalender ein.

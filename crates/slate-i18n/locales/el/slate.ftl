@@ -17,3 +17,7 @@ email-link-fallback = Αν το κουμπί δεν λειτουργεί, αντ
 email-bcc-note = Αυτό είναι το αντίγραφό σας της πρόσκλησης προς { $email }.
 email-review-button = Δείτε τις απαντήσεις
 email-footer = Στάλθηκε από { $company } μέσω του Slate. Ο σύνδεσμος είναι προσωπικός: μην προωθήσετε αυτό το μήνυμα.
+email-live-start-value = { $date } (ώρα { $zone })
+email-live-start-also = { $date } σε { $zone }
+email-live-button = Επιβεβαίωση ή απόρριψη
+email-live-calendar-note = Η συνημμένη πρόσκληση προσθέτει τη συνέντευξη στο ημερολόγιό σας, στη δική σας ζώνη ώρας.

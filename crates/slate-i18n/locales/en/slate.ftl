@@ -17,3 +17,7 @@ email-link-fallback = If the button does not work, copy this address into your b
 email-bcc-note = This is your copy of the invitation sent to { $email }.
 email-review-button = Review the answers
 email-footer = Sent by { $company } through Slate. This link is personal: please do not forward this email.
+email-live-start-value = { $date } ({ $zone } time)
+email-live-start-also = { $date } in { $zone }
+email-live-button = Confirm or decline
+email-live-calendar-note = The attached invitation adds the interview to your calendar in your own time zone.

@@ -17,3 +17,7 @@ email-link-fallback = Si el botón no funciona, copie esta dirección en su nave
 email-bcc-note = Esta es su copia de la invitación enviada a { $email }.
 email-review-button = Ver las respuestas
 email-footer = Enviado por { $company } a través de Slate. Este enlace es personal: no reenvíe este correo.
+email-live-start-value = { $date } (hora de { $zone })
+email-live-start-also = { $date } en { $zone }
+email-live-button = Confirmar o rechazar
+email-live-calendar-note = La invitación adjunta añade la entrevista a su calendario en su propia zona horaria.

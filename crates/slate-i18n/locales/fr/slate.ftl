@@ -17,3 +17,7 @@ email-link-fallback = Si le bouton ne fonctionne pas, copiez cette adresse dans 
 email-bcc-note = Ceci est votre copie de l’invitation envoyée à { $email }.
 email-review-button = Voir les réponses
 email-footer = Envoyé par { $company } via Slate. Ce lien vous est personnel : merci de ne pas transférer cet e-mail.
+email-live-start-value = { $date } (heure de { $zone })
+email-live-start-also = { $date } à l’heure de { $zone }
+email-live-button = Confirmer ou décliner
+email-live-calendar-note = L’invitation jointe ajoute l’entretien à votre agenda, dans votre propre fuseau horaire.

@@ -17,3 +17,7 @@ email-link-fallback = Se il pulsante non funziona, copia questo indirizzo nel br
 email-bcc-note = Questa è la tua copia dell’invito inviato a { $email }.
 email-review-button = Guarda le risposte
 email-footer = Inviato da { $company } tramite Slate. Questo link è personale: non inoltrare questa email.
+email-live-start-value = { $date } (ora di { $zone })
+email-live-start-also = { $date } a { $zone }
+email-live-button = Conferma o rifiuta
+email-live-calendar-note = L’invito allegato aggiunge il colloquio al tuo calendario nel tuo fuso orario.

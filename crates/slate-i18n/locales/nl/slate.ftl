@@ -17,3 +17,7 @@ email-link-fallback = Werkt de knop niet? Kopieer dit adres naar je browser:
 email-bcc-note = Dit is jouw kopie van de uitnodiging aan { $email }.
 email-review-button = Bekijk de antwoorden
 email-footer = Verstuurd door { $company } via Slate. Deze link is persoonlijk: stuur deze e-mail niet door.
+email-live-start-value = { $date } (tijdzone { $zone })
+email-live-start-also = { $date } in { $zone }
+email-live-button = Bevestigen of afslaan
+email-live-calendar-note = Met de bijgevoegde uitnodiging komt het gesprek in je agenda, in je eigen tijdzone.

@@ -17,3 +17,7 @@ email-link-fallback = Jeśli przycisk nie działa, skopiuj ten adres do przeglą
 email-bcc-note = To jest Twoja kopia zaproszenia wysłanego na adres { $email }.
 email-review-button = Zobacz odpowiedzi
 email-footer = Wysłane przez { $company } za pośrednictwem Slate. Ten link jest osobisty: nie przesyłaj dalej tej wiadomości.
+email-live-start-value = { $date } (strefa { $zone })
+email-live-start-also = { $date } w strefie { $zone }
+email-live-button = Potwierdź lub odrzuć
+email-live-calendar-note = Załączone zaproszenie doda rozmowę do Twojego kalendarza w Twojej strefie czasowej.

@@ -17,3 +17,7 @@ email-link-fallback = Se o botão não funcionar, copie este endereço para o se
 email-bcc-note = Esta é a sua cópia do convite enviado a { $email }.
 email-review-button = Ver as respostas
 email-footer = Enviado por { $company } através do Slate. Este link é pessoal: não reencaminhe este e-mail.
+email-live-start-value = { $date } (hora de { $zone })
+email-live-start-also = { $date } em { $zone }
+email-live-button = Confirmar ou recusar
+email-live-calendar-note = O convite em anexo adiciona a entrevista ao seu calendário no seu próprio fuso horário.

@@ -808,7 +808,7 @@ async fn templates_and_the_mailbox_round_trip_per_organization(store: SqlStore) 
     let email = CapturedEmail {
         id: m.id,
         organization_id: m.organization_id,
-        invitation_id: m.invitation_id,
+        about: m.about,
         kind: m.kind,
         from: "\"Acme\" <noreply@slate.example>".into(),
         to: m.to.clone(),
