@@ -166,14 +166,11 @@ impl AppState {
         self.inner.link_limiter.check(ip)
     }
 
-    /// Resends of one invitation, counted per organization so another organization's
-    /// requests for the same id never use up this one's allowance.
-    pub(crate) fn limit_resend(
-        &self,
-        org: slate_domain::OrganizationId,
-        invitation: slate_domain::InvitationId,
-    ) -> Result<(), ApiError> {
-        self.inner.resend_limiter.check_key(&(org.as_uuid(), invitation.as_uuid()))
+    /// Resends of one invitation or live interview (named by its id), counted per
+    /// organization so another organization's requests for the same id never use up this
+    /// one's allowance.
+    pub(crate) fn limit_resend(&self, org: slate_domain::OrganizationId, subject: uuid::Uuid) -> Result<(), ApiError> {
+        self.inner.resend_limiter.check_key(&(org.as_uuid(), subject))
     }
 }
 

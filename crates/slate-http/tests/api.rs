@@ -428,6 +428,13 @@ async fn a_live_interview_is_scheduled_only_once_every_attendee_confirmed_throug
         (Some("declined"), Some("Ill that week"))
     );
 
+    // Resending queues each attendee their invite again.
+    let before = w.memory.store.all_messages().len();
+    let resent = w.ok(Method::POST, &format!("/api/v1/live-interviews/{id}/resend"), None, StatusCode::OK).await;
+    assert_eq!(w.memory.store.all_messages().len(), before + 4, "one per attendee");
+    let read = w.ok(Method::GET, &format!("/api/v1/live-interviews/{id}"), None, StatusCode::OK).await;
+    assert_eq!(read["revision"], resent["revision"]);
+
     // A reschedule resets every answer; a stale revision is refused.
     let slot = json!({"date": "2026-12-11", "time": "09:30", "duration_minutes": 60, "revision": live["revision"]});
     let (status, err) = w.call(Method::PUT, &format!("/api/v1/live-interviews/{id}/slot"), &w.a, Some(slot)).await;
@@ -451,7 +458,7 @@ async fn a_live_interview_is_scheduled_only_once_every_attendee_confirmed_throug
     assert_eq!(kinds.iter().filter(|k| **k == "live_confirmed").count(), 4, "one per attendee");
     assert_eq!(
         kinds.iter().rev().take(3).copied().collect::<Vec<_>>(),
-        ["live_rescheduled", "live_declined", "live_all_confirmed"]
+        ["live_rescheduled", "live_resent", "live_declined"]
     );
     let declined = timeline.as_array().unwrap().iter().find(|e| e["kind"] == "live_declined").unwrap();
     assert_eq!(
@@ -792,6 +799,7 @@ fn endpoints(r: &Records) -> Vec<(Method, String)> {
     vec![
         (Method::GET, format!("/api/v1/live-interviews/{l}")),
         (Method::PUT, format!("/api/v1/live-interviews/{l}/slot")),
+        (Method::POST, format!("/api/v1/live-interviews/{l}/resend")),
         (Method::POST, format!("/api/v1/live-interviews/{l}/cancel")),
         (Method::GET, format!("/api/v1/jobs/{j}")),
         (Method::GET, format!("/api/v1/interviews/{i}")),
@@ -866,7 +874,9 @@ async fn another_organization_gets_404_from_every_endpoint_and_sees_nothing() {
     // And nothing of Acme's changed.
     let inv = w.ok(Method::GET, &format!("/api/v1/invitations/{}", r.invitation), None, StatusCode::OK).await;
     assert_eq!((inv["status"].as_str(), inv["deadline"].as_str()), (Some("queued"), Some("2026-12-15")));
-    assert_eq!(w.memory.store.all_messages().len(), 1, "no resend was queued");
+    let kinds: Vec<_> = w.memory.store.all_messages().iter().map(|m| m.kind).collect();
+    assert_eq!(kinds.iter().filter(|k| !k.is_live()).count(), 1, "no resend was queued: {kinds:?}");
+    assert_eq!(kinds.len(), 4, "nor any live interview message beyond the three invites: {kinds:?}");
 }
 
 // ---------------------------------------------------------------- sessions and CSRF
@@ -1204,7 +1214,7 @@ async fn health_readiness_and_metrics() {
     );
     assert!(text.contains(r#"route="/api/v1/invitations/{id}",status="404"} 1"#), "{text}");
     assert!(text.contains("slate_http_request_duration_seconds_bucket"), "{text}");
-    assert!(text.contains("slate_outbox_depth 1"), "the queued invitation email: {text}");
+    assert!(text.contains("slate_outbox_depth 4"), "the queued invitation email and three live invites: {text}");
     assert!(text.contains(r#"route="/api/v1/invitations/{id}",status="200"} 1"#), "{text}");
     assert!(!text.contains(&r.invitation), "ids never become labels");
 }
@@ -1271,7 +1281,7 @@ async fn templates_are_listed_checked_saved_previewed_and_reset() {
     let w = World::new().await;
     let (status, all) = w.call(Method::GET, "/api/v1/templates", &w.a, None).await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(all.as_array().unwrap().len(), 7 * 9, "every kind in every language");
+    assert_eq!(all.as_array().unwrap().len(), 12 * 9, "every kind in every language");
     assert!(all.as_array().unwrap().iter().all(|t| t["source"] == "default"));
 
     let bad = json!({"kind": "invitation", "language": "de", "subject": "Hallo", "body": "{{candidate.vorname}} {{interview.link}}"});

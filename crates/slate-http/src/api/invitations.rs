@@ -181,7 +181,7 @@ pub(crate) async fn resend(
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<Json<InvitationDto>, ApiError> {
     let id = InvitationId::from_uuid(id);
-    state.limit_resend(auth.caller().organization_id, id)?;
+    state.limit_resend(auth.caller().organization_id, id.as_uuid())?;
     let i = state.slate().resend(auth.caller(), id).await?;
     Ok(Json(present(&state, &i)))
 }

@@ -396,6 +396,23 @@ pub(crate) async fn reschedule_live(
     Ok(Json(present(&state, &live)))
 }
 
+/// Send every attendee their invite again: the same links, the current time and calendar
+/// sequence.
+#[utoipa::path(post, path = "/api/v1/live-interviews/{id}/resend", tag = "live interviews", params(("id" = Uuid, Path)),
+    responses((status = 200, body = LiveInterviewDto), (status = 404, body = ErrorBody),
+        (status = 409, description = "`live_cancelled`, `already_over`", body = ErrorBody),
+        (status = 429, description = "Resent too often (`rate_limited`, with `Retry-After`; `security.resends_per_hour`)", body = ErrorBody)),
+    security(("session" = []), ("api_key" = [])))]
+pub(crate) async fn resend_live(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Json<LiveInterviewDto>, ApiError> {
+    state.limit_resend(auth.caller().organization_id, id)?;
+    let live = state.slate().resend_live(auth.caller(), LiveInterviewId::from_uuid(id)).await?;
+    Ok(Json(present(&state, &live)))
+}
+
 /// Cancel a live interview: final; every attendee's link stops working.
 #[utoipa::path(post, path = "/api/v1/live-interviews/{id}/cancel", tag = "live interviews", params(("id" = Uuid, Path)),
     responses((status = 200, body = LiveInterviewDto), (status = 404, body = ErrorBody),

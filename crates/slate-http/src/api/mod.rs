@@ -66,6 +66,7 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(live::get_live))
         .routes(routes!(live::reschedule_live))
         .routes(routes!(live::cancel_live))
+        .routes(routes!(live::resend_live))
         .routes(routes!(live::read_attendee_link))
         .routes(routes!(live::confirm_attendance))
         .routes(routes!(live::decline_attendance))

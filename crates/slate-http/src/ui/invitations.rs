@@ -710,7 +710,7 @@ pub(crate) async fn resend(
     UiForm(form): UiForm<ActionForm>,
 ) -> Result<Response, UiError> {
     let id = invitation_id(&raw)?;
-    let result = match state.limit_resend(r.caller.organization_id, id) {
+    let result = match state.limit_resend(r.caller.organization_id, id.as_uuid()) {
         Ok(()) => state.slate().resend(r.caller, id).await.map(|_| ()).map_err(ApiError::from),
         Err(e) => Err(e),
     };
