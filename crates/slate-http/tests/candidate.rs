@@ -402,3 +402,92 @@ async fn unknown_cancelled_and_expired_links_get_a_page_in_the_right_language() 
     let q0 = inv.interview().questions[0].id();
     assert_eq!(w.send(create(inv.id(), &cookie, q0, 1000)).await.0, StatusCode::GONE);
 }
+
+fn form(path: &str, cookie: &str, body: &str) -> Request<Body> {
+    Request::builder()
+        .method(Method::POST)
+        .uri(path)
+        .header(header::COOKIE, cookie)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(body.to_owned()))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn each_attendee_answers_on_their_own_page_in_their_language() {
+    let w = World::new().await;
+    let ada =
+        w.slate.create_candidate(w.caller, fixtures::candidate("Ada", "Lovelace", "ada@example.com")).await.unwrap();
+    let mut input = fixtures::live(ada.id, "2026-12-10", "10:00", &[("Grace <b>Hopper</b>", "grace@navy.example")]);
+    input.candidate_language = Some(Language::French);
+    input.interviewers[0] = InterviewerInput::External {
+        name: PersonName::parse("Grace <b>Hopper</b>").unwrap(),
+        email: EmailAddress::parse("grace@navy.example").unwrap(),
+        language: Some(Language::Polish),
+    };
+    let live = w.slate.schedule_live(w.caller, input).await.unwrap();
+    let token = |n: usize| {
+        let url = w.slate.attendee_link(&live, live.attendees()[n].id).unwrap();
+        url.expose().rsplit('/').next().unwrap().to_owned()
+    };
+
+    // The link moves its secret into a cookie for this attendee's page, changing nothing.
+    let (status, headers, _) = w.send(get(&format!("/m/{}", token(0)), None)).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let ada_id = live.attendees()[0].id;
+    assert_eq!(headers[header::LOCATION], format!("/a/{ada_id}"));
+    let set = headers[header::SET_COOKIE].to_str().unwrap();
+    assert!(set.contains(&format!("Path=/a/{ada_id}")) && set.contains("HttpOnly"), "{set}");
+    let cookie = set.split(';').next().unwrap().to_owned();
+    assert_eq!(w.slate.live_interview(w.caller, live.id()).await.unwrap().revision(), live.revision());
+
+    let (status, headers, page) = w.send(get(&format!("/a/{ada_id}"), Some(&cookie))).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert_eq!(headers[header::CACHE_CONTROL], "no-store");
+    assert!(page.contains("<html lang=\"fr\">") && page.contains("Votre entretien"), "{page}");
+    assert!(page.contains("jeudi 10 décembre 2026 10:00 (heure de Europe/Athens)"), "{page}");
+    assert!(page.contains("data-response=\"pending\"") && page.contains("id=\"confirm\""));
+
+    // Confirming comes back to the page, which says so.
+    let (status, headers, _) = w.send(form(&format!("/a/{ada_id}/confirm"), &cookie, "")).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let back = headers[header::LOCATION].to_str().unwrap().to_owned();
+    let (_, _, page) = w.send(get(&back, Some(&cookie))).await;
+    assert!(page.contains("id=\"saved\"") && page.contains("data-response=\"confirmed\""), "{page}");
+    assert!(!page.contains("id=\"confirm\""), "no confirm button once confirmed");
+
+    // Grace, in Polish: a too-long message is refused, and what she typed is kept.
+    let (_, headers, _) = w.send(get(&format!("/m/{}", token(1)), None)).await;
+    let grace_cookie = headers[header::SET_COOKIE].to_str().unwrap().split(';').next().unwrap().to_owned();
+    let grace_id = live.attendees()[1].id;
+    let long = "x".repeat(10_001);
+    let (status, _, page) =
+        w.send(form(&format!("/a/{grace_id}/decline"), &grace_cookie, &format!("message={long}"))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("id=\"message-error\"") && page.contains(&long), "what was typed is kept");
+    assert!(page.contains("<html lang=\"pl\">"));
+    let (status, _, _) =
+        w.send(form(&format!("/a/{grace_id}/decline"), &grace_cookie, "message=Jestem+w+podr%C3%B3%C5%BCy")).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let read = w.slate.live_interview(w.caller, live.id()).await.unwrap();
+    assert_eq!(read.status(), LiveStatus::Declined);
+    assert_eq!(
+        read.attendees()[1].response,
+        AttendeeResponse::Declined { message: Some(LongText::parse("Jestem w podróży").unwrap()) }
+    );
+
+    // Ada's cookie is no key to Grace's page; a cross-site post is refused.
+    let (status, _, _) = w.send(get(&format!("/a/{grace_id}"), Some(&cookie))).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let mut cross = form(&format!("/a/{ada_id}/confirm"), &cookie, "");
+    cross.headers_mut().insert("sec-fetch-site", "cross-site".parse().unwrap());
+    assert_eq!(w.send(cross).await.0, StatusCode::FORBIDDEN);
+
+    // Once cancelled, the link says so in the attendee's language.
+    w.slate.cancel_live(w.caller, live.id(), None).await.unwrap();
+    let (status, _, page) = w.send(get(&format!("/m/{}", token(0)), None)).await;
+    assert_eq!(status, StatusCode::GONE);
+    assert!(page.contains("data-reason=\"page-closed-live-cancelled\"") && page.contains("lang=\"fr\""), "{page}");
+    let (status, _, _) = w.send(get(&format!("/a/{ada_id}"), Some(&cookie))).await;
+    assert_eq!(status, StatusCode::GONE);
+}

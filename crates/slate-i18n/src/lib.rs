@@ -148,9 +148,9 @@ mod tests {
     use super::*;
 
     /// Every argument any message takes.
-    const ARGS: [&str; 15] = [
+    const ARGS: [&str; 16] = [
         "date", "closes", "zone", "minutes", "email", "company", "name", "when", "answered", "total", "n", "seconds",
-        "elapsed", "max", "left",
+        "elapsed", "max", "left", "title",
     ];
 
     #[test]

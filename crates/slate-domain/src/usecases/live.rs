@@ -135,6 +135,8 @@ pub enum AttendeeLinkCheck {
         attendee: AttendeeId,
         /// The organization (its name for the page).
         organization: Box<Organization>,
+        /// The job it is for, if any (its company is the one to show).
+        job: Option<Box<crate::Job>>,
     },
 }
 
@@ -482,7 +484,11 @@ impl Slate {
         let Some(organization) = self.ports.organizations.get(live.organization_id()).await? else {
             return Ok(AttendeeLinkCheck::Invalid);
         };
-        Ok(AttendeeLinkCheck::Current { live: Box::new(live), attendee: id, organization: Box::new(organization) })
+        let job = match live.parts().job_id {
+            Some(j) => self.ports.jobs.get(live.organization_id(), j).await?.map(Box::new),
+            None => None,
+        };
+        Ok(AttendeeLinkCheck::Current { live: Box::new(live), attendee: id, organization: Box::new(organization), job })
     }
 
     /// Records an attendee's answer (confirm, or decline with an optional message) through

@@ -487,7 +487,7 @@ fn invalid_link() -> ApiError {
 
 async fn current(state: &AppState, token: &LinkToken) -> Result<AttendeeViewDto, ApiError> {
     match state.slate().check_attendee_link(token).await? {
-        AttendeeLinkCheck::Current { live, attendee, organization } => {
+        AttendeeLinkCheck::Current { live, attendee, organization, .. } => {
             attendee_view(&live, attendee, organization.name.as_str()).ok_or_else(invalid_link)
         }
         AttendeeLinkCheck::Withdrawn { .. } => {

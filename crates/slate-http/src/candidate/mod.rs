@@ -13,9 +13,13 @@
 //! - Cancelled, expired, completed and unknown links get a page in the right language
 //!   (404 / 410) and nothing is accepted.
 //!
+//! - A live interview's attendees have their own pages (`/m/{token}`, `/a/{attendee}`): see
+//!   [`attendee`].
+//!
 //! Pages are askama templates (every value escaped), localized with Fluent in the
 //! invitation's language; scripts and styles are served by Slate itself under `/assets`.
 
+mod attendee;
 mod pages;
 pub(crate) use pages::preview_page;
 mod tus;
@@ -45,6 +49,10 @@ pub(crate) fn routes() -> Router<AppState> {
             "/c/{invitation}/uploads/{question}/{take}",
             axum::routing::patch(tus::append).head(tus::status).delete(tus::terminate).options(tus::options),
         )
+        .route("/m/{token}", get(attendee::arrive))
+        .route("/a/{attendee}", get(attendee::show))
+        .route("/a/{attendee}/confirm", post(attendee::confirm))
+        .route("/a/{attendee}/decline", post(attendee::decline))
         .route("/assets/candidate.js", get(asset_js))
         .route("/assets/slate.css", get(asset_css))
 }
@@ -136,6 +144,8 @@ mod tests {
             include_str!("../../templates/candidate/interview.html"),
             include_str!("../../templates/candidate/closed.html"),
             include_str!("../../templates/candidate/done.html"),
+            include_str!("../../templates/candidate/live.html"),
+            include_str!("attendee.rs"),
             include_str!("../../assets/candidate.js"),
             include_str!("pages.rs"),
         ]

@@ -47,7 +47,7 @@ impl T {
         slate_i18n::message(self.0, key, &[(a, &a_value.to_string()), (b, &b_value.to_string())])
     }
 
-    fn code(&self) -> &'static str {
+    pub(crate) fn code(&self) -> &'static str {
         self.0.code()
     }
 }
@@ -59,6 +59,8 @@ pub(crate) enum Closed {
     Withdrawn,
     Expired,
     Completed,
+    /// A live interview that was cancelled.
+    LiveCancelled,
 }
 
 impl Closed {
@@ -68,6 +70,7 @@ impl Closed {
             Self::Withdrawn => "page-closed-withdrawn",
             Self::Expired => "page-closed-expired",
             Self::Completed => "page-closed-completed",
+            Self::LiveCancelled => "page-closed-live-cancelled",
         }
     }
 
@@ -136,7 +139,7 @@ struct DonePage {
 }
 
 /// An HTML page with the candidate pages' headers.
-fn page(status: StatusCode, html: Result<String, askama::Error>) -> Response {
+pub(crate) fn page(status: StatusCode, html: Result<String, askama::Error>) -> Response {
     match html {
         Ok(body) => (
             status,
@@ -156,11 +159,11 @@ fn page(status: StatusCode, html: Result<String, askama::Error>) -> Response {
     }
 }
 
-fn closed(language: Language, reason: Closed) -> Response {
+pub(crate) fn closed(language: Language, reason: Closed) -> Response {
     page(reason.status(), ClosedPage { t: T(language), reason }.render())
 }
 
-fn internal(e: impl std::fmt::Display) -> Response {
+pub(crate) fn internal(e: impl std::fmt::Display) -> Response {
     tracing::error!(error = %e, "a candidate page failed");
     (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong on our side. Please try again in a minute.")
         .into_response()
