@@ -278,3 +278,118 @@ async fn decisions_and_ratings_are_recorded_and_shown_to_colleagues() {
     let timeline = w.slate.candidate_timeline(w.acme, mine.candidate_id()).await.unwrap();
     assert!(matches!(timeline.last().map(|e| &e.kind), Some(EventKind::DecisionRecorded(Decision::Hold))));
 }
+
+#[tokio::test]
+async fn a_live_interview_is_scheduled_from_the_form_shown_with_each_answer_moved_and_cancelled() {
+    let w = World::new().await;
+    let ada = w
+        .slate
+        .create_candidate(w.acme, fixtures::candidate("Ada", "<i>Lovelace</i>", "ada@example.com"))
+        .await
+        .unwrap();
+    let cookie = w.log_in("rita%40acme.example").await;
+    let form = w.send(Method::GET, &format!("/live/new?candidate={}", ada.id), Some(&cookie), None).await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+    assert!(form.body.contains("value=\"ada@example.com\""), "the candidate's email is proposed");
+    let csrf = form.csrf();
+    let base = format!(
+        "csrf={csrf}&candidate_id={}&email=ada%40example.com&candidate_language=fr&title=Second+round&date=2026-12-10\
+         &time=10%3A00&duration_minutes=45&time_zone=Europe%2FAthens&location_kind=online&include_me=on\
+         &ext_name_0=Grace+Hopper&ext_email_0=grace%40navy.example&ext_name_1=&ext_email_1=&job_id=&action=schedule",
+        ada.id
+    );
+
+    // A refused form names the field and keeps what was typed.
+    let bad = w.send(Method::POST, "/live/new", Some(&cookie), Some(&format!("{base}&meeting_url=not+a+url"))).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+    assert!(
+        bad.body.contains("id=\"meeting_url-error\"") && bad.body.contains("value=\"Grace Hopper\""),
+        "{}",
+        bad.body
+    );
+    let gap = base.replace("date=2026-12-10&time=10%3A00", "date=2027-03-28&time=03%3A30");
+    let bad = w
+        .send(
+            Method::POST,
+            "/live/new",
+            Some(&cookie),
+            Some(&format!("{gap}&meeting_url=https%3A%2F%2Fmeet.example%2Fx")),
+        )
+        .await;
+    assert!(bad.body.contains("id=\"time-error\"") && bad.body.contains("the clocks skip it"), "{}", bad.body);
+
+    let made = w
+        .send(
+            Method::POST,
+            "/live/new",
+            Some(&cookie),
+            Some(&format!("{base}&meeting_url=https%3A%2F%2Fmeet.example%2Fx")),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+    let path = made.location().split('?').next().unwrap().to_owned();
+    let page = w.send(Method::GET, made.location(), Some(&cookie), None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Awaiting confirmation") && page.body.contains("id=\"notice\""), "{}", page.body);
+    assert!(page.body.contains("Thursday 10 December 2026, 10:00 (Europe/Athens)"), "{}", page.body);
+    assert_eq!(page.body.matches("data-response=\"pending\"").count(), 3, "Ada, Rita and Grace");
+    assert!(!page.body.contains("<i>Lovelace"), "names are escaped");
+    let id: LiveInterviewId = LiveInterviewId::from_uuid(path.rsplit('/').next().unwrap().parse().unwrap());
+    let live = w.slate.live_interview(w.acme, id).await.unwrap();
+    assert_eq!(live.attendees()[0].language, Language::French);
+    assert_eq!(live.attendees()[1].role, AttendeeRole::Interviewer(Some(w.acme.recruiter_id)));
+
+    // Grace declines with a message: the recruiter sees it.
+    let token = w.slate.attendee_link(&live, live.attendees()[2].id).unwrap();
+    let token = LinkToken::presented(token.expose().rsplit('/').next().unwrap());
+    let message = LongText::parse("Travelling that week").unwrap();
+    w.slate.respond_live(&token, AttendeeResponse::Declined { message: Some(message) }).await.unwrap();
+    let page = w.send(Method::GET, &path, Some(&cookie), None).await;
+    assert!(
+        page.body.contains("id=\"live-status\">Declined") && page.body.contains("Travelling that week"),
+        "{}",
+        page.body
+    );
+    let list = w.send(Method::GET, "/live", Some(&cookie), None).await;
+    assert!(list.body.contains("Second round") && list.body.contains("0 of 3 confirmed"), "{}", list.body);
+    let candidate = w.send(Method::GET, &format!("/candidates/{}", ada.id), Some(&cookie), None).await;
+    assert!(candidate.body.contains(&format!("/live/{id}")) && candidate.body.contains("declined the live interview"));
+
+    // Moving it with a stale revision is refused on the page; with the current one, everyone is pending again.
+    let stale = w
+        .send(
+            Method::POST,
+            &format!("{path}/reschedule"),
+            Some(&cookie),
+            Some(&format!(
+                "csrf={csrf}&revision=0&date=2026-12-11&time=09%3A00&duration_minutes=30&time_zone=Europe%2FAthens"
+            )),
+        )
+        .await;
+    assert!(stale.status.is_client_error() && stale.body.contains("changed meanwhile"), "{}", stale.body);
+    let revision = w.slate.live_interview(w.acme, id).await.unwrap().revision();
+    let moved = w
+        .send(
+            Method::POST,
+            &format!("{path}/reschedule"),
+            Some(&cookie),
+            Some(&format!("csrf={csrf}&revision={revision}&date=2026-12-11&time=09%3A00&duration_minutes=30&time_zone=Europe%2FAthens")),
+        )
+        .await;
+    assert_eq!(moved.status, StatusCode::SEE_OTHER, "{}", moved.body);
+    let page = w.send(Method::GET, &path, Some(&cookie), None).await;
+    assert_eq!(page.body.matches("data-response=\"pending\"").count(), 3);
+    assert!(page.body.contains("Friday 11 December 2026, 09:00"));
+
+    // Another organization sees none of it.
+    let theirs = w.send(Method::GET, &path, Some(&w.log_in("olga%40beta.example").await), None).await;
+    assert_eq!(theirs.status, StatusCode::NOT_FOUND);
+
+    let revision = w.slate.live_interview(w.acme, id).await.unwrap().revision();
+    let cancelled = w
+        .send(Method::POST, &format!("{path}/cancel"), Some(&cookie), Some(&format!("csrf={csrf}&revision={revision}")))
+        .await;
+    assert_eq!(cancelled.status, StatusCode::SEE_OTHER, "{}", cancelled.body);
+    let page = w.send(Method::GET, &path, Some(&cookie), None).await;
+    assert!(page.body.contains("id=\"live-status\">Cancelled") && !page.body.contains("id=\"reschedule\""));
+}

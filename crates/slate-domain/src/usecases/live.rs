@@ -21,7 +21,8 @@ pub enum InterviewerInput {
     /// A recruiter of the caller's organization (name, address and language from their
     /// account and the organization).
     Recruiter(RecruiterId),
-    /// Someone outside Slate.
+    /// Someone outside Slate (an address that is a recruiter's of the organization makes
+    /// them that recruiter).
     External {
         /// Their name.
         name: PersonName,
@@ -285,13 +286,20 @@ impl Slate {
                         language: organization.default_language,
                     }
                 }
-                InterviewerInput::External { name, email, language } => NewAttendee {
-                    id,
-                    role: AttendeeRole::Interviewer(None),
-                    name,
-                    email,
-                    language: language.unwrap_or(organization.default_language),
-                },
+                // An address that is a colleague's makes them the recruiter they are.
+                InterviewerInput::External { name, email, language } => {
+                    let language = language.unwrap_or(organization.default_language);
+                    match self.ports.recruiters.find_by_email(&email).await? {
+                        Some(r) if r.organization_id == org => NewAttendee {
+                            id,
+                            role: AttendeeRole::Interviewer(Some(r.id)),
+                            name: r.name,
+                            email: r.email,
+                            language,
+                        },
+                        _ => NewAttendee { id, role: AttendeeRole::Interviewer(None), name, email, language },
+                    }
+                }
             });
         }
         let now = self.now();

@@ -248,6 +248,13 @@ pub(crate) async fn lines(names: &mut Names<'_>, r: &Recruiter, events: &[Timeli
     out
 }
 
+struct LiveRow {
+    id: String,
+    title: String,
+    when: String,
+    status: (&'static str, &'static str),
+}
+
 struct InvitationRow {
     id: String,
     interview: String,
@@ -266,6 +273,7 @@ struct CandidatePage {
     notes: String,
     kind: &'static str,
     invitations: Vec<InvitationRow>,
+    live: Vec<LiveRow>,
     timeline: Vec<EventLine>,
 }
 
@@ -304,6 +312,19 @@ pub(crate) async fn show(
             });
         }
     }
+    let query = slate_domain::LiveQuery { candidate: Some(id), include_cancelled: true, ..Default::default() };
+    let live = state
+        .slate()
+        .live_interviews(r.caller, &query)
+        .await?
+        .iter()
+        .map(|l| LiveRow {
+            id: l.id().to_string(),
+            title: l.title().to_string(),
+            when: r.local(l.slot().start()),
+            status: super::live::status_label(l.status()),
+        })
+        .collect();
     let mut names = Names::new(&state, &r);
     let timeline = lines(&mut names, &r, &events).await;
     let name = format!("{} {}", candidate.first_name, candidate.last_name);
@@ -319,6 +340,7 @@ pub(crate) async fn show(
             CandidateKind::External => "External candidate (invited directly)",
         },
         invitations,
+        live,
         timeline,
     };
     Ok(ok(&page_))

@@ -81,10 +81,27 @@ struct InterviewChoice {
     selected: bool,
 }
 
-struct Match {
-    id: String,
-    name: String,
-    email: String,
+pub(crate) struct Match {
+    pub(crate) id: String,
+    pub(crate) name: String,
+    pub(crate) email: String,
+}
+
+/// The internal candidates whose first or last name starts with `query` (the picker's
+/// no-script "Find").
+pub(crate) async fn candidate_matches(state: &AppState, r: &Recruiter, query: &str) -> Result<Vec<Match>, UiError> {
+    let Ok(prefix) = NamePrefix::parse(query) else { return Ok(Vec::new()) };
+    Ok(state
+        .slate()
+        .search_candidates(r.caller, &prefix, 20)
+        .await?
+        .iter()
+        .map(|c| Match {
+            id: c.id.as_uuid().to_string(),
+            name: format!("{} {}", c.first_name, c.last_name),
+            email: c.email.as_ref().map(ToString::to_string).unwrap_or_default(),
+        })
+        .collect())
 }
 
 #[derive(Template)]
@@ -120,24 +137,7 @@ async fn form_page(state: &AppState, r: &Recruiter, f: InvitationForm, errors: E
         candidate_name = format!("{} {}", c.first_name, c.last_name);
     }
     let searched = f.action == "find";
-    let matches = if searched {
-        match NamePrefix::parse(&f.candidate_query) {
-            Ok(prefix) => state
-                .slate()
-                .search_candidates(r.caller, &prefix, 20)
-                .await?
-                .iter()
-                .map(|c| Match {
-                    id: c.id.as_uuid().to_string(),
-                    name: format!("{} {}", c.first_name, c.last_name),
-                    email: c.email.as_ref().map(ToString::to_string).unwrap_or_default(),
-                })
-                .collect(),
-            Err(_) => Vec::new(),
-        }
-    } else {
-        Vec::new()
-    };
+    let matches = if searched { candidate_matches(state, r, &f.candidate_query).await? } else { Vec::new() };
     let choices: Vec<InterviewChoice> = interviews
         .iter()
         .map(|i| InterviewChoice {

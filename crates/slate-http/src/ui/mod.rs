@@ -18,6 +18,7 @@ mod dashboard;
 mod forms;
 mod interviews;
 mod invitations;
+mod live;
 mod login;
 mod mailbox;
 mod settings;
@@ -76,6 +77,12 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/invitations/{id}/rate", post(invitations::rate))
         .route("/invitations/{id}/comment", post(invitations::comment))
         .route("/invitations/{id}/decision", post(invitations::decide))
+        .route("/live", get(live::list))
+        .route("/live/new", get(live::new_form).post(live::create))
+        .route("/live/{id}", get(live::show))
+        .route("/live/{id}/resend", post(live::resend))
+        .route("/live/{id}/reschedule", post(live::reschedule))
+        .route("/live/{id}/cancel", post(live::cancel))
         .route("/mailbox", get(mailbox::list))
         .route("/mailbox/{id}", get(mailbox::show))
         .route("/mailbox/{id}/html", get(mailbox::html))
@@ -206,6 +213,10 @@ fn notice(done: &str) -> Option<&'static str> {
         "published" => "Published: the interview can now be chosen for invitations.",
         "archived" => "Archived: no new invitations can use it.",
         "created" => "Created.",
+        "scheduled" => "Scheduled: every attendee's invite is on its way.",
+        "live-resent" => "The invites were sent again, with the same links.",
+        "live-moved" => "Moved: everyone gets the new time and confirms again.",
+        "live-cancelled" => "Cancelled: everyone is told, and the links no longer work.",
         _ => return None,
     })
 }
