@@ -225,6 +225,22 @@ fn system_python() -> &'static str {
 }
 
 /// A real SMTP server: Debian's aiosmtpd, storing every message in a Maildir.
+/// Settings that send mail through the SMTP server on `port` (plain, on loopback), retrying
+/// fast.
+pub fn smtp_settings(port: u16) -> Vec<(&'static str, String)> {
+    vec![
+        ("SLATE__MAIL__TRANSPORT", "smtp".into()),
+        ("SLATE__MAIL__SMTP_HOST", "127.0.0.1".into()),
+        ("SLATE__MAIL__SMTP_PORT", port.to_string()),
+        ("SLATE__MAIL__SMTP_SECURITY", "none".into()),
+        ("SLATE__MAIL__TIMEOUT_SECS", "2".into()),
+        ("SLATE__MAIL__CLAIM_SECS", "8".into()),
+        ("SLATE__MAIL__FIRST_RETRY_SECS", "1".into()),
+        ("SLATE__MAIL__MAX_RETRY_SECS", "2".into()),
+        ("SLATE__MAIL__FROM_ADDRESS", "interviews@acme.example".into()),
+    ]
+}
+
 pub struct Aiosmtpd {
     child: Child,
     pub port: u16,

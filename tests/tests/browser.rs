@@ -602,3 +602,102 @@ async fn a_recruiter_runs_the_whole_loop_in_chromium() {
     assert_eq!(c.current_url().await.unwrap().path(), "/login");
     c.close().await.unwrap();
 }
+
+/// The path of the attendee link in `message`'s text (`http://slate.test/m/…`), to open on
+/// the server under test.
+fn attendee_path(message: &serde_json::Value) -> String {
+    let text = message["text"].as_str().unwrap();
+    let at = text.find("/m/").unwrap_or_else(|| panic!("no attendee link in {text}"));
+    text[at..].split_whitespace().next().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn a_live_interview_is_scheduled_only_once_every_attendee_confirmed_in_chromium() {
+    let _one = ONE_BROWSER.lock().await;
+    let dir = temp_dir("ui-live");
+    let smtp = slate_tests::harness::Aiosmtpd::start(&dir);
+    let settings = slate_tests::harness::smtp_settings(smtp.port);
+    let extra: Vec<(&str, &str)> = settings.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let slate = Running::start(&dir, &extra);
+    let out = slate.slate.command().args(["set-password", "--email", "admin@slate.example"]).output().unwrap();
+    let password = String::from_utf8_lossy(&out.stdout).trim().rsplit(' ').next().unwrap().to_owned();
+    let (status, ada) = slate.call(
+        "POST",
+        "/api/v1/candidates",
+        Some(&json!({"first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.com"})),
+    );
+    assert_eq!(status, 201, "{ada}");
+    let (_driver, driver_url) = start_chromedriver();
+    let c = browser(&driver_url, &dir.join("chromium-profile")).await;
+    let target = std::env::current_exe().unwrap().ancestors().nth(3).unwrap().to_path_buf();
+    let mut shots = Shots { dir: target.join("ui-screenshots"), n: 100 };
+    std::fs::create_dir_all(&shots.dir).unwrap();
+    let base = format!("http://{}", slate.address);
+    c.goto(&format!("{base}/login")).await.unwrap();
+    fill(&c, "#email", "admin@slate.example").await;
+    fill(&c, "#password", &password).await;
+    click(&c, "#log-in").await;
+    shown(&c, "#funnel-chart").await;
+
+    // Schedule from the candidate's page, with an outside interviewer and me.
+    c.goto(&format!("{base}/candidates/{}", ada["id"].as_str().unwrap())).await.unwrap();
+    click(&c, "#schedule-live").await;
+    fill(&c, "#title", "Second round").await;
+    set_value(&c, "#date", &days_from_now(10)).await;
+    set_value(&c, "#time", "10:00").await;
+    set_value(&c, "#time_zone", "Europe/Athens").await;
+    fill(&c, "#meeting_url", "https://meet.example/abc-defg").await;
+    fill(&c, "#ext_name_0", "Grace Hopper").await;
+    fill(&c, "#ext_email_0", "grace@navy.example").await;
+    screen(&c, &mut shots, "live-form").await;
+    click(&c, "#schedule").await;
+    assert_eq!(text_of(&c, "#live-status").await, "Awaiting confirmation");
+    screen(&c, &mut shots, "live-page").await;
+    let live_url = c.current_url().await.unwrap();
+
+    // Each attendee's invite arrives at the SMTP server, with their own link.
+    let invites = wait_for(Duration::from_secs(30), "three invites", || {
+        let m = smtp.messages();
+        (m.len() >= 3).then_some(m)
+    });
+    assert!(invites.iter().all(|m| m["calendar_method"] == "REQUEST"), "meeting requests");
+    let by = |who: &str| invites.iter().find(|m| m["to"].as_str().unwrap().contains(who)).unwrap().clone();
+    let order = ["ada@example.com", "grace@navy.example", "admin@slate.example"];
+    for (n, who) in order.iter().enumerate() {
+        c.goto(&format!("{base}{}", attendee_path(&by(who)))).await.unwrap();
+        shown(&c, "#confirm").await;
+        if n == 0 {
+            screen(&c, &mut shots, "attendee-page").await;
+        }
+        click(&c, "#confirm").await;
+        shown(&c, "#saved").await;
+        c.goto(live_url.as_str()).await.unwrap();
+        let expected = if n + 1 == order.len() { "Interview scheduled" } else { "Awaiting confirmation" };
+        assert_eq!(text_of(&c, "#live-status").await, expected, "after {} confirmations", n + 1);
+    }
+
+    // Grace changes her mind: the recruiter sees the decline and her message.
+    c.goto(&format!("{base}{}", attendee_path(&by("grace@navy.example")))).await.unwrap();
+    fill(&c, "#message", "Something came up; could we do Friday?").await;
+    click(&c, "#decline").await;
+    shown(&c, "#saved").await;
+    c.goto(live_url.as_str()).await.unwrap();
+    assert_eq!(text_of(&c, "#live-status").await, "Declined");
+    page_has(&c, "Something came up; could we do Friday?").await;
+
+    // Moving it resets every answer and sends everyone the update.
+    set_value(&c, "#reschedule-form #date", &days_from_now(11)).await;
+    click(&c, "#reschedule").await;
+    shown(&c, "#notice").await;
+    assert_eq!(text_of(&c, "#live-status").await, "Awaiting confirmation");
+    let rows = c.find_all(Locator::Css("#attendees tbody tr[data-response='pending']")).await.unwrap();
+    assert_eq!(rows.len(), 3, "every answer reset");
+    screen(&c, &mut shots, "live-page-moved").await;
+    let all = wait_for(Duration::from_secs(30), "three updates", || {
+        let m = smtp.messages();
+        (m.len() >= 6).then_some(m)
+    });
+    let updates: Vec<_> =
+        all.iter().filter(|m| m["calendar"].as_str().is_some_and(|c| c.contains("SEQUENCE:1"))).collect();
+    assert_eq!(updates.len(), 3, "{all:?}");
+}

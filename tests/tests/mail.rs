@@ -10,21 +10,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use slate_tests::harness::{Aiosmtpd, Running, ScriptedSmtp, days_from_now, temp_dir, wait_for};
-
-fn smtp_settings(port: u16) -> Vec<(&'static str, String)> {
-    vec![
-        ("SLATE__MAIL__TRANSPORT", "smtp".into()),
-        ("SLATE__MAIL__SMTP_HOST", "127.0.0.1".into()),
-        ("SLATE__MAIL__SMTP_PORT", port.to_string()),
-        ("SLATE__MAIL__SMTP_SECURITY", "none".into()),
-        ("SLATE__MAIL__TIMEOUT_SECS", "2".into()),
-        ("SLATE__MAIL__CLAIM_SECS", "8".into()),
-        ("SLATE__MAIL__FIRST_RETRY_SECS", "1".into()),
-        ("SLATE__MAIL__MAX_RETRY_SECS", "2".into()),
-        ("SLATE__MAIL__FROM_ADDRESS", "interviews@acme.example".into()),
-    ]
-}
+use slate_tests::harness::{Aiosmtpd, Running, ScriptedSmtp, days_from_now, smtp_settings, temp_dir, wait_for};
 
 fn start(dir: &Path, settings: &[(&'static str, String)]) -> Running {
     let extra: Vec<(&str, &str)> = settings.iter().map(|(k, v)| (*k, v.as_str())).collect();
