@@ -25,6 +25,10 @@ enum LiveInterviews {
     Location,
     JobId,
     FollowsId,
+    CandidateSubject,
+    CandidateBody,
+    InterviewerSubject,
+    InterviewerBody,
     Sequence,
     Resends,
     ReminderDueAt,
@@ -82,6 +86,10 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new(L::Location).text().not_null())
                     .col(ColumnDef::new(L::JobId).uuid().null())
                     .col(ColumnDef::new(L::FollowsId).uuid().null())
+                    .col(ColumnDef::new(L::CandidateSubject).text().null())
+                    .col(ColumnDef::new(L::CandidateBody).text().null())
+                    .col(ColumnDef::new(L::InterviewerSubject).text().null())
+                    .col(ColumnDef::new(L::InterviewerBody).text().null())
                     .col(ColumnDef::new(L::Sequence).integer().not_null())
                     .col(ColumnDef::new(L::Resends).integer().not_null())
                     .col(ColumnDef::new(L::ReminderDueAt).big_integer().null())

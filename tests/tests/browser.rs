@@ -90,8 +90,23 @@ async fn shown(c: &Client, css: &str) -> fantoccini::elements::Element {
     }
 }
 
+/// Clicks `css` once it is shown; an element replaced while it was being clicked (the page
+/// was still loading) is found again.
 async fn click(c: &Client, css: &str) {
-    shown(c, css).await.click().await.unwrap();
+    let start = Instant::now();
+    loop {
+        match shown(c, css).await.click().await {
+            Ok(()) => return,
+            Err(e) if start.elapsed() < Duration::from_secs(20) && is_stale(&e) => {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            Err(e) => panic!("clicking {css}: {e}"),
+        }
+    }
+}
+
+fn is_stale(e: &fantoccini::error::CmdError) -> bool {
+    e.to_string().contains("stale element")
 }
 
 struct Shots {
@@ -190,6 +205,7 @@ async fn a_candidate_records_and_submits_every_answer_in_chromium() {
     // The practice question: recorded, not uploaded.
     click(&c, "#practice-start").await;
     click(&c, "#record-now").await;
+    shown(&c, "#stop").await; // recording has begun
     tokio::time::sleep(Duration::from_millis(1500)).await;
     click(&c, "#stop").await;
     shown(&c, "#practice-skip").await;
@@ -305,8 +321,31 @@ async fn set_value(c: &Client, css: &str, value: &str) {
     .unwrap();
 }
 
+/// Waits until the browser is at `path` (a click's navigation may still be under way).
+async fn at_path(c: &Client, path: &str) {
+    let start = Instant::now();
+    loop {
+        let now = c.current_url().await.unwrap();
+        if now.path() == path {
+            return;
+        }
+        assert!(start.elapsed() < Duration::from_secs(20), "never reached {path}; at {now}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// The text of `css` once it is shown (found again if the page replaced it meanwhile).
 async fn text_of(c: &Client, css: &str) -> String {
-    shown(c, css).await.text().await.unwrap()
+    let start = Instant::now();
+    loop {
+        match shown(c, css).await.text().await {
+            Ok(text) => return text,
+            Err(e) if start.elapsed() < Duration::from_secs(20) && is_stale(&e) => {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            Err(e) => panic!("reading {css}: {e}"),
+        }
+    }
 }
 
 /// Waits until the page's text contains `needle`.
@@ -363,7 +402,7 @@ async fn a_recruiter_runs_the_whole_loop_in_chromium() {
 
     // Log in: a wrong password is an HTML page that keeps the email.
     c.goto(&format!("{base}/")).await.unwrap();
-    assert_eq!(c.current_url().await.unwrap().path(), "/login");
+    at_path(&c, "/login").await;
     fill(&c, "#email", "admin@slate.example").await;
     fill(&c, "#password", "not the password").await;
     click(&c, "#log-in").await;
@@ -441,7 +480,7 @@ async fn a_recruiter_runs_the_whole_loop_in_chromium() {
     page_has(&c, "the link closes at").await;
     screen(&c, &mut shots, "invitation-form").await;
     click(&c, "#send-invitation").await;
-    assert_eq!(c.current_url().await.unwrap().path(), "/invitations");
+    at_path(&c, "/invitations").await;
     assert!(text_of(&c, "#notice").await.contains("Invitation sent"));
 
     // An external one: a bad address keeps everything typed and names the field.
@@ -599,7 +638,7 @@ async fn a_recruiter_runs_the_whole_loop_in_chromium() {
     click(&c, "#logout").await;
     shown(&c, "#log-in").await;
     c.goto(&format!("{base}/invitations")).await.unwrap();
-    assert_eq!(c.current_url().await.unwrap().path(), "/login");
+    at_path(&c, "/login").await;
     c.close().await.unwrap();
 }
 

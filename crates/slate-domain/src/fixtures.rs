@@ -140,5 +140,7 @@ pub fn live(candidate: CandidateId, date: &str, time: &str, interviewers: &[(&st
             .collect(),
         job_id: None,
         follows: None,
+        candidate_message: None,
+        interviewer_message: None,
     }
 }

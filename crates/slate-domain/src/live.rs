@@ -32,7 +32,7 @@ use chrono::{DateTime, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeDel
 
 use crate::{
     AttendeeId, CandidateId, DisplayName, EmailAddress, InvitationId, JobId, Language, LinkVersion, LiveInterviewId,
-    LongText, OrganizationId, PersonName, RecruiterId, TimeZone,
+    LongText, OrganizationId, PersonName, RecruiterId, TemplateContent, TimeZone,
 };
 
 /// When a live interview takes place: a local date and time in a time zone, and a length.
@@ -360,6 +360,10 @@ pub struct LiveInterviewParts {
     pub follows: Option<InvitationId>,
     /// The candidate first, then the interviewers.
     pub attendees: Vec<Attendee>,
+    /// The candidate's invite as edited for this interview (instead of the template).
+    pub candidate_message: Option<TemplateContent>,
+    /// The interviewers' invite as edited for this interview (instead of the template).
+    pub interviewer_message: Option<TemplateContent>,
     /// The iCalendar `SEQUENCE`: 0, then one more per reschedule or cancellation.
     pub sequence: u32,
     /// How many times the invites were sent again.
@@ -398,6 +402,10 @@ pub struct NewLiveInterview {
     pub follows: Option<InvitationId>,
     /// The candidate and the interviewers, in any order.
     pub attendees: Vec<NewAttendee>,
+    /// The candidate's invite as edited for this interview; `None` uses the template.
+    pub candidate_message: Option<TemplateContent>,
+    /// The interviewers' invite as edited for this interview; `None` uses the template.
+    pub interviewer_message: Option<TemplateContent>,
 }
 
 /// Which live interviews to list, for [`crate::ports::LiveInterviewRepository::list`].
@@ -492,6 +500,8 @@ impl LiveInterview {
             job_id: new.job_id,
             follows: new.follows,
             attendees,
+            candidate_message: new.candidate_message,
+            interviewer_message: new.interviewer_message,
             sequence: 0,
             resends: 0,
             reminder_due_at: None,
@@ -775,6 +785,8 @@ mod tests {
             location: Location::Online(MeetingUrl::parse("https://meet.example/abc").unwrap()),
             job_id: None,
             follows: None,
+            candidate_message: None,
+            interviewer_message: None,
             attendees,
         };
         LiveInterview::schedule(new, at(NOW)).unwrap().0
@@ -819,6 +831,8 @@ mod tests {
             location: base().location,
             job_id: None,
             follows: None,
+            candidate_message: None,
+            interviewer_message: None,
             attendees,
         };
         let cand = |n| attendee(n, AttendeeRole::Candidate(CandidateId::from_uuid(Uuid::nil())));

@@ -152,6 +152,8 @@ mod tests {
             location: Location::Online(MeetingUrl::parse("https://meet.example/r/1?pwd=a;b").unwrap()),
             job_id: None,
             follows: None,
+            candidate_message: None,
+            interviewer_message: None,
             attendees: vec![
                 person(1, AttendeeRole::Candidate(CandidateId::from_uuid(Uuid::nil())), "Ada \"A\"", "ada@example.com"),
                 person(2, AttendeeRole::Interviewer(None), "Grace, Hopper", "grace@acme.example"),

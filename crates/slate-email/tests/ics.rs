@@ -90,6 +90,8 @@ fn live(date: &str, time: &str, zone: &str) -> LiveInterview {
         location: Location::Place(DisplayName::parse("Raum 4, Hauptstraße 1; Berlin").unwrap()),
         job_id: None,
         follows: None,
+        candidate_message: None,
+        interviewer_message: None,
         attendees: vec![
             person(1, AttendeeRole::Candidate(CandidateId::from_uuid(Uuid::nil())), "Jürgen Groß", "jg@example.com"),
             person(2, AttendeeRole::Interviewer(None), "Ana, Beta", "ana@acme.example"),

@@ -270,6 +270,9 @@ impl From<LiveUseCaseError> for ApiError {
             E::Slot(SlotError::Duration { .. }) => Self::invalid("duration_minutes", &e),
             E::Slot(SlotError::NoSuchLocalTime { .. }) => unprocessable("no_such_local_time", "time", &e),
             E::Refused(ref r) => live_refused(r),
+            E::Message { which, field, ref error } => {
+                crate::api::mail::template_error(&format!("{}.{}", which.field(), field.as_str()), error)
+            }
             E::Conflict => Self::conflict(&e),
             E::Internal(e) => e.into(),
         }

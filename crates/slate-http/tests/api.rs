@@ -481,6 +481,26 @@ async fn a_live_interview_is_scheduled_only_once_every_attendee_confirmed_throug
 }
 
 #[tokio::test]
+async fn a_live_interviews_invites_are_previewed_and_an_edited_one_is_checked() {
+    let w = World::new().await;
+    let r = w.acme_records().await;
+    let mut body = live_body(&r.candidate);
+    body["candidate_message"] =
+        json!({"subject": "Hello {{candidate.first_name}}", "body": "On {{interview.start}}: {{interview.link}}"});
+    let preview = w.ok(Method::POST, "/api/v1/live-interviews/preview", Some(body.clone()), StatusCode::OK).await;
+    assert_eq!(preview["candidate"]["subject"], "Hello Grace");
+    assert!(preview["candidate"]["text"].as_str().unwrap().contains("2026-12-10 10:00 (Europe/Athens)"), "{preview}");
+    assert!(preview["interviewer"]["text"].as_str().unwrap().contains("Alan Turing"), "{preview}");
+    body["candidate_message"]["body"] = json!("No link here");
+    let (status, err) = w.call(Method::POST, "/api/v1/live-interviews", &w.a, Some(body)).await;
+    assert_eq!(
+        (status, err["code"].as_str(), err["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("missing_placeholder"), Some("candidate_message.body")),
+        "{err}"
+    );
+}
+
+#[tokio::test]
 async fn bad_live_interviews_name_the_field() {
     let w = World::new().await;
     let r = w.acme_records().await;
@@ -1116,6 +1136,7 @@ async fn the_openapi_document_describes_every_endpoint_and_the_reference_page_re
         (Method::GET, "/api/v1/attendee-links/{token}"),
         (Method::POST, "/api/v1/attendee-links/{token}/confirm"),
         (Method::POST, "/api/v1/attendee-links/{token}/decline"),
+        (Method::POST, "/api/v1/live-interviews/preview"),
     ] {
         expected.push((m, p.to_owned()));
     }

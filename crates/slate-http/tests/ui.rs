@@ -318,14 +318,16 @@ async fn a_live_interview_is_scheduled_from_the_form_shown_with_each_answer_move
         .await;
     assert!(bad.body.contains("id=\"time-error\"") && bad.body.contains("the clocks skip it"), "{}", bad.body);
 
-    let made = w
-        .send(
-            Method::POST,
-            "/live/new",
-            Some(&cookie),
-            Some(&format!("{base}&meeting_url=https%3A%2F%2Fmeet.example%2Fx")),
-        )
-        .await;
+    // The invites are previewed with the real values; an edited one is used instead of the template.
+    assert!(form.body.contains("id=\"candidate_message-body\"") && form.body.contains("{{interview.link}}"));
+    let edited = "&candidate_template=fr&candidate_subject=Bonjour+%7B%7Bcandidate.first_name%7D%7D\
+                  &candidate_body=%7B%7Binterview.start%7D%7D+%7B%7Binterview.link%7D%7D\
+                  &meeting_url=https%3A%2F%2Fmeet.example%2Fx";
+    let preview = format!("{base}{edited}").replace("action=schedule", "action=preview");
+    let previewed = w.send(Method::POST, "/live/new", Some(&cookie), Some(&preview)).await;
+    assert_eq!(previewed.status, StatusCode::OK, "{}", previewed.body);
+    assert!(previewed.body.contains("id=\"preview-candidate-subject\">Bonjour Ada<"), "{}", previewed.body);
+    let made = w.send(Method::POST, "/live/new", Some(&cookie), Some(&format!("{base}{edited}"))).await;
     assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
     let path = made.location().split('?').next().unwrap().to_owned();
     let page = w.send(Method::GET, made.location(), Some(&cookie), None).await;
@@ -337,6 +339,11 @@ async fn a_live_interview_is_scheduled_from_the_form_shown_with_each_answer_move
     let id: LiveInterviewId = LiveInterviewId::from_uuid(path.rsplit('/').next().unwrap().parse().unwrap());
     let live = w.slate.live_interview(w.acme, id).await.unwrap();
     assert_eq!(live.attendees()[0].language, Language::French);
+    assert_eq!(
+        live.parts().candidate_message.as_ref().map(|m| m.subject.as_str()),
+        Some("Bonjour {{candidate.first_name}}")
+    );
+    assert!(live.parts().interviewer_message.is_none(), "untouched: the template, in each interviewer's language");
     assert_eq!(live.attendees()[1].role, AttendeeRole::Interviewer(Some(w.acme.recruiter_id)));
 
     // Grace declines with a message: the recruiter sees it.

@@ -870,6 +870,10 @@ pub(crate) fn live_row(l: &LiveInterview, revision: u64) -> live_interview::Mode
         location,
         job_id: p.job_id.map(|j| j.as_uuid()),
         follows_id: p.follows.map(|i| i.as_uuid()),
+        candidate_subject: p.candidate_message.as_ref().map(|m| m.subject.as_str().to_owned()),
+        candidate_body: p.candidate_message.as_ref().map(|m| m.body.as_str().to_owned()),
+        interviewer_subject: p.interviewer_message.as_ref().map(|m| m.subject.as_str().to_owned()),
+        interviewer_body: p.interviewer_message.as_ref().map(|m| m.body.as_str().to_owned()),
         sequence: i32::try_from(p.sequence).unwrap_or(i32::MAX),
         resends: i32::try_from(p.resends).unwrap_or(i32::MAX),
         reminder_due_at: p.reminder_due_at.map(micros),
@@ -944,6 +948,21 @@ fn attendee(r: live_attendee::Model) -> Result<Attendee, AdapterError> {
     })
 }
 
+/// An invite edited for one live interview, from its subject and body columns.
+fn edited_message(
+    kind: TemplateKind,
+    subject: Option<String>,
+    body: Option<String>,
+) -> Result<Option<TemplateContent>, AdapterError> {
+    match (subject, body) {
+        (None, None) => Ok(None),
+        (Some(s), Some(b)) => TemplateContent::parse(kind, &s, &b)
+            .map(Some)
+            .map_err(|(field, e)| bad("live_interviews", field.as_str(), e)),
+        _ => Err(bad("live_interviews", "candidate_subject", "a message needs its subject and its body")),
+    }
+}
+
 /// A live interview from its row and its attendees' rows (in position order).
 pub(crate) fn live(
     r: live_interview::Model,
@@ -970,6 +989,8 @@ pub(crate) fn live(
         job_id: r.job_id.map(JobId::from_uuid),
         follows: r.follows_id.map(InvitationId::from_uuid),
         attendees: attendees.into_iter().map(attendee).collect::<Result<_, _>>()?,
+        candidate_message: edited_message(TemplateKind::LiveInvitation, r.candidate_subject, r.candidate_body)?,
+        interviewer_message: edited_message(TemplateKind::LiveInterviewer, r.interviewer_subject, r.interviewer_body)?,
         sequence: count(T, "sequence", i64::from(r.sequence))?,
         resends: count(T, "resends", i64::from(r.resends))?,
         reminder_due_at: opt_instant(T, "reminder_due_at", r.reminder_due_at)?,

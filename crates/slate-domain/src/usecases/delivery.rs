@@ -261,7 +261,16 @@ impl Slate {
             },
             None => None,
         };
-        let content = self.cached_template(org, message.kind.template_kind(), message.language, cache).await?;
+        // An invite edited for this interview replaces the template.
+        let own = match message.kind {
+            MessageKind::LiveInvitation => live.parts().candidate_message.clone(),
+            MessageKind::LiveInterviewerInvitation => live.parts().interviewer_message.clone(),
+            _ => None,
+        };
+        let content = match own {
+            Some(c) => c,
+            None => self.cached_template(org, message.kind.template_kind(), message.language, cache).await?,
+        };
         let link = (message.kind != MessageKind::LiveCancelled).then(|| self.attendee_link(&live, attendee)).flatten();
         Ok(Prepared::SendLive(Box::new(LiveMessageContext {
             message: message.clone(),

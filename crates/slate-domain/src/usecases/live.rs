@@ -12,7 +12,8 @@ use crate::{
     Actor, AttendeeId, AttendeeResponse, AttendeeRole, CandidateId, DeliveryState, DisplayName, EmailAddress, EventId,
     EventKind, InvitationId, JobId, Language, LinkToken, LinkUrl, LinkVersion, LiveError, LiveEvent, LiveInterview,
     LiveInterviewId, LiveQuery, LiveSlot, Location, MessageId, MessageKind, MessageSubject, NewAttendee,
-    NewLiveInterview, Organization, OutboxMessage, PersonName, RecruiterId, SlotError, TimeZone, TimelineEvent,
+    NewLiveInterview, Organization, OutboxMessage, PersonName, RecruiterId, RenderedMessage, SlotError,
+    TemplateContent, TemplateError, TemplateField, TemplateKind, TimeZone, TimelineEvent,
 };
 
 /// An interviewer to invite.
@@ -67,6 +68,58 @@ pub struct ScheduleLive {
     pub job_id: Option<JobId>,
     /// The video-interview invitation of the same candidate it follows.
     pub follows: Option<InvitationId>,
+    /// The candidate's invite as edited for this send (checked as a
+    /// [`TemplateKind::LiveInvitation`] template); `None` uses the organization's template.
+    pub candidate_message: Option<MessageDraft>,
+    /// The interviewers' invite as edited for this send (checked as a
+    /// [`TemplateKind::LiveInterviewer`] template); `None` uses the organization's template.
+    pub interviewer_message: Option<MessageDraft>,
+}
+
+/// A message's subject and body as typed, with placeholders.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageDraft {
+    /// The subject.
+    pub subject: String,
+    /// The body.
+    pub body: String,
+}
+
+/// Whose invite a [`MessageDraft`] words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InviteFor {
+    /// The candidate's.
+    Candidate,
+    /// The interviewers'.
+    Interviewers,
+}
+
+impl InviteFor {
+    /// `"candidate_message"` or `"interviewer_message"`: the input's name.
+    #[must_use]
+    pub const fn field(self) -> &'static str {
+        match self {
+            Self::Candidate => "candidate_message",
+            Self::Interviewers => "interviewer_message",
+        }
+    }
+
+    const fn kind(self) -> TemplateKind {
+        match self {
+            Self::Candidate => TemplateKind::LiveInvitation,
+            Self::Interviewers => TemplateKind::LiveInterviewer,
+        }
+    }
+}
+
+/// The invites a live interview would send, worded with every placeholder filled, for
+/// [`Slate::preview_live`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LivePreview {
+    /// The candidate's.
+    pub candidate: RenderedMessage,
+    /// The first interviewer's (every interviewer's reads the same, in their language).
+    pub interviewer: Option<RenderedMessage>,
 }
 
 /// Why a live-interview use case failed.
@@ -99,6 +152,16 @@ pub enum LiveUseCaseError {
     /// The live interview's rules refuse it.
     #[error(transparent)]
     Refused(#[from] LiveError),
+    /// An invite edited for this send breaks a template rule.
+    #[error("{}.{}: {error}", .which.field(), .field.as_str())]
+    Message {
+        /// Whose invite.
+        which: InviteFor,
+        /// The subject or the body.
+        field: TemplateField,
+        /// What is wrong.
+        error: TemplateError,
+    },
     /// Changed by someone else since it was read (or at another revision than given).
     #[error("the live interview was changed meanwhile; reload and try again")]
     Conflict,
@@ -248,6 +311,84 @@ impl Slate {
     /// [`LiveUseCaseError`]: unknown candidate, recruiter, job or invitation; no address;
     /// a refused slot or attendee list.
     pub async fn schedule_live(&self, caller: Caller, input: ScheduleLive) -> Result<LiveInterview, LiveUseCaseError> {
+        let now = self.now();
+        let (mut live, _) = self.plan_live(caller, input, now).await?;
+        live.plan_reminder(self.reminder_lead(), now);
+        let mut changes = ChangeSet::new();
+        changes.push(Write::InsertLiveInterview(live.clone()));
+        changes.push(Write::AppendEvent(self.live_event(&live, &LiveEvent::Scheduled, caller.actor(), now)));
+        for w in self.live_messages(&live, invite_kind, 0, now) {
+            changes.push(w);
+        }
+        self.commit(changes).await.map_err(super::unexpected)?;
+        Ok(live)
+    }
+
+    /// The invites [`Self::schedule_live`] would send for `input`, worded with the real
+    /// candidate, time and place (and a sample link), without scheduling anything.
+    ///
+    /// # Errors
+    /// As [`Self::schedule_live`].
+    pub async fn preview_live(&self, caller: Caller, input: ScheduleLive) -> Result<LivePreview, LiveUseCaseError> {
+        let now = self.now();
+        let (live, organization) = self.plan_live(caller, input, now).await?;
+        let org = caller.organization_id;
+        let organizer =
+            self.ports.recruiters.get(org, caller.recruiter_id).await?.ok_or(LiveUseCaseError::CallerNotFound)?;
+        let job = match live.parts().job_id {
+            Some(j) => self.ports.jobs.get(org, j).await?,
+            None => None,
+        };
+        let link = self.settings.public_url.attendee_link(&LinkToken::presented("preview-link"));
+        let mut rendered = Vec::new();
+        for attendee in live.attendees().iter().take(2) {
+            let kind = invite_kind(attendee.role);
+            let own = match kind {
+                MessageKind::LiveInvitation => live.parts().candidate_message.clone(),
+                _ => live.parts().interviewer_message.clone(),
+            };
+            let content = match own {
+                Some(c) => c,
+                None => match self.ports.templates.get(org, kind.template_kind(), attendee.language).await? {
+                    Some(t) => t.content,
+                    None => self.ports.renderer.default_content(kind.template_kind(), attendee.language),
+                },
+            };
+            let context = crate::LiveMessageContext {
+                message: OutboxMessage {
+                    id: MessageId::from_uuid(self.ports.ids.new_uuid()),
+                    organization_id: org,
+                    about: MessageSubject::Attendee { live_interview_id: live.id(), attendee_id: attendee.id },
+                    kind,
+                    sequence: 0,
+                    to: attendee.email.clone(),
+                    language: attendee.language,
+                    created_at: now,
+                    state: DeliveryState::Pending { not_before: now, attempts: 0 },
+                },
+                organization: organization.clone(),
+                organizer: organizer.clone(),
+                live: live.clone(),
+                attendee: attendee.id,
+                job: job.clone(),
+                link: Some(link.clone()),
+                content,
+            };
+            rendered.push(self.ports.renderer.render_live(&context));
+        }
+        let mut rendered = rendered.into_iter();
+        let candidate = rendered.next().ok_or(LiveUseCaseError::Refused(LiveError::OneCandidate))?;
+        Ok(LivePreview { candidate, interviewer: rendered.next() })
+    }
+
+    /// A live interview as `input` describes it, checked against every rule and the
+    /// organization's records, not stored.
+    async fn plan_live(
+        &self,
+        caller: Caller,
+        input: ScheduleLive,
+        now: DateTime<Utc>,
+    ) -> Result<(LiveInterview, Organization), LiveUseCaseError> {
         let org = caller.organization_id;
         let organization = self.ports.organizations.get(org).await?.ok_or(LiveUseCaseError::CallerNotFound)?;
         self.ports.recruiters.get(org, caller.recruiter_id).await?.ok_or(LiveUseCaseError::CallerNotFound)?;
@@ -302,7 +443,14 @@ impl Slate {
                 }
             });
         }
-        let now = self.now();
+        let message = |draft: Option<MessageDraft>, which: InviteFor| {
+            draft
+                .map(|d| {
+                    TemplateContent::parse(which.kind(), &d.subject, &d.body)
+                        .map_err(|(field, error)| LiveUseCaseError::Message { which, field, error })
+                })
+                .transpose()
+        };
         let new = NewLiveInterview {
             id: LiveInterviewId::from_uuid(self.ports.ids.new_uuid()),
             organization_id: org,
@@ -313,17 +461,11 @@ impl Slate {
             job_id: input.job_id,
             follows: input.follows,
             attendees,
+            candidate_message: message(input.candidate_message, InviteFor::Candidate)?,
+            interviewer_message: message(input.interviewer_message, InviteFor::Interviewers)?,
         };
-        let (mut live, event) = LiveInterview::schedule(new, now)?;
-        live.plan_reminder(self.reminder_lead(), now);
-        let mut changes = ChangeSet::new();
-        changes.push(Write::InsertLiveInterview(live.clone()));
-        changes.push(Write::AppendEvent(self.live_event(&live, &event, caller.actor(), now)));
-        for w in self.live_messages(&live, invite_kind, 0, now) {
-            changes.push(w);
-        }
-        self.commit(changes).await.map_err(super::unexpected)?;
-        Ok(live)
+        let (live, _) = LiveInterview::schedule(new, now)?;
+        Ok((live, organization))
     }
 
     /// One live interview of the caller's organization.

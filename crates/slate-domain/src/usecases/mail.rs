@@ -361,6 +361,8 @@ impl Slate {
             location: crate::Location::Online(url),
             job_id: None,
             follows: None,
+            candidate_message: None,
+            interviewer_message: None,
             attendees: vec![ada, you],
             sequence: 0,
             resends: 0,

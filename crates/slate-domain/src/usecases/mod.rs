@@ -37,7 +37,8 @@ pub use invitations::{
     CancelError, ChangeDeadlineError, ChangeEmailError, InviteError, InviteExternal, InviteInternal, ResendError,
 };
 pub use live::{
-    AttendeeLinkCheck, InterviewerInput, LiveRemindersRun, LiveUseCaseError, RespondError, ScheduleLive, SlotInput,
+    AttendeeLinkCheck, InterviewerInput, InviteFor, LivePreview, LiveRemindersRun, LiveUseCaseError, MessageDraft,
+    RespondError, ScheduleLive, SlotInput,
 };
 pub use mail::{EffectiveTemplate, MailboxPage, PreviewInput, TemplateInput, TemplateUseCaseError};
 pub use queries::{NotFoundError, TimelineError};

@@ -292,3 +292,53 @@ async fn an_invite_is_prepared_with_the_attendees_link_and_the_reminder_goes_onc
     let reminders = live_kinds(&w).into_iter().filter(|(k, _, _)| *k == MessageKind::LiveReminder).count();
     assert_eq!(reminders, 3);
 }
+
+#[tokio::test]
+async fn an_invite_edited_for_this_send_is_checked_previewed_and_sent_instead_of_the_template() {
+    let w = World::new().await;
+    let ada =
+        w.slate.create_candidate(w.caller, fixtures::candidate("Ada", "Lovelace", "ada@example.com")).await.unwrap();
+    let edited = || MessageDraft {
+        subject: "Let's talk, {{candidate.first_name}}".to_owned(),
+        body: "See you on {{interview.start}} at {{interview.location}}.\n\n{{interview.link}}".to_owned(),
+    };
+    let input = || ScheduleLive {
+        candidate_message: Some(edited()),
+        ..fixtures::live(ada.id, "2026-12-10", "10:00", &[("Grace Hopper", "grace@navy.example")])
+    };
+
+    // Without the link, or with a placeholder a live invite cannot fill, it is refused.
+    let no_link =
+        ScheduleLive { candidate_message: Some(MessageDraft { body: "Hello".into(), ..edited() }), ..input() };
+    let r = w.slate.schedule_live(w.caller, no_link).await;
+    assert!(
+        matches!(r, Err(LiveUseCaseError::Message { which: InviteFor::Candidate, field: TemplateField::Body, .. })),
+        "{r:?}"
+    );
+    let deadline = MessageDraft { body: "By {{deadline}} {{interview.link}}".into(), ..edited() };
+    let r = w.slate.schedule_live(w.caller, ScheduleLive { interviewer_message: Some(deadline), ..input() }).await;
+    assert!(matches!(r, Err(LiveUseCaseError::Message { which: InviteFor::Interviewers, .. })), "{r:?}");
+
+    // The preview fills every placeholder and schedules nothing.
+    let preview = w.slate.preview_live(w.caller, input()).await.unwrap();
+    assert_eq!(preview.candidate.subject, "Let's talk, Ada");
+    assert!(preview.candidate.text.contains("2026-12-10 10:00 (Europe/Athens)"), "{}", preview.candidate.text);
+    let interviewer = preview.interviewer.unwrap();
+    assert!(interviewer.text.contains("Dear Grace Hopper"), "the template, to the interviewer: {}", interviewer.text);
+    assert!(w.slate.live_interviews(w.caller, &LiveQuery::default()).await.unwrap().is_empty(), "nothing scheduled");
+    assert!(w.memory.store.all_messages().iter().all(|m| !m.kind.is_live()), "nothing queued");
+
+    // Scheduled: the candidate's invite is the edited text; the interviewer's the template.
+    w.slate.schedule_live(w.caller, input()).await.unwrap();
+    let claimed = w.slate.claim_messages(10).await.unwrap();
+    let prepared = w.slate.prepare_messages(&claimed).await;
+    for (m, p) in claimed.iter().zip(prepared) {
+        let Ok(Prepared::SendLive(ctx)) = p else { panic!("{p:?}") };
+        let subject = ctx.content.subject.as_str().to_owned();
+        if m.kind == MessageKind::LiveInvitation {
+            assert_eq!(subject, "Let's talk, {{candidate.first_name}}");
+        } else {
+            assert_ne!(subject, "Let's talk, {{candidate.first_name}}", "the interviewers keep their template");
+        }
+    }
+}

@@ -97,6 +97,32 @@ pub struct ScheduleLiveRequest {
     pub job_id: Option<Uuid>,
     /// The candidate's video-interview invitation it follows.
     pub follows_invitation_id: Option<Uuid>,
+    /// The candidate's invite as edited for this send (a `live_invitation` template's
+    /// rules: `{{interview.link}}` required); absent: the organization's template in the
+    /// candidate's language.
+    pub candidate_message: Option<MessageRequest>,
+    /// The interviewers' invite as edited for this send (a `live_interviewer` template's
+    /// rules); absent: the organization's template in each interviewer's language.
+    pub interviewer_message: Option<MessageRequest>,
+}
+
+/// A message's subject and body, with placeholders.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MessageRequest {
+    /// One line.
+    pub subject: String,
+    /// Blank lines separate paragraphs.
+    pub body: String,
+}
+
+/// The invites a live interview would send.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LivePreviewDto {
+    /// The candidate's.
+    pub candidate: super::mail::RenderedDto,
+    /// An interviewer's.
+    pub interviewer: Option<super::mail::RenderedDto>,
 }
 
 /// One attendee, as recruiters see them.
@@ -302,6 +328,8 @@ fn schedule_input(body: ScheduleLiveRequest) -> Result<ScheduleLive, ApiError> {
         interviewers,
         job_id: body.job_id.map(JobId::from_uuid),
         follows: body.follows_invitation_id.map(InvitationId::from_uuid),
+        candidate_message: body.candidate_message.map(|m| MessageDraft { subject: m.subject, body: m.body }),
+        interviewer_message: body.interviewer_message.map(|m| MessageDraft { subject: m.subject, body: m.body }),
     })
 }
 
@@ -338,6 +366,26 @@ pub(crate) async fn schedule_live(
     let live = state.slate().schedule_live(auth.caller(), schedule_input(body)?).await?;
     tracing::info!(live_interview = %live.id(), "live interview scheduled");
     Ok((StatusCode::CREATED, Json(present(&state, &live))))
+}
+
+/// The invites scheduling this live interview would send, worded with the real candidate,
+/// time and place (and a sample link): nothing is scheduled or sent.
+#[utoipa::path(post, path = "/api/v1/live-interviews/preview", tag = "live interviews", request_body = ScheduleLiveRequest,
+    responses(
+        (status = 200, body = LivePreviewDto),
+        (status = 422, description = "As for scheduling", body = ErrorBody),
+    ),
+    security(("session" = []), ("api_key" = [])))]
+pub(crate) async fn preview_live(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiJson(body): ApiJson<ScheduleLiveRequest>,
+) -> Result<Json<LivePreviewDto>, ApiError> {
+    let preview = state.slate().preview_live(auth.caller(), schedule_input(body)?).await?;
+    Ok(Json(LivePreviewDto {
+        candidate: (&preview.candidate).into(),
+        interviewer: preview.interviewer.as_ref().map(Into::into),
+    }))
 }
 
 /// List live interviews, by start time: by default those not over yet and not cancelled.

@@ -105,6 +105,12 @@ pub struct RenderedDto {
     pub html: String,
 }
 
+impl From<&RenderedMessage> for RenderedDto {
+    fn from(r: &RenderedMessage) -> Self {
+        Self { subject: r.subject.clone(), text: r.text.clone(), html: r.html.clone() }
+    }
+}
+
 /// A captured email in the mailbox list.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MailboxItemDto {
@@ -187,18 +193,21 @@ fn language(raw: &str, field: &str) -> Result<Language, ApiError> {
     raw.parse::<Language>().map_err(|e| ApiError::invalid(field, e))
 }
 
+/// A template text refused, on `field`, with a code per rule.
+pub(crate) fn template_error(field: &str, error: &TemplateError) -> ApiError {
+    let code = match error {
+        TemplateError::UnknownPlaceholder { .. } => "unknown_placeholder",
+        TemplateError::MissingPlaceholder { .. } => "missing_placeholder",
+        TemplateError::ForbiddenPlaceholder { .. } => "forbidden_placeholder",
+        _ => "validation_failed",
+    };
+    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, error.to_string()).field(field)
+}
+
 impl From<TemplateUseCaseError> for ApiError {
     fn from(e: TemplateUseCaseError) -> Self {
         match e {
-            TemplateUseCaseError::Invalid { field, error } => {
-                let code = match error {
-                    TemplateError::UnknownPlaceholder { .. } => "unknown_placeholder",
-                    TemplateError::MissingPlaceholder { .. } => "missing_placeholder",
-                    TemplateError::ForbiddenPlaceholder { .. } => "forbidden_placeholder",
-                    _ => "validation_failed",
-                };
-                Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, error.to_string()).field(field.as_str())
-            }
+            TemplateUseCaseError::Invalid { field, error } => template_error(field.as_str(), &error),
             TemplateUseCaseError::AlreadyExists(_) => Self::new(StatusCode::CONFLICT, "already_exists", e.to_string()),
             TemplateUseCaseError::NotFound => Self::not_found("template"),
             TemplateUseCaseError::Conflict => Self::conflict(e),

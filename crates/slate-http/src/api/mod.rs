@@ -63,6 +63,7 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(invitations::answer_video))
         .routes(routes!(links::open))
         .routes(routes!(live::list_live, live::schedule_live))
+        .routes(routes!(live::preview_live))
         .routes(routes!(live::get_live))
         .routes(routes!(live::reschedule_live))
         .routes(routes!(live::cancel_live))

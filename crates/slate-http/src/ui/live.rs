@@ -6,9 +6,12 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use serde::Deserialize;
 use slate_domain::{
-    AttendeeResponse, AttendeeRole, CandidateId, DisplayName, InterviewerInput, InvitationId, JobId, LiveInterview,
-    LiveInterviewId, LiveQuery, LiveStatus, Location, MeetingUrl, PersonName, ScheduleLive, SlotInput, TimeZone,
+    AttendeeResponse, AttendeeRole, CandidateId, DisplayName, InterviewerInput, InvitationId, JobId, Language,
+    LiveInterview, LiveInterviewId, LivePreview, LiveQuery, LiveStatus, Location, MeetingUrl, MessageDraft, PersonName,
+    ScheduleLive, SlotInput, TemplateKind, TimeZone,
 };
+
+use super::settings::kind_label;
 
 use super::forms::{Errors, checked};
 use super::invitations::{Match, candidate_matches};
@@ -152,7 +155,22 @@ pub(crate) struct LiveForm {
     job_id: String,
     #[serde(default)]
     follows_invitation_id: String,
-    /// `find` (look the typed name up, without JavaScript) or `schedule`.
+    /// The language of the template loaded into the candidate's invite.
+    #[serde(default)]
+    candidate_template: String,
+    #[serde(default)]
+    candidate_subject: String,
+    #[serde(default)]
+    candidate_body: String,
+    /// The language of the template loaded into the interviewers' invite.
+    #[serde(default)]
+    interviewer_template: String,
+    #[serde(default)]
+    interviewer_subject: String,
+    #[serde(default)]
+    interviewer_body: String,
+    /// `find` (look the typed name up, without JavaScript), `load-candidate` and
+    /// `load-interviewer` (put the chosen template in), `preview` or `schedule`.
     #[serde(default)]
     action: String,
 }
@@ -186,12 +204,55 @@ struct FormPage {
     online: bool,
     jobs: Vec<(String, String)>,
     languages: Vec<(&'static str, &'static str)>,
+    /// The templates each invite can start from: `(language code, label)`.
+    candidate_templates: Vec<(&'static str, String)>,
+    interviewer_templates: Vec<(&'static str, String)>,
     zones: Vec<&'static str>,
     today: String,
+    preview: Option<LivePreview>,
     errors: Errors,
 }
 
+/// The organization's templates of `kind`, one per language, as `(code, "Deutsch (yours)")`.
+async fn template_choices(
+    state: &AppState,
+    r: &Recruiter,
+    kind: TemplateKind,
+) -> Result<Vec<(&'static str, String)>, UiError> {
+    let all = state.slate().list_templates(r.caller).await?;
+    Ok(all
+        .iter()
+        .filter(|t| t.kind == kind)
+        .map(|t| {
+            let whose = if t.custom.is_some() { "yours" } else { "Slate's" };
+            (t.language.code(), format!("{} — {} ({whose})", kind_label(kind), t.language.native_name()))
+        })
+        .collect())
+}
+
+/// The subject and body of the template of `kind` in the language `code`.
+async fn template_text(
+    state: &AppState,
+    r: &Recruiter,
+    kind: TemplateKind,
+    code: &str,
+) -> Result<(String, String), UiError> {
+    let language = code.parse::<Language>().unwrap_or(r.org.default_language);
+    let t = state.slate().get_template(r.caller, kind, language).await?;
+    Ok((t.content.subject.as_str().to_owned(), t.content.body.as_str().to_owned()))
+}
+
 async fn form_page(state: &AppState, r: &Recruiter, f: LiveForm, errors: Errors) -> Result<Response, UiError> {
+    form_page_with(state, r, f, None, errors).await
+}
+
+async fn form_page_with(
+    state: &AppState,
+    r: &Recruiter,
+    f: LiveForm,
+    preview: Option<LivePreview>,
+    errors: Errors,
+) -> Result<Response, UiError> {
     let mut candidate_name = String::new();
     if let Some(id) = uuid::Uuid::parse_str(f.candidate_id.trim()).ok().map(CandidateId::from_uuid)
         && let Ok(c) = state.slate().get_candidate(r.caller, id).await
@@ -225,8 +286,11 @@ async fn form_page(state: &AppState, r: &Recruiter, f: LiveForm, errors: Errors)
         externals,
         jobs,
         languages: languages(),
+        candidate_templates: template_choices(state, r, TemplateKind::LiveInvitation).await?,
+        interviewer_templates: template_choices(state, r, TemplateKind::LiveInterviewer).await?,
         zones: chrono_tz::TZ_VARIANTS.iter().map(|z| z.name()).collect(),
         today: state.slate().today_in(r.org.time_zone).to_string(),
+        preview,
         errors,
     }
     .render();
@@ -261,6 +325,12 @@ pub(crate) async fn new_form(
         follows_invitation_id: q.invitation.unwrap_or_default(),
         ..LiveForm::default()
     };
+    f.candidate_template = f.candidate_language.clone();
+    f.interviewer_template = r.org.default_language.code().to_owned();
+    (f.candidate_subject, f.candidate_body) =
+        template_text(&state, &r, TemplateKind::LiveInvitation, &f.candidate_template).await?;
+    (f.interviewer_subject, f.interviewer_body) =
+        template_text(&state, &r, TemplateKind::LiveInterviewer, &f.interviewer_template).await?;
     if let Some(id) = q.candidate.as_deref().and_then(|c| uuid::Uuid::parse_str(c).ok()) {
         let candidate = state.slate().get_candidate(r.caller, CandidateId::from_uuid(id)).await?;
         f.candidate_id = id.to_string();
@@ -282,7 +352,22 @@ fn slot_input(date: &str, time: &str, minutes: &str, zone: &str) -> Result<SlotI
     })
 }
 
-fn schedule_input(r: &Recruiter, f: &LiveForm) -> Result<ScheduleLive, ApiError> {
+/// The text typed for an invite, or `None` when it is the loaded template unchanged, or
+/// nothing was typed (then each attendee gets the template in their own language).
+fn draft(subject: &str, body: &str, template: &(String, String)) -> Option<MessageDraft> {
+    let same = |a: &str, b: &str| a.replace("\r\n", "\n").trim() == b.trim();
+    let untouched = subject.trim().is_empty() && body.trim().is_empty();
+    let as_loaded = same(subject, &template.0) && same(body, &template.1);
+    (!untouched && !as_loaded)
+        .then(|| MessageDraft { subject: subject.to_owned(), body: body.replace("\r\n", "\n") })
+}
+
+async fn schedule_input(state: &AppState, r: &Recruiter, f: &LiveForm) -> Result<ScheduleLive, ApiError> {
+    let failed = |_| ApiError::internal(&"reading a template failed");
+    let candidate_template =
+        template_text(state, r, TemplateKind::LiveInvitation, &f.candidate_template).await.map_err(failed)?;
+    let interviewer_template =
+        template_text(state, r, TemplateKind::LiveInterviewer, &f.interviewer_template).await.map_err(failed)?;
     let candidate_id = uuid::Uuid::parse_str(f.candidate_id.trim()).map(CandidateId::from_uuid).map_err(|_| {
         ApiError::invalid("candidate_id", "type part of the first or last name and choose the candidate")
     })?;
@@ -328,6 +413,8 @@ fn schedule_input(r: &Recruiter, f: &LiveForm) -> Result<ScheduleLive, ApiError>
         interviewers,
         job_id: uuid(&f.job_id, "job_id")?.map(JobId::from_uuid),
         follows: uuid(&f.follows_invitation_id, "follows_invitation_id")?.map(InvitationId::from_uuid),
+        candidate_message: draft(&f.candidate_subject, &f.candidate_body, &candidate_template),
+        interviewer_message: draft(&f.interviewer_subject, &f.interviewer_body, &interviewer_template),
     })
 }
 
@@ -335,12 +422,33 @@ fn schedule_input(r: &Recruiter, f: &LiveForm) -> Result<ScheduleLive, ApiError>
 pub(crate) async fn create(
     State(state): State<AppState>,
     r: Recruiter,
-    UiForm(f): UiForm<LiveForm>,
+    UiForm(mut f): UiForm<LiveForm>,
 ) -> Result<Response, UiError> {
-    if f.action == "find" {
-        return form_page(&state, &r, f, Errors::none()).await;
+    match f.action.as_str() {
+        "find" => return form_page(&state, &r, f, Errors::none()).await,
+        "load-candidate" => {
+            (f.candidate_subject, f.candidate_body) =
+                template_text(&state, &r, TemplateKind::LiveInvitation, &f.candidate_template).await?;
+            return form_page(&state, &r, f, Errors::none()).await;
+        }
+        "load-interviewer" => {
+            (f.interviewer_subject, f.interviewer_body) =
+                template_text(&state, &r, TemplateKind::LiveInterviewer, &f.interviewer_template).await?;
+            return form_page(&state, &r, f, Errors::none()).await;
+        }
+        "preview" => {
+            let previewed = match schedule_input(&state, &r, &f).await {
+                Ok(input) => state.slate().preview_live(r.caller, input).await.map_err(ApiError::from),
+                Err(e) => Err(e),
+            };
+            return match previewed {
+                Ok(p) => form_page_with(&state, &r, f, Some(p), Errors::none()).await,
+                Err(e) => form_page(&state, &r, f, Errors::from_api(e)?).await,
+            };
+        }
+        _ => {}
     }
-    let scheduled = match schedule_input(&r, &f) {
+    let scheduled = match schedule_input(&state, &r, &f).await {
         Ok(input) => state.slate().schedule_live(r.caller, input).await.map_err(ApiError::from),
         Err(e) => Err(e),
     };
