@@ -358,8 +358,7 @@ fn draft(subject: &str, body: &str, template: &(String, String)) -> Option<Messa
     let same = |a: &str, b: &str| a.replace("\r\n", "\n").trim() == b.trim();
     let untouched = subject.trim().is_empty() && body.trim().is_empty();
     let as_loaded = same(subject, &template.0) && same(body, &template.1);
-    (!untouched && !as_loaded)
-        .then(|| MessageDraft { subject: subject.to_owned(), body: body.replace("\r\n", "\n") })
+    (!untouched && !as_loaded).then(|| MessageDraft { subject: subject.to_owned(), body: body.replace("\r\n", "\n") })
 }
 
 async fn schedule_input(state: &AppState, r: &Recruiter, f: &LiveForm) -> Result<ScheduleLive, ApiError> {
