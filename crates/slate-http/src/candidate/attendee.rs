@@ -12,7 +12,7 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use slate_domain::{
@@ -21,7 +21,7 @@ use slate_domain::{
 };
 
 use super::pages::{Closed, T, closed, internal, page};
-use super::{LINK_COOKIE, browser_language, link_from_cookie, same_site};
+use super::{browser_language, into_cookie_and_redirect, link_from_cookie, same_site};
 use crate::AppState;
 use crate::api::ClientIp;
 
@@ -154,18 +154,7 @@ pub(crate) async fn arrive(
     let token = LinkToken::presented(&raw);
     match state.slate().check_attendee_link(&token).await {
         Ok(AttendeeLinkCheck::Current { attendee, .. }) => {
-            let secure = if state.config().secure_cookies() { "; Secure" } else { "" };
-            let cookie = format!(
-                "{LINK_COOKIE}={}; Path=/a/{attendee}; HttpOnly; SameSite=Lax; Max-Age=2592000{secure}",
-                token.expose()
-            );
-            let mut response = Redirect::to(&format!("/a/{attendee}")).into_response();
-            if let Ok(value) = HeaderValue::from_str(&cookie) {
-                response.headers_mut().insert(header::SET_COOKIE, value);
-            }
-            response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-            response.headers_mut().insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
-            response
+            into_cookie_and_redirect(&state, &token, &format!("/a/{attendee}"))
         }
         Ok(AttendeeLinkCheck::Withdrawn { live, attendee }) => {
             closed(language_of(&live, attendee), Closed::LiveCancelled)

@@ -77,6 +77,22 @@ fn asset(kind: &'static str, body: &'static str) -> Response {
         .into_response()
 }
 
+/// The answer to a link that works: the secret moves into an `HttpOnly` cookie scoped to
+/// `page` (one invitation's or one attendee's pages) and the browser goes there, so the
+/// secret leaves the address bar and never reaches a log, a metric or a `Referer`.
+pub(crate) fn into_cookie_and_redirect(state: &AppState, token: &LinkToken, page: &str) -> Response {
+    let secure = if state.config().secure_cookies() { "; Secure" } else { "" };
+    let cookie =
+        format!("{LINK_COOKIE}={}; Path={page}; HttpOnly; SameSite=Lax; Max-Age=2592000{secure}", token.expose());
+    let mut response = axum::response::Redirect::to(page).into_response();
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().insert(header::SET_COOKIE, value);
+    }
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response.headers_mut().insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    response
+}
+
 /// The secret this browser holds for `invitation`, if any.
 pub(crate) fn link_from_cookie(headers: &HeaderMap) -> Option<LinkToken> {
     headers

@@ -12,7 +12,7 @@ use slate_domain::{
     RecordAnswer, RecordAnswerError, TransitionError,
 };
 
-use super::{LINK_COOKIE, browser_language, invitation_id, link_from_cookie, same_site};
+use super::{browser_language, into_cookie_and_redirect, invitation_id, link_from_cookie, same_site};
 use crate::api::ClientIp;
 use crate::{ApiError, AppState};
 
@@ -209,19 +209,7 @@ pub(crate) async fn arrive(
     let token = LinkToken::presented(&raw);
     match state.slate().check_link(&token).await {
         Ok(LinkCheck::Current { invitation, .. }) => {
-            let id = invitation.id();
-            let secure = if state.config().secure_cookies() { "; Secure" } else { "" };
-            let cookie = format!(
-                "{LINK_COOKIE}={}; Path=/c/{id}; HttpOnly; SameSite=Lax; Max-Age=2592000{secure}",
-                token.expose()
-            );
-            let mut response = Redirect::to(&format!("/c/{id}")).into_response();
-            if let Ok(value) = HeaderValue::from_str(&cookie) {
-                response.headers_mut().insert(header::SET_COOKIE, value);
-            }
-            response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-            response.headers_mut().insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
-            response
+            into_cookie_and_redirect(&state, &token, &format!("/c/{}", invitation.id()))
         }
         Ok(LinkCheck::Withdrawn { invitation }) => closed(invitation.language(), Closed::Withdrawn),
         Ok(LinkCheck::Invalid) => closed(browser_language(&headers), Closed::Invalid),

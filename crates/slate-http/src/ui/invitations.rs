@@ -87,6 +87,17 @@ pub(crate) struct Match {
     pub(crate) email: String,
 }
 
+/// The name of the candidate the picker's hidden `candidate_id` holds, or nothing.
+pub(crate) async fn chosen_candidate(state: &AppState, r: &Recruiter, raw_id: &str) -> String {
+    let Some(id) = uuid::Uuid::parse_str(raw_id.trim()).ok().map(CandidateId::from_uuid) else { return String::new() };
+    state
+        .slate()
+        .get_candidate(r.caller, id)
+        .await
+        .map(|c| format!("{} {}", c.first_name, c.last_name))
+        .unwrap_or_default()
+}
+
 /// The internal candidates whose first or last name starts with `query` (the picker's
 /// no-script "Find").
 pub(crate) async fn candidate_matches(state: &AppState, r: &Recruiter, query: &str) -> Result<Vec<Match>, UiError> {
@@ -130,12 +141,7 @@ async fn published(state: &AppState, r: &Recruiter) -> Result<Vec<VideoInterview
 async fn form_page(state: &AppState, r: &Recruiter, f: InvitationForm, errors: Errors) -> Result<Response, UiError> {
     let interviews = published(state, r).await?;
     let jobs = state.slate().list_jobs(r.caller).await?;
-    let mut candidate_name = String::new();
-    if let Some(id) = uuid::Uuid::parse_str(f.candidate_id.trim()).ok().map(CandidateId::from_uuid)
-        && let Ok(c) = state.slate().get_candidate(r.caller, id).await
-    {
-        candidate_name = format!("{} {}", c.first_name, c.last_name);
-    }
+    let candidate_name = chosen_candidate(state, r, &f.candidate_id).await;
     let searched = f.action == "find";
     let matches = if searched { candidate_matches(state, r, &f.candidate_query).await? } else { Vec::new() };
     let choices: Vec<InterviewChoice> = interviews

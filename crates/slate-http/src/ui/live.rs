@@ -14,7 +14,7 @@ use slate_domain::{
 use super::settings::kind_label;
 
 use super::forms::{Errors, checked};
-use super::invitations::{Match, candidate_matches};
+use super::invitations::{Match, candidate_matches, chosen_candidate};
 use super::{Chrome, Recruiter, UiError, UiForm, done, languages, ok, page};
 use crate::api::dto;
 use crate::error::FieldResult as _;
@@ -253,12 +253,7 @@ async fn form_page_with(
     preview: Option<LivePreview>,
     errors: Errors,
 ) -> Result<Response, UiError> {
-    let mut candidate_name = String::new();
-    if let Some(id) = uuid::Uuid::parse_str(f.candidate_id.trim()).ok().map(CandidateId::from_uuid)
-        && let Ok(c) = state.slate().get_candidate(r.caller, id).await
-    {
-        candidate_name = format!("{} {}", c.first_name, c.last_name);
-    }
+    let candidate_name = chosen_candidate(state, r, &f.candidate_id).await;
     let searched = f.action == "find";
     let matches = if searched { candidate_matches(state, r, &f.candidate_query).await? } else { Vec::new() };
     let jobs = state
