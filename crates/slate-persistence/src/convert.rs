@@ -318,7 +318,7 @@ fn status(column: &str, v: &str) -> Result<InvitationStatus, AdapterError> {
     InvitationStatus::from_name(v).ok_or_else(|| bad("invitations", column, v))
 }
 
-pub(crate) fn invitation(r: invitation::Model, snapshot_body: &str) -> Result<Invitation, AdapterError> {
+pub(crate) fn invitation(r: invitation::Model, snapshot: InterviewSnapshot) -> Result<Invitation, AdapterError> {
     const T: &str = "invitations";
     let date: NaiveDate = parse!("invitations", "deadline_date", r.deadline_date.parse::<NaiveDate>());
     let zone = parse!("invitations", "deadline_zone", TimeZone::parse(&r.deadline_zone));
@@ -329,7 +329,7 @@ pub(crate) fn invitation(r: invitation::Model, snapshot_body: &str) -> Result<In
         candidate_first_name: parse!("invitations", "first_name", PersonName::parse(&r.first_name)),
         candidate_last_name: parse!("invitations", "last_name", PersonName::parse(&r.last_name)),
         invited_by: RecruiterId::from_uuid(r.invited_by),
-        interview: snapshot(snapshot_body)?,
+        interview: snapshot,
         email: parse!("invitations", "email", EmailAddress::parse(&r.email)),
         language: parse!("invitations", "language", r.language.parse::<Language>()),
         deadline: Deadline::restore(date, zone),

@@ -18,6 +18,7 @@
 
 mod convert;
 mod entities;
+mod sqlite_reads;
 mod store;
 
 pub use store::{ConnectError, DatabaseKind, SqlStore, StoreOptions};

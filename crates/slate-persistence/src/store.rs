@@ -1,6 +1,7 @@
 //! [`SqlStore`]: the connection pool and every port implementation.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -18,10 +19,10 @@ use slate_domain::ports::{
     OrganizationRepository, Outbox, RecruiterRepository, TemplateRepository, TimelineRepository, UnitOfWork, Write,
 };
 use slate_domain::{
-    Answer, ApiKey, ApiKeyId, Candidate, CandidateId, CandidateKind, EmailAddress, InterviewId, InterviewStatus,
-    Invitation, InvitationId, InvitationQuery, InvitationStatus, Job, JobId, MessageId, NamePrefix, Organization,
-    OrganizationId, OutboxMessage, Page, PasswordHash, Recruiter, RecruiterId, Session, SessionId, SortField, SortKey,
-    SortOrder, TimelineEvent, VideoInterview,
+    Answer, ApiKey, ApiKeyId, Candidate, CandidateId, CandidateKind, EmailAddress, InterviewId, InterviewSnapshot,
+    InterviewStatus, Invitation, InvitationId, InvitationQuery, InvitationStatus, Job, JobId, MessageId, NamePrefix,
+    Organization, OrganizationId, OutboxMessage, Page, PasswordHash, Recruiter, RecruiterId, Session, SessionId,
+    SortField, SortKey, SortOrder, TimelineEvent, VideoInterview,
 };
 use slate_domain::{AttendeeId, LiveInterview, LiveInterviewId, LiveQuery};
 use slate_domain::{
@@ -33,6 +34,7 @@ use crate::entities::{
     answer, api_key, candidate, credential, interview, interview_snapshot, invitation, job, live_attendee,
     live_interview, mailbox, message_template, organization, outbox, recruiter, review_note, session, timeline_event,
 };
+use crate::sqlite_reads::{self, SqliteReads};
 
 /// Which database a store runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,7 +77,15 @@ pub enum ConnectError {
 pub struct SqlStore {
     db: DatabaseConnection,
     kind: DatabaseKind,
+    /// Point reads on an SQLite file, run inline (`None` on PostgreSQL or in memory).
+    reads: Option<Arc<SqliteReads>>,
+    /// Decoded interview snapshots by content hash. A snapshot row never changes once
+    /// written (its key is the SHA-256 of its body), so this can never be stale.
+    snapshot_cache: Arc<quick_cache::sync::Cache<String, InterviewSnapshot>>,
 }
+
+/// How many decoded snapshots are kept (each is one published interview's questions).
+const SNAPSHOT_CACHE: usize = 4096;
 
 fn internal(e: DbErr) -> AdapterError {
     AdapterError::new(e)
@@ -142,7 +152,8 @@ impl SqlStore {
                 .create_if_missing(true)
         });
         let db = Database::connect(opts).await?;
-        Ok(Self { db, kind })
+        let reads = sqlite_reads::file_of(url).map(|path| Arc::new(SqliteReads::new(&path, busy)));
+        Ok(Self { db, kind, reads, snapshot_cache: Arc::new(quick_cache::sync::Cache::new(SNAPSHOT_CACHE)) })
     }
 
     /// Applies every pending migration.
@@ -200,32 +211,64 @@ impl SqlStore {
         &self.db
     }
 
+    /// The first row `select` finds: inline on an SQLite file, through the pool otherwise.
+    async fn find_one<E>(&self, select: sea_orm::Select<E>) -> Result<Option<E::Model>, AdapterError>
+    where
+        E: EntityTrait,
+        E::Model: Sync,
+        E::ActiveModel: sea_orm::TryIntoModel<E::Model>,
+    {
+        match &self.reads {
+            Some(reads) => reads.one(select).map_err(internal),
+            None => select.one(&self.db).await.map_err(internal),
+        }
+    }
+
+    /// The decoded snapshots for `hashes`, from the cache or the database.
     async fn snapshots(
         &self,
         hashes: impl IntoIterator<Item = String>,
-    ) -> Result<HashMap<String, String>, AdapterError> {
-        let mut wanted: Vec<String> = hashes.into_iter().collect();
+    ) -> Result<HashMap<String, InterviewSnapshot>, AdapterError> {
+        let mut found = HashMap::new();
+        let mut wanted: Vec<String> = Vec::new();
+        for hash in hashes {
+            if found.contains_key(&hash) {
+                continue;
+            }
+            match self.snapshot_cache.get(&hash) {
+                Some(s) => {
+                    found.insert(hash, s);
+                }
+                None => wanted.push(hash),
+            }
+        }
         wanted.sort_unstable();
         wanted.dedup();
         if wanted.is_empty() {
-            return Ok(HashMap::new());
+            return Ok(found);
         }
-        let rows = interview_snapshot::Entity::find()
-            .filter(interview_snapshot::Column::Hash.is_in(wanted))
-            .all(&self.db)
-            .await
-            .map_err(internal)?;
-        Ok(rows.into_iter().map(|r| (r.hash, r.body)).collect())
+        let select = interview_snapshot::Entity::find().filter(interview_snapshot::Column::Hash.is_in(wanted));
+        let rows = match &self.reads {
+            Some(reads) => reads.all(select).map_err(internal)?,
+            None => select.all(&self.db).await.map_err(internal)?,
+        };
+        for row in rows {
+            let snapshot = convert::snapshot(&row.body)?;
+            self.snapshot_cache.insert(row.hash.clone(), snapshot.clone());
+            found.insert(row.hash, snapshot);
+        }
+        Ok(found)
     }
 
     async fn invitations_from(&self, rows: Vec<invitation::Model>) -> Result<Vec<Invitation>, AdapterError> {
         let bodies = self.snapshots(rows.iter().map(|r| r.snapshot_hash.clone())).await?;
         rows.into_iter()
             .map(|r| {
-                let body = bodies
+                let snapshot = bodies
                     .get(&r.snapshot_hash)
-                    .ok_or_else(|| convert::bad("invitations", "snapshot_hash", &r.snapshot_hash))?;
-                convert::invitation(r.clone(), body)
+                    .ok_or_else(|| convert::bad("invitations", "snapshot_hash", &r.snapshot_hash))?
+                    .clone();
+                convert::invitation(r, snapshot)
             })
             .collect()
     }
@@ -530,12 +573,7 @@ impl UnitOfWork for SqlStore {
 #[async_trait]
 impl OrganizationRepository for SqlStore {
     async fn get(&self, id: OrganizationId) -> Result<Option<Organization>, AdapterError> {
-        organization::Entity::find_by_id(id.as_uuid())
-            .one(&self.db)
-            .await
-            .map_err(internal)?
-            .map(convert::organization)
-            .transpose()
+        self.find_one(organization::Entity::find_by_id(id.as_uuid())).await?.map(convert::organization).transpose()
     }
 }
 
@@ -552,11 +590,8 @@ impl RecruiterRepository for SqlStore {
     }
 
     async fn find_by_email(&self, email: &EmailAddress) -> Result<Option<Recruiter>, AdapterError> {
-        recruiter::Entity::find()
-            .filter(recruiter::Column::EmailKey.eq(email.match_key()))
-            .one(&self.db)
-            .await
-            .map_err(internal)?
+        self.find_one(recruiter::Entity::find().filter(recruiter::Column::EmailKey.eq(email.match_key())))
+            .await?
             .map(convert::recruiter)
             .transpose()
     }
@@ -678,16 +713,17 @@ impl InterviewRepository for SqlStore {
 #[async_trait]
 impl InvitationRepository for SqlStore {
     async fn get(&self, org: OrganizationId, id: InvitationId) -> Result<Option<Invitation>, AdapterError> {
-        let row = invitation::Entity::find_by_id(id.as_uuid())
-            .filter(invitation::Column::OrganizationId.eq(org.as_uuid()))
-            .one(&self.db)
-            .await
-            .map_err(internal)?;
+        let row = self
+            .find_one(
+                invitation::Entity::find_by_id(id.as_uuid())
+                    .filter(invitation::Column::OrganizationId.eq(org.as_uuid())),
+            )
+            .await?;
         self.one_invitation(row).await
     }
 
     async fn get_for_link(&self, id: InvitationId) -> Result<Option<Invitation>, AdapterError> {
-        let row = invitation::Entity::find_by_id(id.as_uuid()).one(&self.db).await.map_err(internal)?;
+        let row = self.find_one(invitation::Entity::find_by_id(id.as_uuid())).await?;
         self.one_invitation(row).await
     }
 
@@ -905,7 +941,7 @@ impl LiveInterviewRepository for SqlStore {
         else {
             return Ok(None);
         };
-        let row = live_interview::Entity::find_by_id(a.live_interview_id).one(&self.db).await.map_err(internal)?;
+        let row = self.find_one(live_interview::Entity::find_by_id(a.live_interview_id)).await?;
         Ok(self.lives_from(row.into_iter().collect()).await?.pop())
     }
 
@@ -1089,15 +1125,15 @@ impl TemplateRepository for SqlStore {
         language: Language,
     ) -> Result<Option<MessageTemplate>, AdapterError> {
         use message_template::Column as C;
-        message_template::Entity::find()
-            .filter(C::OrganizationId.eq(org.as_uuid()))
-            .filter(C::Kind.eq(kind.as_str()))
-            .filter(C::Language.eq(language.code()))
-            .one(&self.db)
-            .await
-            .map_err(internal)?
-            .map(convert::template)
-            .transpose()
+        self.find_one(
+            message_template::Entity::find()
+                .filter(C::OrganizationId.eq(org.as_uuid()))
+                .filter(C::Kind.eq(kind.as_str()))
+                .filter(C::Language.eq(language.code())),
+        )
+        .await?
+        .map(convert::template)
+        .transpose()
     }
 
     async fn list(&self, org: OrganizationId) -> Result<Vec<MessageTemplate>, AdapterError> {
@@ -1162,7 +1198,7 @@ impl MailboxRepository for SqlStore {
 #[async_trait]
 impl AccountRepository for SqlStore {
     async fn any_organization(&self) -> Result<bool, AdapterError> {
-        Ok(organization::Entity::find().one(&self.db).await.map_err(internal)?.is_some())
+        Ok(self.find_one(organization::Entity::find()).await?.is_some())
     }
 
     async fn password_hash(&self, recruiter: RecruiterId) -> Result<Option<PasswordHash>, AdapterError> {
@@ -1174,21 +1210,11 @@ impl AccountRepository for SqlStore {
     }
 
     async fn session(&self, id: SessionId) -> Result<Option<Session>, AdapterError> {
-        session::Entity::find_by_id(id.as_uuid())
-            .one(&self.db)
-            .await
-            .map_err(internal)?
-            .map(convert::session)
-            .transpose()
+        self.find_one(session::Entity::find_by_id(id.as_uuid())).await?.map(convert::session).transpose()
     }
 
     async fn api_key(&self, id: ApiKeyId) -> Result<Option<ApiKey>, AdapterError> {
-        api_key::Entity::find_by_id(id.as_uuid())
-            .one(&self.db)
-            .await
-            .map_err(internal)?
-            .map(convert::api_key)
-            .transpose()
+        self.find_one(api_key::Entity::find_by_id(id.as_uuid())).await?.map(convert::api_key).transpose()
     }
 
     async fn api_keys(&self, org: OrganizationId) -> Result<Vec<ApiKey>, AdapterError> {
