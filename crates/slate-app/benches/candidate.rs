@@ -34,6 +34,10 @@ use slate_video_storage::DiskVideos;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _, BufWriter};
 use tokio::net::{TcpListener, TcpStream};
 
+/// The allocator `slate serve` runs with (both sides of every comparison share it).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 struct Ids;
 impl IdGenerator for Ids {
     fn new_uuid(&self) -> uuid::Uuid {
