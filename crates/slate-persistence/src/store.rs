@@ -142,6 +142,10 @@ impl SqlStore {
             .min_connections(1)
             .connect_timeout(options.timeout)
             .acquire_timeout(options.timeout)
+            // A ping on every checkout is a round trip per statement on PostgreSQL; ping
+            // only a connection that sat idle long enough for a server, proxy or firewall
+            // to have dropped it.
+            .test_before_acquire_if_idle_for(Duration::from_secs(30))
             .sqlx_logging(false);
         let busy = options.timeout;
         opts.map_sqlx_sqlite_opts(move |o| {
