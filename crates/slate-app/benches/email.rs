@@ -8,6 +8,8 @@
 
 #![expect(clippy::unwrap_used, clippy::print_stdout, reason = "a benchmark program")]
 
+mod support;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -15,25 +17,11 @@ use std::time::{Duration, Instant};
 use mail_send::SmtpClientBuilder;
 use mail_send::smtp::message::Message;
 use slate_domain::memory::TestPasswords;
-use slate_domain::ports::IdGenerator;
 use slate_domain::*;
 use slate_email::{OutboxWorker, Renderer, Security, Sender, Smtp, SmtpSettings, Transport, WorkerSettings};
-use slate_persistence::{SqlStore, StoreOptions};
+use support::Ids;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
-
-struct Ids;
-impl IdGenerator for Ids {
-    fn new_uuid(&self) -> uuid::Uuid {
-        uuid::Uuid::now_v7()
-    }
-    fn new_secret(&self) -> [u8; 32] {
-        let mut out = [0; 32];
-        out[..16].copy_from_slice(uuid::Uuid::now_v7().as_bytes());
-        out[16..].copy_from_slice(uuid::Uuid::now_v7().as_bytes());
-        out
-    }
-}
 
 /// A minimal SMTP sink: accepts everything and counts messages.
 async fn sink() -> (u16, Arc<AtomicUsize>) {
@@ -93,20 +81,9 @@ async fn main() {
     let n: usize = std::env::var("SLATE_BENCH_MESSAGES").ok().and_then(|v| v.parse().ok()).unwrap_or(10_000);
     let dir = std::env::temp_dir().join(format!("slate-bench-email-{}", uuid::Uuid::now_v7().simple()));
     std::fs::create_dir_all(&dir).unwrap();
-    let (url, database) = match std::env::var("SLATE_BENCH_POSTGRES_URL") {
-        Ok(admin) => {
-            let name = format!("slate_bench_email_{}", std::process::id());
-            let created = std::process::Command::new("psql")
-                .args([admin.as_str(), "-qc", &format!("CREATE DATABASE {name}")])
-                .status();
-            assert!(created.is_ok_and(|s| s.success()), "psql could not create the benchmark database");
-            let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b).to_owned();
-            (format!("{base}/{name}"), "PostgreSQL")
-        }
-        Err(_) => (format!("sqlite://{}/slate.db?mode=rwc", dir.display()), "SQLite"),
-    };
-    let store = SqlStore::connect(&url, &StoreOptions::default()).await.unwrap();
-    store.migrate().await.unwrap();
+    let postgres = std::env::var_os("SLATE_BENCH_POSTGRES_URL").is_some();
+    let (url, database) = support::database(&dir, postgres, "email");
+    let store = support::store(&url).await;
     let memory = slate_domain::memory::InMemory::new(chrono::Utc::now());
     let ports = Ports::from_store(
         Arc::new(store.clone()),
@@ -118,49 +95,7 @@ async fn main() {
         Arc::new(Renderer::new()),
     );
     let slate = Slate::new(ports, Settings::default());
-    let org = slate
-        .create_organization(NewOrganization {
-            name: DisplayName::parse("Acme").unwrap(),
-            time_zone: TimeZone::parse("Europe/Athens").unwrap(),
-            default_language: Language::English,
-            reminders: ReminderPolicy::default(),
-        })
-        .await
-        .unwrap();
-    let rita = slate
-        .add_recruiter(
-            org.id,
-            NewRecruiter {
-                name: PersonName::parse("Rita").unwrap(),
-                email: EmailAddress::parse("rita@acme.example").unwrap(),
-            },
-        )
-        .await
-        .unwrap();
-    let caller = Caller { organization_id: org.id, recruiter_id: rita.id };
-    let q = |p: &str| QuestionInput {
-        id: None,
-        prompt: Prompt::parse(p).unwrap(),
-        thinking_secs: 30,
-        max_answer_secs: 120,
-        retakes: 1,
-    };
-    let details = InterviewDetails {
-        name: DisplayName::parse("First round").unwrap(),
-        job_id: None,
-        intro: LongText::default(),
-        question_language: LanguageTag::parse("en").unwrap(),
-        difficulty: None,
-        focus_area: None,
-    };
-    let draft = slate
-        .create_interview(
-            caller,
-            InterviewInput { details, questions: vec![q("Tell us about yourself."), q("Why us?")] },
-        )
-        .await
-        .unwrap();
-    let interview = slate.publish_interview(caller, draft.id()).await.unwrap();
+    let support::World { caller, interview } = support::world(&slate).await;
     let deadline = (chrono::Utc::now() + chrono::TimeDelta::days(20)).date_naive();
     print!("queueing {n} invitations… ");
     let queued = Instant::now();

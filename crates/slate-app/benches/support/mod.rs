@@ -2,10 +2,7 @@
 //! (an organization, a recruiter, a published two-question interview), the database
 //! choice, a server on loopback and a keep-alive HTTP/1.1 load generator.
 
-#![expect(
-    clippy::allow_attributes,
-    reason = "each benchmark uses its own part of the kit; `expect` would fail in the others"
-)]
+// Each benchmark uses its own part of the kit (`expect` would be unfulfilled in the others).
 #![allow(dead_code, unreachable_pub)]
 
 use std::net::SocketAddr;
