@@ -15,9 +15,11 @@
 //! transaction on the latest commit, so a write committed through the pool is seen by the
 //! next read — nothing is cached.
 
+use std::any::Any;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::str::FromStr as _;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use rusqlite::types::ValueRef;
@@ -38,6 +40,7 @@ pub(crate) struct SqliteReads {
     path: PathBuf,
     busy: Duration,
     idle: Mutex<Vec<Connection>>,
+    shapes: RwLock<HashMap<&'static str, Arc<Shape>>>,
 }
 
 /// The file behind a `sqlite:` URL, or `None` for an in-memory database (each connection
@@ -57,7 +60,7 @@ fn db_err(e: rusqlite::Error) -> DbErr {
 
 impl SqliteReads {
     pub(crate) fn new(path: &Path, busy: Duration) -> Self {
-        Self { path: path.to_owned(), busy, idle: Mutex::new(Vec::new()) }
+        Self { path: path.to_owned(), busy, idle: Mutex::new(Vec::new()), shapes: RwLock::new(HashMap::new()) }
     }
 
     fn open(&self) -> Result<Connection, DbErr> {
@@ -110,34 +113,114 @@ impl SqliteReads {
         E::ActiveModel: TryIntoModel<E::Model>,
     {
         let statement = select.build(DbBackend::Sqlite);
+        let values = statement.values.map(|v| v.0).unwrap_or_default();
         self.with(|conn| {
             let mut stmt = conn.prepare_cached(&statement.sql).map_err(db_err)?;
-            let columns: Vec<(E::Column, ColumnType)> = stmt
-                .column_names()
-                .into_iter()
-                .map(|n| {
-                    E::Column::from_str(n)
-                        .map(|c| (c, c.def().get_column_type().clone()))
-                        .map_err(|_| DbErr::Custom(format!("column {n} is not in the entity")))
-                })
-                .collect::<Result<_, _>>()?;
-            let values = statement.values.map(|v| v.0).unwrap_or_default();
-            let params: Vec<rusqlite::types::Value> = values.into_iter().map(param).collect::<Result<_, _>>()?;
-            let mut rows = stmt.query(rusqlite::params_from_iter(params)).map_err(db_err)?;
-            let mut out = Vec::new();
-            while out.len() < most
-                && let Some(row) = rows.next().map_err(db_err)?
-            {
-                let mut model = E::ActiveModel::default();
-                for (i, (column, ty)) in columns.iter().enumerate() {
-                    let raw = row.get_ref(i).map_err(db_err)?;
-                    model.try_set(*column, value(raw, ty, column.as_str())?)?;
-                }
-                out.push(model.try_into_model()?);
-            }
-            Ok(out)
+            let columns = columns_of::<E>(&stmt)?;
+            decode::<E>(&mut stmt, &columns, values, most)
         })
     }
+
+    /// The row a select of shape `name` finds with `params` bound in order: the statement's
+    /// SQL and column types are worked out once per shape (building a sea-orm select and its
+    /// SQL cost more than running it). `shape` builds the select with any values of the
+    /// right kinds; a shape whose placeholders do not match `params` in number is refused.
+    pub(crate) fn one_of_shape<E>(
+        &self,
+        name: &'static str,
+        shape: impl FnOnce() -> Select<E>,
+        params: Vec<Value>,
+    ) -> Result<Option<E::Model>, DbErr>
+    where
+        E: EntityTrait,
+        E::ActiveModel: TryIntoModel<E::Model>,
+    {
+        let known = self.shapes.read().map_err(|_| poisoned())?.get(name).cloned();
+        let found = match known {
+            Some(found) => found,
+            None => {
+                let statement = shape().build(DbBackend::Sqlite);
+                let columns = self.with(|conn| {
+                    let stmt = conn.prepare(&statement.sql).map_err(db_err)?;
+                    if stmt.parameter_count() != params.len() {
+                        return Err(DbErr::Custom(format!(
+                            "shape {name}: {} placeholders, {} values",
+                            stmt.parameter_count(),
+                            params.len()
+                        )));
+                    }
+                    columns_of::<E>(&stmt)
+                })?;
+                let found = Arc::new(Shape { sql: statement.sql, columns: Box::new(columns) });
+                self.shapes.write().map_err(|_| poisoned())?.insert(name, found.clone());
+                found
+            }
+        };
+        let columns = found
+            .columns
+            .downcast_ref::<Vec<(E::Column, ColumnType)>>()
+            .ok_or_else(|| DbErr::Custom(format!("shape {name} is used for two entities")))?;
+        self.with(|conn| {
+            let mut stmt = conn.prepare_cached(&found.sql).map_err(db_err)?;
+            Ok(decode::<E>(&mut stmt, columns, params, 1)?.pop())
+        })
+    }
+}
+
+fn poisoned() -> DbErr {
+    DbErr::Custom("sqlite read pool poisoned".into())
+}
+
+/// A select's SQL and what each of its result columns is in the entity.
+struct Shape {
+    sql: String,
+    /// `Vec<(E::Column, ColumnType)>` for the shape's entity.
+    columns: Box<dyn Any + Send + Sync>,
+}
+
+impl std::fmt::Debug for Shape {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Shape").field("sql", &self.sql).finish_non_exhaustive()
+    }
+}
+
+/// The entity column and declared type of each of `stmt`'s result columns.
+fn columns_of<E: EntityTrait>(stmt: &rusqlite::Statement<'_>) -> Result<Vec<(E::Column, ColumnType)>, DbErr> {
+    stmt.column_names()
+        .into_iter()
+        .map(|n| {
+            E::Column::from_str(n)
+                .map(|c| (c, c.def().get_column_type().clone()))
+                .map_err(|_| DbErr::Custom(format!("column {n} is not in the entity")))
+        })
+        .collect()
+}
+
+/// Runs `stmt` with `values` and decodes at most `most` rows.
+fn decode<E>(
+    stmt: &mut rusqlite::Statement<'_>,
+    columns: &[(E::Column, ColumnType)],
+    values: Vec<Value>,
+    most: usize,
+) -> Result<Vec<E::Model>, DbErr>
+where
+    E: EntityTrait,
+    E::ActiveModel: TryIntoModel<E::Model>,
+{
+    let params: Vec<rusqlite::types::Value> = values.into_iter().map(param).collect::<Result<_, _>>()?;
+    let mut rows = stmt.query(rusqlite::params_from_iter(params)).map_err(db_err)?;
+    let mut out = Vec::new();
+    while out.len() < most
+        && let Some(row) = rows.next().map_err(db_err)?
+    {
+        let mut model = E::ActiveModel::default();
+        for (i, (column, ty)) in columns.iter().enumerate() {
+            let raw = row.get_ref(i).map_err(db_err)?;
+            model.try_set(*column, value(raw, ty, column.as_str())?)?;
+        }
+        out.push(model.try_into_model()?);
+    }
+    Ok(out)
 }
 
 /// A bound parameter as sqlx binds it on SQLite (UUIDs as 16-byte blobs, booleans as 0/1).

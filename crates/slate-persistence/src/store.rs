@@ -228,6 +228,25 @@ impl SqlStore {
         }
     }
 
+    /// The row of a hot read by key: on an SQLite file its SQL is built once per `shape` and
+    /// `params` (the select's values, in order) are bound to it; elsewhere `select` runs.
+    async fn find_by_shape<E>(
+        &self,
+        shape: &'static str,
+        select: impl FnOnce() -> sea_orm::Select<E>,
+        params: Vec<sea_orm::Value>,
+    ) -> Result<Option<E::Model>, AdapterError>
+    where
+        E: EntityTrait,
+        E::Model: Sync,
+        E::ActiveModel: sea_orm::TryIntoModel<E::Model>,
+    {
+        match &self.reads {
+            Some(reads) => reads.one_of_shape(shape, select, params).map_err(internal),
+            None => select().one(&self.db).await.map_err(internal),
+        }
+    }
+
     /// The decoded snapshots for `hashes`, from the cache or the database.
     async fn snapshots(
         &self,
@@ -577,7 +596,11 @@ impl UnitOfWork for SqlStore {
 #[async_trait]
 impl OrganizationRepository for SqlStore {
     async fn get(&self, id: OrganizationId) -> Result<Option<Organization>, AdapterError> {
-        self.find_one(organization::Entity::find_by_id(id.as_uuid())).await?.map(convert::organization).transpose()
+        let id = id.as_uuid();
+        self.find_by_shape("organization by id", || organization::Entity::find_by_id(id), vec![id.into()])
+            .await?
+            .map(convert::organization)
+            .transpose()
     }
 }
 
@@ -717,17 +740,21 @@ impl InterviewRepository for SqlStore {
 #[async_trait]
 impl InvitationRepository for SqlStore {
     async fn get(&self, org: OrganizationId, id: InvitationId) -> Result<Option<Invitation>, AdapterError> {
+        let (id, org) = (id.as_uuid(), org.as_uuid());
         let row = self
-            .find_one(
-                invitation::Entity::find_by_id(id.as_uuid())
-                    .filter(invitation::Column::OrganizationId.eq(org.as_uuid())),
+            .find_by_shape(
+                "invitation by id in organization",
+                || invitation::Entity::find_by_id(id).filter(invitation::Column::OrganizationId.eq(org)),
+                vec![id.into(), org.into()],
             )
             .await?;
         self.one_invitation(row).await
     }
 
     async fn get_for_link(&self, id: InvitationId) -> Result<Option<Invitation>, AdapterError> {
-        let row = self.find_one(invitation::Entity::find_by_id(id.as_uuid())).await?;
+        let id = id.as_uuid();
+        let row =
+            self.find_by_shape("invitation by id", || invitation::Entity::find_by_id(id), vec![id.into()]).await?;
         self.one_invitation(row).await
     }
 
@@ -1214,11 +1241,19 @@ impl AccountRepository for SqlStore {
     }
 
     async fn session(&self, id: SessionId) -> Result<Option<Session>, AdapterError> {
-        self.find_one(session::Entity::find_by_id(id.as_uuid())).await?.map(convert::session).transpose()
+        let id = id.as_uuid();
+        self.find_by_shape("session by id", || session::Entity::find_by_id(id), vec![id.into()])
+            .await?
+            .map(convert::session)
+            .transpose()
     }
 
     async fn api_key(&self, id: ApiKeyId) -> Result<Option<ApiKey>, AdapterError> {
-        self.find_one(api_key::Entity::find_by_id(id.as_uuid())).await?.map(convert::api_key).transpose()
+        let id = id.as_uuid();
+        self.find_by_shape("api key by id", || api_key::Entity::find_by_id(id), vec![id.into()])
+            .await?
+            .map(convert::api_key)
+            .transpose()
     }
 
     async fn api_keys(&self, org: OrganizationId) -> Result<Vec<ApiKey>, AdapterError> {
