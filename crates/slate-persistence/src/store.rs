@@ -228,6 +228,20 @@ impl SqlStore {
         }
     }
 
+    /// Every row `select` finds, for selects bounded by a key (a few rows: an invitation's
+    /// answers, a live interview's attendees, a batch of ids): inline on an SQLite file.
+    async fn find_all<E>(&self, select: sea_orm::Select<E>) -> Result<Vec<E::Model>, AdapterError>
+    where
+        E: EntityTrait,
+        E::Model: Sync,
+        E::ActiveModel: sea_orm::TryIntoModel<E::Model>,
+    {
+        match &self.reads {
+            Some(reads) => reads.all(select).map_err(internal),
+            None => select.all(&self.db).await.map_err(internal),
+        }
+    }
+
     /// The row of a hot read by key: on an SQLite file its SQL is built once per `shape` and
     /// `params` (the select's values, in order) are bound to it; elsewhere `select` runs.
     async fn find_by_shape<E>(
@@ -271,10 +285,7 @@ impl SqlStore {
             return Ok(found);
         }
         let select = interview_snapshot::Entity::find().filter(interview_snapshot::Column::Hash.is_in(wanted));
-        let rows = match &self.reads {
-            Some(reads) => reads.all(select).map_err(internal)?,
-            None => select.all(&self.db).await.map_err(internal)?,
-        };
+        let rows = self.find_all(select).await?;
         for row in rows {
             let snapshot = convert::snapshot(&row.body)?;
             self.snapshot_cache.insert(row.hash.clone(), snapshot.clone());
@@ -607,13 +618,12 @@ impl OrganizationRepository for SqlStore {
 #[async_trait]
 impl RecruiterRepository for SqlStore {
     async fn get(&self, org: OrganizationId, id: RecruiterId) -> Result<Option<Recruiter>, AdapterError> {
-        recruiter::Entity::find_by_id(id.as_uuid())
-            .filter(recruiter::Column::OrganizationId.eq(org.as_uuid()))
-            .one(&self.db)
-            .await
-            .map_err(internal)?
-            .map(convert::recruiter)
-            .transpose()
+        self.find_one(
+            recruiter::Entity::find_by_id(id.as_uuid()).filter(recruiter::Column::OrganizationId.eq(org.as_uuid())),
+        )
+        .await?
+        .map(convert::recruiter)
+        .transpose()
     }
 
     async fn find_by_email(&self, email: &EmailAddress) -> Result<Option<Recruiter>, AdapterError> {
@@ -627,11 +637,8 @@ impl RecruiterRepository for SqlStore {
 #[async_trait]
 impl JobRepository for SqlStore {
     async fn get(&self, org: OrganizationId, id: JobId) -> Result<Option<Job>, AdapterError> {
-        job::Entity::find_by_id(id.as_uuid())
-            .filter(job::Column::OrganizationId.eq(org.as_uuid()))
-            .one(&self.db)
-            .await
-            .map_err(internal)?
+        self.find_one(job::Entity::find_by_id(id.as_uuid()).filter(job::Column::OrganizationId.eq(org.as_uuid())))
+            .await?
             .map(convert::job)
             .transpose()
     }
@@ -651,13 +658,12 @@ impl JobRepository for SqlStore {
 #[async_trait]
 impl CandidateRepository for SqlStore {
     async fn get(&self, org: OrganizationId, id: CandidateId) -> Result<Option<Candidate>, AdapterError> {
-        candidate::Entity::find_by_id(id.as_uuid())
-            .filter(candidate::Column::OrganizationId.eq(org.as_uuid()))
-            .one(&self.db)
-            .await
-            .map_err(internal)?
-            .map(convert::candidate)
-            .transpose()
+        self.find_one(
+            candidate::Entity::find_by_id(id.as_uuid()).filter(candidate::Column::OrganizationId.eq(org.as_uuid())),
+        )
+        .await?
+        .map(convert::candidate)
+        .transpose()
     }
 
     async fn search_by_name_prefix(
@@ -709,13 +715,12 @@ impl CandidateRepository for SqlStore {
 #[async_trait]
 impl InterviewRepository for SqlStore {
     async fn get(&self, org: OrganizationId, id: InterviewId) -> Result<Option<VideoInterview>, AdapterError> {
-        interview::Entity::find_by_id(id.as_uuid())
-            .filter(interview::Column::OrganizationId.eq(org.as_uuid()))
-            .one(&self.db)
-            .await
-            .map_err(internal)?
-            .map(convert::interview)
-            .transpose()
+        self.find_one(
+            interview::Entity::find_by_id(id.as_uuid()).filter(interview::Column::OrganizationId.eq(org.as_uuid())),
+        )
+        .await?
+        .map(convert::interview)
+        .transpose()
     }
 
     async fn list(
@@ -764,17 +769,18 @@ impl InvitationRepository for SqlStore {
         interview: InterviewId,
         email: &EmailAddress,
     ) -> Result<Option<Invitation>, AdapterError> {
-        let row = invitation::Entity::find()
-            .filter(invitation::Column::OrganizationId.eq(org.as_uuid()))
-            .filter(invitation::Column::InterviewId.eq(interview.as_uuid()))
-            .filter(invitation::Column::EmailKey.eq(email.match_key()))
-            .filter(
-                invitation::Column::Status
-                    .is_not_in(names(&[InvitationStatus::Completed, InvitationStatus::Cancelled])),
+        let row = self
+            .find_one(
+                invitation::Entity::find()
+                    .filter(invitation::Column::OrganizationId.eq(org.as_uuid()))
+                    .filter(invitation::Column::InterviewId.eq(interview.as_uuid()))
+                    .filter(invitation::Column::EmailKey.eq(email.match_key()))
+                    .filter(
+                        invitation::Column::Status
+                            .is_not_in(names(&[InvitationStatus::Completed, InvitationStatus::Cancelled])),
+                    ),
             )
-            .one(&self.db)
-            .await
-            .map_err(internal)?;
+            .await?;
         self.one_invitation(row).await
     }
 
@@ -889,11 +895,11 @@ impl InvitationRepository for SqlStore {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let rows = invitation::Entity::find()
-            .filter(invitation::Column::Id.is_in(ids.iter().map(InvitationId::as_uuid)))
-            .all(&self.db)
-            .await
-            .map_err(internal)?;
+        let rows = self
+            .find_all(
+                invitation::Entity::find().filter(invitation::Column::Id.is_in(ids.iter().map(InvitationId::as_uuid))),
+            )
+            .await?;
         self.invitations_from(rows).await
     }
 
@@ -938,12 +944,13 @@ impl SqlStore {
         }
         let ids: Vec<_> = rows.iter().map(|r| r.id).collect();
         let mut attendees: HashMap<_, Vec<live_attendee::Model>> = HashMap::new();
-        for a in live_attendee::Entity::find()
-            .filter(live_attendee::Column::LiveInterviewId.is_in(ids))
-            .order_by_asc(live_attendee::Column::Position)
-            .all(&self.db)
-            .await
-            .map_err(internal)?
+        for a in self
+            .find_all(
+                live_attendee::Entity::find()
+                    .filter(live_attendee::Column::LiveInterviewId.is_in(ids))
+                    .order_by_asc(live_attendee::Column::Position),
+            )
+            .await?
         {
             attendees.entry(a.live_interview_id).or_default().push(a);
         }
@@ -959,17 +966,17 @@ impl SqlStore {
 #[async_trait]
 impl LiveInterviewRepository for SqlStore {
     async fn get(&self, org: OrganizationId, id: LiveInterviewId) -> Result<Option<LiveInterview>, AdapterError> {
-        let row = live_interview::Entity::find_by_id(id.as_uuid())
-            .filter(live_interview::Column::OrganizationId.eq(org.as_uuid()))
-            .one(&self.db)
-            .await
-            .map_err(internal)?;
+        let row = self
+            .find_one(
+                live_interview::Entity::find_by_id(id.as_uuid())
+                    .filter(live_interview::Column::OrganizationId.eq(org.as_uuid())),
+            )
+            .await?;
         Ok(self.lives_from(row.into_iter().collect()).await?.pop())
     }
 
     async fn get_for_attendee(&self, attendee: AttendeeId) -> Result<Option<LiveInterview>, AdapterError> {
-        let Some(a) = live_attendee::Entity::find_by_id(attendee.as_uuid()).one(&self.db).await.map_err(internal)?
-        else {
+        let Some(a) = self.find_one(live_attendee::Entity::find_by_id(attendee.as_uuid())).await? else {
             return Ok(None);
         };
         let row = self.find_one(live_interview::Entity::find_by_id(a.live_interview_id)).await?;
@@ -1034,12 +1041,13 @@ impl AnswerRepository for SqlStore {
     ) -> Result<Vec<Answer>, AdapterError> {
         let Some(inv) = InvitationRepository::get(self, org, invitation_id).await? else { return Ok(Vec::new()) };
         let order: HashMap<_, _> = inv.interview().questions.iter().enumerate().map(|(n, q)| (q.id(), n)).collect();
-        let rows = answer::Entity::find()
-            .filter(answer::Column::OrganizationId.eq(org.as_uuid()))
-            .filter(answer::Column::InvitationId.eq(invitation_id.as_uuid()))
-            .all(&self.db)
-            .await
-            .map_err(internal)?;
+        let rows = self
+            .find_all(
+                answer::Entity::find()
+                    .filter(answer::Column::OrganizationId.eq(org.as_uuid()))
+                    .filter(answer::Column::InvitationId.eq(invitation_id.as_uuid())),
+            )
+            .await?;
         let mut answers = rows.into_iter().map(convert::answer).collect::<Result<Vec<_>, _>>()?;
         answers.sort_by_key(|a| (order.get(&a.question_id).copied().unwrap_or(usize::MAX), a.take));
         Ok(answers)
@@ -1112,12 +1120,7 @@ impl Outbox for SqlStore {
     }
 
     async fn get(&self, id: MessageId) -> Result<Option<OutboxMessage>, AdapterError> {
-        outbox::Entity::find_by_id(id.as_uuid())
-            .one(&self.db)
-            .await
-            .map_err(internal)?
-            .map(convert::message)
-            .transpose()
+        self.find_one(outbox::Entity::find_by_id(id.as_uuid())).await?.map(convert::message).transpose()
     }
 
     async fn for_invitation(
@@ -1125,15 +1128,16 @@ impl Outbox for SqlStore {
         org: OrganizationId,
         invitation_id: InvitationId,
     ) -> Result<Vec<OutboxMessage>, AdapterError> {
-        let rows = outbox::Entity::find()
-            .filter(outbox::Column::OrganizationId.eq(org.as_uuid()))
-            .filter(outbox::Column::InvitationId.eq(invitation_id.as_uuid()))
-            .order_by_asc(outbox::Column::CreatedAt)
-            .order_by_asc(outbox::Column::Kind)
-            .order_by_asc(outbox::Column::Sequence)
-            .all(&self.db)
-            .await
-            .map_err(internal)?;
+        let rows = self
+            .find_all(
+                outbox::Entity::find()
+                    .filter(outbox::Column::OrganizationId.eq(org.as_uuid()))
+                    .filter(outbox::Column::InvitationId.eq(invitation_id.as_uuid()))
+                    .order_by_asc(outbox::Column::CreatedAt)
+                    .order_by_asc(outbox::Column::Kind)
+                    .order_by_asc(outbox::Column::Sequence),
+            )
+            .await?;
         rows.into_iter().map(convert::message).collect()
     }
 }
@@ -1191,11 +1195,9 @@ impl MailboxRepository for SqlStore {
         use mailbox::Column as C;
         let mut q = mailbox::Entity::find().filter(C::OrganizationId.eq(org.as_uuid()));
         if let Some(before) = before {
-            let Some(last) = mailbox::Entity::find_by_id(before.as_uuid())
-                .filter(C::OrganizationId.eq(org.as_uuid()))
-                .one(&self.db)
-                .await
-                .map_err(internal)?
+            let Some(last) = self
+                .find_one(mailbox::Entity::find_by_id(before.as_uuid()).filter(C::OrganizationId.eq(org.as_uuid())))
+                .await?
             else {
                 return Ok(Vec::new());
             };
@@ -1216,13 +1218,12 @@ impl MailboxRepository for SqlStore {
     }
 
     async fn get(&self, org: OrganizationId, id: MessageId) -> Result<Option<CapturedEmail>, AdapterError> {
-        mailbox::Entity::find_by_id(id.as_uuid())
-            .filter(mailbox::Column::OrganizationId.eq(org.as_uuid()))
-            .one(&self.db)
-            .await
-            .map_err(internal)?
-            .map(convert::captured)
-            .transpose()
+        self.find_one(
+            mailbox::Entity::find_by_id(id.as_uuid()).filter(mailbox::Column::OrganizationId.eq(org.as_uuid())),
+        )
+        .await?
+        .map(convert::captured)
+        .transpose()
     }
 }
 
@@ -1233,10 +1234,9 @@ impl AccountRepository for SqlStore {
     }
 
     async fn password_hash(&self, recruiter: RecruiterId) -> Result<Option<PasswordHash>, AdapterError> {
-        Ok(credential::Entity::find_by_id(recruiter.as_uuid())
-            .one(&self.db)
-            .await
-            .map_err(internal)?
+        Ok(self
+            .find_one(credential::Entity::find_by_id(recruiter.as_uuid()))
+            .await?
             .map(|r| PasswordHash::new(r.password_hash)))
     }
 
