@@ -16,6 +16,7 @@ mod m20261123_000004_mail;
 mod m20261202_000005_review;
 mod m20261204_000006_live;
 mod m20261204_000007_live_messages;
+mod m20261204_000008_search_index;
 
 /// Applies and reverts Slate's migrations.
 #[derive(Debug)]
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000005_review::Migration),
             Box::new(m20261204_000006_live::Migration),
             Box::new(m20261204_000007_live_messages::Migration),
+            Box::new(m20261204_000008_search_index::Migration),
         ]
     }
 }

@@ -441,6 +441,28 @@ async fn lists(w: &World) -> Check {
         InvitationQuery { search: Some(text(SearchText::parse("example.org"))?), ..InvitationQuery::default() };
     let found = w.slate.list_invitations(caller, &search).await.map_err(|e| e.to_string())?;
     ensure!(found.items.len() == 1, "search by part of an email finds one, got {}", found.items.len());
+    // Every kind of search text finds exactly the rows holding it: shorter than a trigram,
+    // a part of an address, a common part, what would span two fields, and case.
+    let hits = |q: &'static str| async move {
+        let query = InvitationQuery { search: Some(text(SearchText::parse(q))?), ..InvitationQuery::default() };
+        let page = w.slate.list_invitations(caller, &query).await.map_err(|e| e.to_string())?;
+        let mut names: Vec<String> = page.items.iter().map(|i| i.parts().candidate_first_name.to_string()).collect();
+        names.sort();
+        Ok::<_, String>(names)
+    };
+    ensure!(hits("be").await? == ["Abe", "Bea"], "a two-letter search: {:?}", hits("be").await?);
+    ensure!(hits("EA@").await? == ["Bea"], "case does not matter: {:?}", hits("EA@").await?);
+    ensure!(hits("example").await? == ["Abe", "Bea", "Cleo"], "a common part: {:?}", hits("example").await?);
+    ensure!(hits("cleoc").await?.is_empty(), "a match never spans two fields: {:?}", hits("cleoc").await?);
+    // The index follows an update of the address.
+    let mut parts = found.items[0].parts().clone();
+    parts.email = text(EmailAddress::parse("beatrice@example.net"))?;
+    let moved = Invitation::from_parts(parts).map_err(ToOwned::to_owned)?;
+    let mut changes = ChangeSet::new();
+    changes.push(Write::UpdateInvitation(moved));
+    w.ports.unit_of_work.commit(changes).await.map_err(|e| format!("update the address: {e:?}"))?;
+    ensure!(hits("example.org").await?.is_empty(), "the old address is no longer found");
+    ensure!(hits("trice@exa").await? == ["Bea"], "the new address is found: {:?}", hits("trice@exa").await?);
     let newest = w.slate.list_invitations(caller, &InvitationQuery::default()).await.map_err(|e| e.to_string())?;
     let names: Vec<String> = newest.items.iter().map(|i| i.parts().candidate_first_name.to_string()).collect();
     ensure!(names == ["Bea", "Abe", "Cleo"], "the default order is newest first: {names:?}");

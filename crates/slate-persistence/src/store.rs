@@ -9,9 +9,9 @@ use chrono::{DateTime, Utc};
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, LockBehavior, LockType, OnConflict, Query};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue, ColumnTrait, ConnectOptions, Database, DatabaseConnection, DatabaseTransaction,
-    DbErr, EntityTrait, IntoActiveModel, Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, SqlErr,
-    StatementBuilder, TransactionTrait,
+    ActiveModelTrait, ActiveValue, ColumnTrait, ConnectOptions, ConnectionTrait, Database, DatabaseConnection,
+    DatabaseTransaction, DbErr, EntityTrait, IntoActiveModel, Order, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, SqlErr, StatementBuilder, TransactionTrait,
 };
 use slate_domain::ports::{
     AccountRepository, AdapterError, AnswerRepository, CandidateRepository, ChangeSet, CommitError,
@@ -83,6 +83,11 @@ pub struct SqlStore {
     /// written (its key is the SHA-256 of its body), so this can never be stale.
     snapshot_cache: Arc<quick_cache::sync::Cache<String, InterviewSnapshot>>,
 }
+
+/// Below this many rows holding a search text, an SQLite search reads them from the trigram
+/// index; from it on, the text is common enough that testing rows in the page's order finds a
+/// page sooner (at least one row in a hundred of a million matches).
+const SELECTIVE: i64 = 10_000;
 
 /// How many decoded snapshots are kept (each is one published interview's questions).
 const SNAPSHOT_CACHE: usize = 4096;
@@ -242,6 +247,31 @@ impl SqlStore {
         }
     }
 
+    /// On SQLite, the FTS5 phrase for `text` when the trigram index finds fewer than
+    /// [`SELECTIVE`] rows holding it (any organization); `None` when the text is shorter than a
+    /// trigram, common, or the database is PostgreSQL (whose planner weighs its `pg_trgm`
+    /// index against the sort order itself).
+    async fn selective_phrase(&self, text: &str) -> Result<Option<String>, AdapterError> {
+        if self.kind != DatabaseKind::Sqlite || text.chars().count() < 3 {
+            return Ok(None);
+        }
+        let phrase = format!("\"{}\"", text.replace('"', "\"\""));
+        let sql = format!(
+            "SELECT count(*) AS n FROM (SELECT rowid FROM invitations_search WHERE invitations_search MATCH ? LIMIT {SELECTIVE})"
+        );
+        let row = self
+            .db
+            .query_one_raw(sea_orm::Statement::from_sql_and_values(
+                sea_orm::DbBackend::Sqlite,
+                sql,
+                [phrase.clone().into()],
+            ))
+            .await
+            .map_err(internal)?;
+        let hits: i64 = row.map(|r| r.try_get("", "n")).transpose().map_err(internal)?.unwrap_or(0);
+        Ok((hits < SELECTIVE).then_some(phrase))
+    }
+
     /// The row of a hot read by key: on an SQLite file its SQL is built once per `shape` and
     /// `params` (the select's values, in order) are bound to it; elsewhere `select` runs.
     async fn find_by_shape<E>(
@@ -259,6 +289,18 @@ impl SqlStore {
             Some(reads) => reads.one_of_shape(shape, select, params).map_err(internal),
             None => select().one(&self.db).await.map_err(internal),
         }
+    }
+
+    /// A write transaction. On SQLite it takes the write lock at `BEGIN IMMEDIATE` (waiting
+    /// out the busy timeout): a deferred transaction that read first and wrote later would get
+    /// `SQLITE_BUSY` at once, with no wait, whenever another writer committed in between.
+    async fn begin_write(&self) -> Result<DatabaseTransaction, DbErr> {
+        self.db
+            .begin_with_options(sea_orm::TransactionOptions {
+                sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
+                ..sea_orm::TransactionOptions::default()
+            })
+            .await
     }
 
     /// The decoded snapshots for `hashes`, from the cache or the database.
@@ -593,7 +635,7 @@ async fn apply(txn: &DatabaseTransaction, write: Write) -> Result<(), CommitErro
 #[async_trait]
 impl UnitOfWork for SqlStore {
     async fn commit(&self, changes: ChangeSet) -> Result<(), CommitError> {
-        let txn = self.db.begin().await.map_err(|e| CommitError::Internal(internal(e)))?;
+        let txn = self.begin_write().await.map_err(|e| CommitError::Internal(internal(e)))?;
         for write in changes.into_writes() {
             // Dropping the transaction on error rolls it back.
             apply(&txn, write).await?;
@@ -804,6 +846,16 @@ impl InvitationRepository for SqlStore {
         }
         if let Some(s) = &query.search {
             let pattern = format!("%{}%", like_escape(s.as_str()));
+            if let Some(phrase) = self.selective_phrase(s.as_str()).await? {
+                // Few rows hold the text: read them from the trigram index (the LIKE below
+                // rechecks each, so the result is exactly the scan's).
+                q = q.filter(Expr::cust_with_values(
+                    "\"invitations\".rowid IN (SELECT rowid FROM invitations_search WHERE invitations_search MATCH ?)",
+                    [phrase],
+                ));
+            }
+            // Otherwise the text is common (or too short for trigrams): walking the sort order
+            // and testing each row finds a page soonest.
             q = q.filter(Expr::col(C::SearchText).like(LikeExpr::new(pattern).escape('\\')));
         }
         let key_col = match query.sort.field {
