@@ -12,6 +12,11 @@
 //! 1,000 other invitations of the same organization. PostgreSQL runs when
 //! `SLATE_BENCH_POSTGRES_URL` names a server (a database is created for the run).
 //! Targets: each ratio ≥ 0.60, p99 ≤ 5 ms.
+//!
+//! Then `slate serve` itself (the release binary, logging as it does) on an SQLite file of
+//! `SLATE_BENCH_ROWS` invitations (default 1,000,000): the time from starting the process to
+//! `/readyz` answering, its resident memory idle and at the peak of the same authenticated
+//! read under load, and that read's figures.
 
 #![expect(clippy::unwrap_used, clippy::print_stdout, reason = "a benchmark program")]
 
@@ -154,6 +159,113 @@ async fn run(dir: &std::path::Path, postgres: bool) {
     ratio("landing page / reference:", slate_page, base);
 }
 
+/// The resident set of process `pid`: (now, high-water mark), in MiB.
+fn rss_of(pid: u32) -> (u64, u64) {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let field = |name: &str| -> u64 {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.split_whitespace().next())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+    };
+    (field("VmRSS:") / 1024, field("VmHWM:") / 1024)
+}
+
+/// `slate serve` on a database of `rows` invitations: start-up, memory, the read under load.
+async fn real_server(dir: &std::path::Path, rows: u64) {
+    use std::io::BufRead as _;
+    let dir = dir.join("serve");
+    std::fs::create_dir_all(&dir).unwrap();
+    let url = format!("sqlite://{}/slate.db?mode=rwc", dir.display());
+    let (id, secret) = {
+        let store = support::store(&url).await;
+        let memory = slate_domain::memory::InMemory::new(chrono::Utc::now());
+        let ports = Ports::from_store(
+            Arc::new(store.clone()),
+            Arc::new(slate_domain::defaults::SystemClock),
+            Arc::new(Ids),
+            memory.links.clone(),
+            memory.videos.clone(),
+            Arc::new(slate_domain::memory::TestPasswords),
+            Arc::new(slate_email::Renderer::new()),
+        );
+        let slate = Slate::new(ports, Settings::default());
+        let world = support::world(&slate).await;
+        let invitation = slate.invite_external(world.caller, support::invite(&world, "grace", 0)).await.unwrap();
+        let (_, secret) = slate.create_api_key(world.caller, Label::parse("bench").unwrap()).await.unwrap();
+        // Copies of the invitation with their own ids and addresses, in one statement.
+        let columns = "id, organization_id, candidate_id, first_name, last_name, sort_name, search_text, invited_by, \
+            interview_id, job_id, snapshot_hash, email, email_key, language, deadline_date, deadline_zone, closes_at, \
+            bcc_me, notify_me, status, expired_from, link_version, emails_queued, reminded_not_started, \
+            reminded_deadline, next_reminder_at, takes, created_at, updated_at, opened_at, started_at, completed_at, \
+            revision";
+        let copy = format!(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {rows}) \
+             INSERT INTO invitations ({columns}) SELECT randomblob(16), organization_id, candidate_id, first_name, \
+               last_name, sort_name, first_name || char(31) || 'n' || i || char(31) || 'c' || i || '@example.com', \
+               invited_by, interview_id, job_id, snapshot_hash, 'c' || i || '@example.com', 'c' || i || '@example.com', \
+               language, deadline_date, deadline_zone, closes_at, bcc_me, notify_me, status, expired_from, \
+               link_version, emails_queued, reminded_not_started, reminded_deadline, next_reminder_at, takes, \
+               created_at + i, updated_at, opened_at, started_at, completed_at, revision \
+             FROM n, invitations WHERE invitations.id = X'{id}'",
+            id = invitation.id().as_uuid().simple(),
+        );
+        let started = std::time::Instant::now();
+        let conn = rusqlite::Connection::open(dir.join("slate.db")).unwrap();
+        conn.busy_timeout(std::time::Duration::from_secs(30)).unwrap();
+        conn.execute_batch(&copy).unwrap();
+        println!("\nslate serve on SQLite: seeded {rows} invitations in {:.0} s", started.elapsed().as_secs_f64());
+        (invitation.id(), secret)
+    };
+    let started = std::time::Instant::now();
+    let log = std::fs::File::create(dir.join("slate.log")).unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_slate"))
+        .arg("serve")
+        .env("SLATE__DATABASE__URL", &url)
+        .env("SLATE__SECURITY__LINK_SECRET", "a benchmark link secret that is long enough for slate")
+        .env("SLATE__STORAGE__VIDEOS_DIR", dir.join("videos"))
+        .env("SLATE__SERVER__LISTEN", "127.0.0.1:0")
+        .env("SLATE__SERVER__PUBLIC_URL", "http://bench.test")
+        .stdout(std::process::Stdio::piped())
+        .stderr(log)
+        .spawn()
+        .unwrap();
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let address: SocketAddr = loop {
+        let mut line = String::new();
+        assert!(stdout.read_line(&mut line).unwrap() > 0, "slate serve stopped before listening");
+        if let Some(a) = line.trim().strip_prefix("Slate is listening on http://") {
+            break a.parse().unwrap();
+        }
+    };
+    std::thread::spawn(move || for _ in stdout.lines() {});
+    loop {
+        let ready = tokio::net::TcpStream::connect(address).await.is_ok()
+            && support::fetch(address, "GET /readyz HTTP/1.1\r\nHost: bench\r\n\r\n").await.0 == 200;
+        if ready {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+    }
+    let startup = started.elapsed();
+    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    let (idle, _) = rss_of(child.id());
+    let api = format!(
+        "GET /api/v1/invitations/{id} HTTP/1.1\r\nHost: bench\r\nAuthorization: Bearer {}\r\n\r\n",
+        secret.expose()
+    );
+    let figures = support::load(address, &api, 200, CONNECTIONS, support::seconds()).await;
+    let (now, peak) = rss_of(child.id());
+    let _ = child.kill();
+    let _ = child.wait();
+    println!("  start-up to /readyz answering:  {:>7.0} ms", startup.as_secs_f64() * 1e3);
+    println!("  resident memory idle:           {idle:>7} MiB");
+    println!("  resident memory under load:     {now:>7} MiB (peak {peak} MiB)");
+    println!("{}", figures.line("slate serve GET /api/v1/invitations/{id}"));
+}
+
 #[tokio::main]
 async fn main() {
     let dir = std::env::temp_dir().join(format!("slate-bench-http-{}", uuid::Uuid::now_v7().simple()));
@@ -162,5 +274,7 @@ async fn main() {
     if std::env::var_os("SLATE_BENCH_POSTGRES_URL").is_some() {
         run(&dir, true).await;
     }
+    let rows = std::env::var("SLATE_BENCH_ROWS").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
+    real_server(&dir, rows).await;
     let _ = std::fs::remove_dir_all(&dir);
 }
