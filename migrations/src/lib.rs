@@ -17,6 +17,7 @@ mod m20261202_000005_review;
 mod m20261204_000006_live;
 mod m20261204_000007_live_messages;
 mod m20261204_000008_search_index;
+mod m20261204_000009_search_folding;
 
 /// Applies and reverts Slate's migrations.
 #[derive(Debug)]
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000006_live::Migration),
             Box::new(m20261204_000007_live_messages::Migration),
             Box::new(m20261204_000008_search_index::Migration),
+            Box::new(m20261204_000009_search_folding::Migration),
         ]
     }
 }

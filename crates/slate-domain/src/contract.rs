@@ -466,6 +466,11 @@ async fn lists(w: &World) -> Check {
     let newest = w.slate.list_invitations(caller, &InvitationQuery::default()).await.map_err(|e| e.to_string())?;
     let names: Vec<String> = newest.items.iter().map(|i| i.parts().candidate_first_name.to_string()).collect();
     ensure!(names == ["Bea", "Abe", "Cleo"], "the default order is newest first: {names:?}");
+    // Accents do not matter either way.
+    w.invite(caller, &interview, "Zoë", "zoë@example.net").await.map_err(|e| format!("invite: {e}"))?;
+    for q in ["zoe", "ZOË", "zoe@exa", "zoë@"] {
+        ensure!(hits(q).await? == ["Zoë"], "accents are folded for {q:?}: {:?}", hits(q).await?);
+    }
     Ok(())
 }
 

@@ -174,7 +174,7 @@ pub use organization::{Organization, Recruiter, ReminderPolicy, ReminderPolicyEr
 pub use outbox::{DeliveryState, MessageKind, MessageSubject, OutboxMessage, ReminderKind};
 pub use pagination::{
     Cursor, CursorError, InvitationQuery, Page, PageSize, PageSizeError, SearchText, SearchTextError, Sort, SortField,
-    SortKey, SortOrder,
+    SortKey, SortOrder, fold_for_search,
 };
 pub use review::{Decision, DecisionError, Funnel, FunnelScope, Rating, RatingError, Review, ReviewEntry, ReviewNote};
 pub use template::{

@@ -109,17 +109,28 @@ impl Invitation {
     }
 
     /// What a text search looks in, in the one form every store uses: the candidate's first
-    /// name, last name and email, lower-cased, separated by U+001F (a control character no
-    /// [`SearchText`] can hold, so a match never spans two fields). Stores that index it keep
-    /// exactly this.
+    /// name, last name and email, [folded](fold_for_search), separated by U+001F (a control
+    /// character no [`SearchText`] can hold, so a match never spans two fields). Stores that
+    /// index it keep exactly this.
     #[must_use]
     pub fn search_text(&self) -> String {
         let p = self.parts();
-        format!("{}\u{1f}{}\u{1f}{}", p.candidate_first_name, p.candidate_last_name, p.email).to_lowercase()
+        fold_for_search(&format!("{}\u{1f}{}\u{1f}{}", p.candidate_first_name, p.candidate_last_name, p.email))
     }
 }
 
-/// Case-insensitive text searched for in the candidate's first name, last name and email.
+/// How searched text and search text are compared: lower-cased, then accents and other
+/// combining marks removed after canonical decomposition (`José` → `jose`, `Ελένη` → `ελενη`,
+/// `Müller` → `muller`). Letters that are not a base letter plus a mark stay (`ł`, `ß`).
+#[must_use]
+pub fn fold_for_search(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization as _;
+    use unicode_normalization::char::is_combining_mark;
+    text.to_lowercase().nfd().filter(|c| !is_combining_mark(*c)).collect()
+}
+
+/// Text searched for in the candidate's first name, last name and email, ignoring case and
+/// accents.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SearchText(String);
 
@@ -129,19 +140,24 @@ pub struct SearchText(String);
 pub struct SearchTextError;
 
 impl SearchText {
-    /// Trims and lower-cases `raw`.
+    /// Trims and [folds](fold_for_search) `raw`.
     ///
     /// # Errors
-    /// [`SearchTextError`] when empty, too long or holding control characters.
+    /// [`SearchTextError`] when empty, too long, holding control characters, or nothing but
+    /// marks.
     pub fn parse(raw: &str) -> Result<Self, SearchTextError> {
         let t = raw.trim();
         if t.is_empty() || t.chars().count() > 100 || t.chars().any(char::is_control) {
             return Err(SearchTextError);
         }
-        Ok(Self(t.to_lowercase()))
+        let folded = fold_for_search(t);
+        if folded.is_empty() {
+            return Err(SearchTextError);
+        }
+        Ok(Self(folded))
     }
 
-    /// The lower-cased text.
+    /// The folded text.
     #[must_use]
     pub fn as_str(&self) -> &str {
         &self.0
@@ -320,4 +336,26 @@ pub struct Page<T> {
     pub items: Vec<T>,
     /// The cursor for the next page, when there may be one.
     pub next: Option<Cursor>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{SearchText, fold_for_search};
+
+    #[test]
+    fn search_folds_case_and_accents_and_keeps_other_letters() {
+        for (raw, folded) in [
+            ("José", "jose"),
+            ("MÜLLER", "muller"),
+            ("Ελένη", "ελενη"),
+            ("François", "francois"),
+            ("Łukasz", "łukasz"),
+            ("Straße", "straße"),
+            ("ana.o@example.com", "ana.o@example.com"),
+        ] {
+            assert_eq!(fold_for_search(raw), folded, "{raw}");
+        }
+        assert_eq!(SearchText::parse("  Zoë ").map(|s| s.as_str().to_owned()), Ok("zoe".to_owned()));
+        assert!(SearchText::parse("\u{301}").is_err(), "nothing but a mark is no search");
+    }
 }

@@ -615,7 +615,7 @@ pub struct InvitationListParams {
     pub deadline_from: Option<String>,
     /// Deadline on or before (`YYYY-MM-DD`).
     pub deadline_to: Option<String>,
-    /// Text in the candidate's name or email.
+    /// Text anywhere in the candidate's first name, last name or email, ignoring case and accents.
     pub q: Option<String>,
     /// `created_at` (default), `deadline` or `candidate_name`.
     pub sort: Option<String>,

@@ -51,6 +51,7 @@ contract!(
     type_ahead_and_search_treat_wildcards_as_text,
     bad_rows_fail_loudly,
     migrations_go_down_and_up_again,
+    the_folding_migration_rewrites_stored_search_text,
     simultaneous_identical_invitations_store_one,
     accounts_sessions_and_api_keys,
     a_lapsed_claim_cannot_overwrite_the_new_holders_outcome,
@@ -579,6 +580,39 @@ async fn migrations_go_down_and_up_again(store: SqlStore) {
         .invite_external(fresh.caller, external(&fresh, "Ada", "Lovelace", "ada@example.com", "2026-11-30"))
         .await;
     assert!(inv.is_ok(), "the schema works again after down and up: {inv:?}");
+}
+
+async fn the_folding_migration_rewrites_stored_search_text(store: SqlStore) {
+    use migrations::MigratorTrait;
+    let f = fixture(&store).await;
+    let inv = f
+        .slate
+        .invite_external(f.caller, external(&f, "José", "Müller", "jose@example.com", "2026-11-30"))
+        .await
+        .unwrap();
+    let db = store.connection();
+    // The text as the previous rule stored it: lower-cased, accents kept.
+    let old = "josé\u{1f}müller\u{1f}jose@example.com";
+    let set = match store.kind() {
+        slate_persistence::DatabaseKind::Sqlite => "UPDATE invitations SET search_text = ? WHERE id = ?",
+        slate_persistence::DatabaseKind::Postgres => "UPDATE invitations SET search_text = $1 WHERE id = $2",
+    };
+    db.execute_raw(sea_orm::Statement::from_sql_and_values(
+        db.get_database_backend(),
+        set,
+        [old.into(), inv.id().as_uuid().into()],
+    ))
+    .await
+    .unwrap();
+    let search =
+        |q: &str| InvitationQuery { search: Some(SearchText::parse(q).unwrap()), ..InvitationQuery::default() };
+    assert!(f.slate.list_invitations(f.caller, &search("muller")).await.unwrap().items.is_empty(), "not yet folded");
+    migrations::Migrator::down(db, Some(1)).await.unwrap();
+    migrations::Migrator::up(db, None).await.unwrap();
+    for q in ["muller", "MÜLLER", "josé"] {
+        let found = f.slate.list_invitations(f.caller, &search(q)).await.unwrap();
+        assert_eq!(found.items.len(), 1, "after the migration {q:?} finds the invitation");
+    }
 }
 
 async fn simultaneous_identical_invitations_store_one(store: SqlStore) {
