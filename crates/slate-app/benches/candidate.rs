@@ -26,12 +26,11 @@ use axum::Router;
 use axum::body::Body;
 use axum::routing::{get, post};
 use futures_util::StreamExt as _;
-use slate_domain::memory::TestPasswords;
 use slate_domain::*;
 use slate_http::{AppState, HttpConfig};
 use slate_persistence::{SqlStore, StoreOptions};
 use slate_video_storage::DiskVideos;
-use support::{Ids, Ready, read_response, serve};
+use support::{Ready, read_response, serve};
 use tokio::io::{AsyncWriteExt as _, BufWriter};
 use tokio::net::TcpStream;
 
@@ -90,74 +89,12 @@ async fn main() {
         .await
         .unwrap();
     store.migrate().await.unwrap();
-    let memory = slate_domain::memory::InMemory::new(chrono::Utc::now());
-    let ports = Ports::from_store(
-        Arc::new(store.clone()),
-        Arc::new(slate_domain::defaults::SystemClock),
-        Arc::new(Ids),
-        memory.links.clone(),
-        Arc::new(DiskVideos::new(dir.join("videos"))),
-        Arc::new(TestPasswords),
-        Arc::new(slate_email::Renderer::new()),
-    );
     let settings = Settings { max_answer_bytes: total + 1, ..Settings::default() };
-    let slate = Slate::new(ports, settings);
-    let org = slate
-        .create_organization(NewOrganization {
-            name: DisplayName::parse("Acme").unwrap(),
-            time_zone: TimeZone::parse("Europe/Athens").unwrap(),
-            default_language: Language::English,
-            reminders: ReminderPolicy::default(),
-        })
-        .await
-        .unwrap();
-    let rita = slate
-        .add_recruiter(
-            org.id,
-            NewRecruiter {
-                name: PersonName::parse("Rita").unwrap(),
-                email: EmailAddress::parse("rita@acme.example").unwrap(),
-            },
-        )
-        .await
-        .unwrap();
-    let caller = Caller { organization_id: org.id, recruiter_id: rita.id };
-    let question = QuestionInput {
-        id: None,
-        prompt: Prompt::parse("Tell us about yourself.").unwrap(),
-        thinking_secs: 30,
-        max_answer_secs: 120,
-        retakes: 1,
-    };
-    let details = InterviewDetails {
-        name: DisplayName::parse("First round").unwrap(),
-        job_id: None,
-        intro: LongText::parse("Welcome! Two short questions about your work.").unwrap(),
-        question_language: LanguageTag::parse("en").unwrap(),
-        difficulty: None,
-        focus_area: None,
-    };
-    let draft = slate
-        .create_interview(caller, InterviewInput { details, questions: vec![question.clone(), question] })
-        .await
-        .unwrap();
-    let interview = slate.publish_interview(caller, draft.id()).await.unwrap();
-    let invitation = slate
-        .invite_external(
-            caller,
-            InviteExternal {
-                first_name: PersonName::parse("Grace").unwrap(),
-                last_name: PersonName::parse("Hopper").unwrap(),
-                email: EmailAddress::parse("grace@example.com").unwrap(),
-                interview_id: interview.id(),
-                language: None,
-                deadline: (chrono::Utc::now() + chrono::TimeDelta::days(20)).date_naive(),
-                bcc_me: false,
-                notify_me: false,
-            },
-        )
-        .await
-        .unwrap();
+    let slate = support::slate_over(&store, Some(Arc::new(DiskVideos::new(dir.join("videos")))), settings);
+    let world = support::world(&slate).await;
+    let caller = world.caller;
+    let org = slate.whoami(caller).await.unwrap().0;
+    let invitation = slate.invite_external(caller, support::invite(&world, "grace", 0)).await.unwrap();
     let token = slate.link_token(&invitation);
     let config = HttpConfig { links_per_minute: u32::MAX / 2, ..HttpConfig::default() };
     let slate_address = serve(slate_http::router(AppState::new(slate.clone(), Arc::new(Ready), config))).await;

@@ -33,7 +33,7 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use slate_domain::*;
 use slate_http::{AppState, HttpConfig};
-use support::{Figures, Ids, Ready};
+use support::{Figures, Ready};
 
 const CONNECTIONS: usize = 32;
 
@@ -109,17 +109,7 @@ async fn run(dir: &std::path::Path, postgres: bool) {
     let seconds = support::seconds();
     let (url, kind) = support::database(dir, postgres, "http");
     let store = support::store(&url).await;
-    let memory = slate_domain::memory::InMemory::new(chrono::Utc::now());
-    let ports = Ports::from_store(
-        Arc::new(store.clone()),
-        Arc::new(slate_domain::defaults::SystemClock),
-        Arc::new(Ids),
-        memory.links.clone(),
-        memory.videos.clone(),
-        Arc::new(slate_domain::memory::TestPasswords),
-        Arc::new(slate_email::Renderer::new()),
-    );
-    let slate = Slate::new(ports, Settings::default());
+    let slate = support::slate_over(&store, None, Settings::default());
     let world = support::world(&slate).await;
     for i in 0..1000 {
         slate.invite_external(world.caller, support::invite(&world, "other", i)).await.unwrap();
@@ -181,17 +171,7 @@ async fn real_server(dir: &std::path::Path, rows: u64) {
     let url = format!("sqlite://{}/slate.db?mode=rwc", dir.display());
     let (id, secret) = {
         let store = support::store(&url).await;
-        let memory = slate_domain::memory::InMemory::new(chrono::Utc::now());
-        let ports = Ports::from_store(
-            Arc::new(store.clone()),
-            Arc::new(slate_domain::defaults::SystemClock),
-            Arc::new(Ids),
-            memory.links.clone(),
-            memory.videos.clone(),
-            Arc::new(slate_domain::memory::TestPasswords),
-            Arc::new(slate_email::Renderer::new()),
-        );
-        let slate = Slate::new(ports, Settings::default());
+        let slate = support::slate_over(&store, None, Settings::default());
         let world = support::world(&slate).await;
         let invitation = slate.invite_external(world.caller, support::invite(&world, "grace", 0)).await.unwrap();
         let (_, secret) = slate.create_api_key(world.caller, Label::parse("bench").unwrap()).await.unwrap();

@@ -67,6 +67,28 @@ pub async fn store(url: &str) -> SqlStore {
     store
 }
 
+/// Slate over `store` with the system clock, the real renderer and in-memory links and
+/// passwords; videos in `videos` (in memory when `None`).
+pub fn slate_over(
+    store: &SqlStore,
+    videos: Option<std::sync::Arc<dyn slate_domain::ports::VideoStore>>,
+    settings: Settings,
+) -> Slate {
+    use std::sync::Arc;
+    let memory = slate_domain::memory::InMemory::new(chrono::Utc::now());
+    let videos = videos.unwrap_or_else(|| memory.videos.clone());
+    let ports = Ports::from_store(
+        Arc::new(store.clone()),
+        Arc::new(slate_domain::defaults::SystemClock),
+        Arc::new(Ids),
+        memory.links.clone(),
+        videos,
+        Arc::new(slate_domain::memory::TestPasswords),
+        Arc::new(slate_email::Renderer::new()),
+    );
+    Slate::new(ports, settings)
+}
+
 /// The organization, its recruiter and a published interview of two questions.
 pub struct World {
     pub caller: Caller,
