@@ -213,8 +213,7 @@ async fn a_candidate_records_and_submits_every_answer_in_chromium() {
     click(&c, "#practice-skip").await;
 
     // Question 1, then a retake.
-    let number = shown(&c, "#question-number").await.text().await.unwrap();
-    assert_eq!(number, "Question 1 of 2");
+    text_is(&c, "#question-number", "Question 1 of 2").await;
     record_take(&c).await;
     shots.take(&c, "question-1-saved").await;
     click(&c, "#retake").await;
@@ -229,8 +228,7 @@ async fn a_candidate_records_and_submits_every_answer_in_chromium() {
     click(&c, "#check-start").await;
     click(&c, "#check-continue").await;
     click(&c, "#practice-skip").await;
-    let number = shown(&c, "#question-number").await.text().await.unwrap();
-    assert_eq!(number, "Question 2 of 2", "continues after the answered question");
+    text_is(&c, "#question-number", "Question 2 of 2").await; // continues after the answered question
     record_take(&c).await;
     shots.take(&c, "question-2-saved").await;
     click(&c, "#next").await;
@@ -306,9 +304,21 @@ async fn accessible(c: &Client, screen: &str) {
 }
 
 async fn fill(c: &Client, css: &str, text: &str) {
-    let el = shown(c, css).await;
-    el.clear().await.unwrap();
-    el.send_keys(text).await.unwrap();
+    let start = Instant::now();
+    loop {
+        let el = shown(c, css).await;
+        let typed = match el.clear().await {
+            Ok(()) => el.send_keys(text).await,
+            Err(e) => Err(e),
+        };
+        match typed {
+            Ok(()) => return,
+            Err(e) if start.elapsed() < Duration::from_secs(20) && is_stale(&e) => {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            Err(e) => panic!("typing into {css}: {e}"),
+        }
+    }
 }
 
 /// Sets an input's value directly (date inputs take typed keys in the browser's locale).
@@ -344,6 +354,66 @@ async fn text_of(c: &Client, css: &str) -> String {
                 tokio::time::sleep(Duration::from_millis(100)).await;
             }
             Err(e) => panic!("reading {css}: {e}"),
+        }
+    }
+}
+
+/// Waits until the text of `css` satisfies `ok`, and returns it. After a click that submits a
+/// form the browser may still show the page before it, or be replacing it: the element is
+/// found again on every try, so neither the old page nor a replaced element fails the check.
+async fn text_until(c: &Client, css: &str, what: &str, ok: impl Fn(&str) -> bool) -> String {
+    let start = Instant::now();
+    loop {
+        let text = match c.find(Locator::Css(css)).await {
+            Ok(el) => el.text().await.ok(),
+            Err(_) => None,
+        };
+        if let Some(text) = text.as_deref()
+            && ok(text)
+        {
+            return text.to_owned();
+        }
+        assert!(start.elapsed() < Duration::from_secs(30), "{css} never {what}; last text: {text:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Waits until the text of `css` contains `needle`.
+async fn text_has(c: &Client, css: &str, needle: &str) -> String {
+    text_until(c, css, &format!("contained {needle:?}"), |t| t.contains(needle)).await
+}
+
+/// Waits until the text of `css` is `expected`.
+async fn text_is(c: &Client, css: &str, expected: &str) {
+    text_until(c, css, &format!("read {expected:?}"), |t| t == expected).await;
+}
+
+/// Waits until the form control `css` holds `expected` (found again on every try, as above).
+async fn value_is(c: &Client, css: &str, expected: &str) {
+    let start = Instant::now();
+    loop {
+        let value = match c.find(Locator::Css(css)).await {
+            Ok(el) => el.prop("value").await.ok().flatten(),
+            Err(_) => None,
+        };
+        if value.as_deref() == Some(expected) {
+            return;
+        }
+        assert!(start.elapsed() < Duration::from_secs(30), "{css} never held {expected:?}; last: {value:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Chooses the option labelled `label` in the select `css` (found again if it was replaced).
+async fn choose(c: &Client, css: &str, label: &str) {
+    let start = Instant::now();
+    loop {
+        match shown(c, css).await.select_by_label(label).await {
+            Ok(()) => return,
+            Err(e) if start.elapsed() < Duration::from_secs(20) && is_stale(&e) => {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            Err(e) => panic!("choosing {label:?} in {css}: {e}"),
         }
     }
 }
@@ -406,8 +476,8 @@ async fn a_recruiter_runs_the_whole_loop_in_chromium() {
     fill(&c, "#email", "admin@slate.example").await;
     fill(&c, "#password", "not the password").await;
     click(&c, "#log-in").await;
-    assert!(text_of(&c, "#login-error").await.contains("wrong"));
-    assert_eq!(shown(&c, "#email").await.prop("value").await.unwrap().as_deref(), Some("admin@slate.example"));
+    text_has(&c, "#login-error", "wrong").await;
+    value_is(&c, "#email", "admin@slate.example").await;
     screen(&c, &mut shots, "login-refused").await;
     fill(&c, "#password", &password).await;
     click(&c, "#log-in").await;
@@ -431,24 +501,17 @@ async fn a_recruiter_runs_the_whole_loop_in_chromium() {
         .await
         .unwrap();
     click(&c, "#save-interview").await;
-    assert!(text_of(&c, "#error-summary").await.contains("maximum answer length"), "the server names the problem");
-    assert_eq!(
-        shown(&c, "#q-prompt-1").await.prop("value").await.unwrap().as_deref(),
-        Some("Tell us about a project you are proud of.")
-    );
+    text_has(&c, "#error-summary", "maximum answer length").await; // the server names the problem
+    value_is(&c, "#q-prompt-1", "Tell us about a project you are proud of.").await;
     screen(&c, &mut shots, "interview-form-refused").await;
     fill(&c, "#q-max-1", "10").await;
     click(&c, "button[value='up-1']").await;
-    assert_eq!(
-        shown(&c, "#q-prompt-0").await.prop("value").await.unwrap().as_deref(),
-        Some("Tell us about a project you are proud of."),
-        "moved up"
-    );
+    value_is(&c, "#q-prompt-0", "Tell us about a project you are proud of.").await; // moved up
     click(&c, "#save-interview").await;
     shown(&c, "#publish").await;
-    assert_eq!(text_of(&c, "#question-count").await, "2");
+    text_is(&c, "#question-count", "2").await;
     click(&c, "#publish").await;
-    assert_eq!(text_of(&c, "#interview-status").await, "Published");
+    text_is(&c, "#interview-status", "Published").await;
     screen(&c, &mut shots, "interview-details").await;
     click(&c, "#preview").await;
     shown(&c, "#preview-banner").await;
@@ -469,34 +532,29 @@ async fn a_recruiter_runs_the_whole_loop_in_chromium() {
     c.goto(&format!("{base}/invitations/new")).await.unwrap();
     shown(&c, "#candidate_query").await.send_keys("Hop").await.unwrap();
     click(&c, "#candidate-suggestions li[role=option]").await;
-    assert_eq!(
-        shown(&c, "#email").await.prop("value").await.unwrap().as_deref(),
-        Some("grace@example.com"),
-        "email proposed"
-    );
-    let select = shown(&c, "#interview_id").await;
-    select.select_by_label("Backend engineer").await.unwrap();
+    value_is(&c, "#email", "grace@example.com").await; // email proposed
+    choose(&c, "#interview_id", "Backend engineer").await;
     page_has(&c, "2 question(s)").await;
     page_has(&c, "the link closes at").await;
     screen(&c, &mut shots, "invitation-form").await;
     click(&c, "#send-invitation").await;
     at_path(&c, "/invitations").await;
-    assert!(text_of(&c, "#notice").await.contains("Invitation sent"));
+    text_has(&c, "#notice", "Invitation sent").await;
 
     // An external one: a bad address keeps everything typed and names the field.
     c.goto(&format!("{base}/invitations/new?mode=external")).await.unwrap();
     fill(&c, "#first_name", "Ada").await;
     fill(&c, "#last_name", "Lovelace").await;
     fill(&c, "#email", "ada@example").await;
-    shown(&c, "#interview_id").await.select_by_label("Backend engineer").await.unwrap();
+    choose(&c, "#interview_id", "Backend engineer").await;
     c.execute("document.querySelector('#email').type = 'text'", vec![]).await.unwrap();
     click(&c, "#send-invitation").await;
     shown(&c, "#email-error").await;
-    assert_eq!(shown(&c, "#first_name").await.prop("value").await.unwrap().as_deref(), Some("Ada"));
+    value_is(&c, "#first_name", "Ada").await;
     screen(&c, &mut shots, "invitation-form-refused").await;
     fill(&c, "#email", "ada@example.com").await;
     click(&c, "#send-invitation").await;
-    assert!(text_of(&c, "#notice").await.contains("Invitation sent"));
+    text_has(&c, "#notice", "Invitation sent").await;
     let list = text_of(&c, "#invitation-list").await;
     assert!(list.contains("Grace Hopper") && list.contains("Ada Lovelace"), "{list}");
     screen(&c, &mut shots, "invitations").await;
@@ -506,15 +564,15 @@ async fn a_recruiter_runs_the_whole_loop_in_chromium() {
     let grace_id = grace["items"][0]["id"].as_str().unwrap().to_owned();
     let grace_candidate = grace["items"][0]["candidate"]["id"].as_str().unwrap().to_owned();
     click(&c, &format!("tr[data-invitation='{grace_id}'] button[data-action=resend]")).await;
-    assert!(text_of(&c, "#notice").await.contains("sent again"));
+    text_has(&c, "#notice", "sent again").await;
     c.goto(&format!("{base}/invitations/{grace_id}")).await.unwrap();
     set_value(&c, "#new-deadline", &days_from_now(20)).await;
     click(&c, "#change-deadline").await;
-    assert!(text_of(&c, "#notice").await.contains("deadline was changed"));
+    text_has(&c, "#notice", "deadline was changed").await;
     click(&c, "#cancel").await;
     c.accept_alert().await.unwrap();
     shown(&c, "#notice").await;
-    assert_eq!(text_of(&c, "#invitation-status").await, "Cancelled");
+    text_is(&c, "#invitation-status", "Cancelled").await;
     c.goto(&format!("{base}/candidates/{grace_candidate}")).await.unwrap();
     let timeline = text_of(&c, "#timeline").await;
     for event in ["Invited to “Backend engineer”", "sent again", "Deadline changed", "Invitation cancelled"] {
@@ -528,13 +586,13 @@ async fn a_recruiter_runs_the_whole_loop_in_chromium() {
     let csv = "first_name,last_name,email,language\nLin,Clark,lin@example.com,de\nMo,Reyes,mo@example.com,\nNo,Email,not-an-address,\n";
     for round in 1..=2 {
         c.goto(&format!("{base}/invitations/bulk")).await.unwrap();
-        shown(&c, "#interview_id").await.select_by_label("Backend engineer").await.unwrap();
+        choose(&c, "#interview_id", "Backend engineer").await;
         fill(&c, "#csv", csv).await;
         if round == 1 {
             screen(&c, &mut shots, "bulk-form").await;
         }
         click(&c, "#bulk-check").await;
-        assert!(text_of(&c, "#bulk-summary").await.starts_with("2 of 3"));
+        text_until(&c, "#bulk-summary", "began with \"2 of 3\"", |t| t.starts_with("2 of 3")).await;
         assert_eq!(c.find_all(Locator::Css("#bulk-preview tr[data-bad]")).await.unwrap().len(), 1);
         if round == 1 {
             screen(&c, &mut shots, "bulk-preview").await;
@@ -604,22 +662,20 @@ async fn a_recruiter_runs_the_whole_loop_in_chromium() {
     assert_eq!(seek, json!([206, 90]), "answers seek: range requests");
     c.execute("document.querySelector('#answer-1 input[name=rating][value=\"4\"]').click()", vec![]).await.unwrap();
     click(&c, "button[data-rate='1']").await;
-    assert!(text_of(&c, "#notice").await.contains("Rating saved"));
+    text_has(&c, "#notice", "Rating saved").await;
     fill(&c, "#comment-1", "Clear, <b>concrete</b> example.").await;
     c.execute("document.querySelector('#comment-1').form.submit()", vec![]).await.unwrap();
     page_has(&c, "Clear, <b>concrete</b> example.").await;
     c.execute("document.querySelector('input[name=decision][value=advance]').click()", vec![]).await.unwrap();
     click(&c, "#decide").await;
-    assert!(text_of(&c, "#current-decision").await.starts_with("Advance"));
+    text_until(&c, "#current-decision", "began with \"Advance\"", |t| t.starts_with("Advance")).await;
     page_has(&c, "Average 4.0 / 5").await;
     screen(&c, &mut shots, "review").await;
 
     // The dashboard counts it; a phone-sized window still works.
     c.goto(&format!("{base}/")).await.unwrap();
-    let completed = text_of(&c, "#funnel-table td[data-stage='Completed']").await;
-    assert_eq!(completed, "1");
-    let invited = text_of(&c, "#funnel-table td[data-stage='Invited']").await;
-    assert_eq!(invited, "4");
+    text_is(&c, "#funnel-table td[data-stage='Completed']", "1").await;
+    text_is(&c, "#funnel-table td[data-stage='Invited']", "4").await;
     screen(&c, &mut shots, "dashboard").await;
     c.goto(&format!("{base}/settings")).await.unwrap();
     screen(&c, &mut shots, "settings").await;
@@ -690,7 +746,7 @@ async fn a_live_interview_is_scheduled_only_once_every_attendee_confirmed_in_chr
     fill(&c, "#ext_email_0", "grace@navy.example").await;
     screen(&c, &mut shots, "live-form").await;
     click(&c, "#schedule").await;
-    assert_eq!(text_of(&c, "#live-status").await, "Awaiting confirmation");
+    text_is(&c, "#live-status", "Awaiting confirmation").await;
     screen(&c, &mut shots, "live-page").await;
     let live_url = c.current_url().await.unwrap();
 
@@ -712,7 +768,7 @@ async fn a_live_interview_is_scheduled_only_once_every_attendee_confirmed_in_chr
         shown(&c, "#saved").await;
         c.goto(live_url.as_str()).await.unwrap();
         let expected = if n + 1 == order.len() { "Interview scheduled" } else { "Awaiting confirmation" };
-        assert_eq!(text_of(&c, "#live-status").await, expected, "after {} confirmations", n + 1);
+        text_is(&c, "#live-status", expected).await;
     }
 
     // Grace changes her mind: the recruiter sees the decline and her message.
@@ -721,14 +777,14 @@ async fn a_live_interview_is_scheduled_only_once_every_attendee_confirmed_in_chr
     click(&c, "#decline").await;
     shown(&c, "#saved").await;
     c.goto(live_url.as_str()).await.unwrap();
-    assert_eq!(text_of(&c, "#live-status").await, "Declined");
+    text_is(&c, "#live-status", "Declined").await;
     page_has(&c, "Something came up; could we do Friday?").await;
 
     // Moving it resets every answer and sends everyone the update.
     set_value(&c, "#reschedule-form #date", &days_from_now(11)).await;
     click(&c, "#reschedule").await;
     shown(&c, "#notice").await;
-    assert_eq!(text_of(&c, "#live-status").await, "Awaiting confirmation");
+    text_is(&c, "#live-status", "Awaiting confirmation").await;
     let rows = c.find_all(Locator::Css("#attendees tbody tr[data-response='pending']")).await.unwrap();
     assert_eq!(rows.len(), 3, "every answer reset");
     screen(&c, &mut shots, "live-page-moved").await;
