@@ -12,7 +12,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, RwLock};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use fluent_templates::fluent_bundle::FluentValue;
@@ -28,18 +28,64 @@ fluent_templates::static_loader! {
     };
 }
 
+/// The language identifiers Fluent knows the supported languages by, parsed once.
+static LANGIDS: LazyLock<[LanguageIdentifier; Language::ALL.len()]> =
+    LazyLock::new(|| Language::ALL.map(|l| l.code().parse().unwrap_or_default()));
+
+/// Messages without arguments, each formatted once per language: the messages are compiled
+/// into the binary, so a formatted one never changes, and a candidate's page shows dozens of
+/// them on every request (formatting them was a third of the landing page's time).
+static PLAIN: LazyLock<[RwLock<Formatted>; Language::ALL.len()]> =
+    LazyLock::new(|| std::array::from_fn(|_| RwLock::new(HashMap::new())));
+
+/// One language's formatted messages, by key.
+type Formatted = HashMap<Box<str>, Box<str>>;
+
+/// At most this many messages are kept per language (each language has a few hundred).
+const PLAIN_MOST: usize = 2048;
+
+/// The place of a supported language in [`Language::ALL`].
+fn slot(language: Language) -> Option<usize> {
+    Language::ALL.iter().position(|l| *l == language)
+}
+
 /// The language identifier Fluent knows a language by.
-fn langid(language: Language) -> LanguageIdentifier {
-    language.code().parse().unwrap_or_default()
+fn langid(language: Language) -> Cow<'static, LanguageIdentifier> {
+    match slot(language) {
+        Some(i) => Cow::Borrowed(&LANGIDS[i]),
+        None => Cow::Owned(language.code().parse().unwrap_or_default()),
+    }
 }
 
 /// The message `key` in `language`, with `args` filled in. A key missing in that language
 /// falls back to English (the tests forbid that for shipped languages).
 #[must_use]
 pub fn message(language: Language, key: &str, args: &[(&str, &str)]) -> String {
+    if args.is_empty() {
+        return plain(language, key);
+    }
     let args: HashMap<Cow<'static, str>, FluentValue<'_>> =
         args.iter().map(|(k, v)| (Cow::Owned((*k).to_owned()), FluentValue::from(*v))).collect();
     LOCALES.lookup_with_args(&langid(language), key, &args)
+}
+
+/// A message without arguments: formatted by Fluent the first time, then read from [`PLAIN`].
+fn plain(language: Language, key: &str) -> String {
+    let Some(i) = slot(language) else { return LOCALES.lookup(&langid(language), key) };
+    if let Ok(known) = PLAIN[i].read()
+        && let Some(text) = known.get(key)
+    {
+        return text.to_string();
+    }
+    let text = LOCALES.lookup(&LANGIDS[i], key);
+    // Keys come from Slate's code, never from users; the bound keeps a mistake from growing
+    // the map without end.
+    if let Ok(mut known) = PLAIN[i].write()
+        && known.len() < PLAIN_MOST
+    {
+        known.insert(key.into(), text.as_str().into());
+    }
+    text
 }
 
 /// A date written out for `language`, e.g. "Monday, 30 November 2026" or "30 listopada 2026".
@@ -208,6 +254,18 @@ mod tests {
         let closes =
             DateTime::parse_from_rfc3339("2026-11-30T22:00:00Z").map(|d| d.with_timezone(&Utc)).unwrap_or_default();
         assert_eq!(date_time_in(Language::German, closes, athens), "Dienstag, 1. Dezember 2026 00:00");
+    }
+
+    #[test]
+    fn messages_without_arguments_read_the_same_from_the_cache_in_each_language() {
+        for language in Language::ALL {
+            for key in keys(Language::English) {
+                let fluent = LOCALES.lookup(&language.code().parse().unwrap_or_default(), &key);
+                assert_eq!(message(language, &key, &[]), fluent, "{language:?} {key}, first read");
+                assert_eq!(message(language, &key, &[]), fluent, "{language:?} {key}, from the cache");
+            }
+        }
+        assert_ne!(message(Language::German, "date-long", &[]), message(Language::Greek, "date-long", &[]));
     }
 
     #[test]
