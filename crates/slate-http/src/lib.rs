@@ -32,7 +32,8 @@ use std::time::Duration;
 use async_trait::async_trait;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::http::StatusCode;
+use axum::http::{StatusCode, Uri};
+use axum::response::IntoResponse as _;
 use slate_domain::Slate;
 
 pub use auth::{CSRF_HEADER, session_cookie_name};
@@ -184,30 +185,32 @@ pub fn router(state: AppState) -> Router {
     // The candidate's pages and uploads: uploads stream past the JSON body limit (each is
     // bounded by its declared length and the answer size limit) and get their own time limit.
     let candidate = candidate::routes()
-        .route_layer(axum::middleware::from_fn_with_state(state.clone(), ops::track))
-        .layer(DefaultBodyLimit::max(max_body))
-        .layer(axum::middleware::from_fn_with_state(upload_timeout, ops::time_limit));
+        .route_layer(axum::middleware::from_fn_with_state((state.clone(), upload_timeout), ops::track))
+        .layer(DefaultBodyLimit::max(max_body));
     let api = api
         .merge(reference::routes(&openapi))
         .merge(ops::routes())
-        .route_layer(axum::middleware::from_fn_with_state(state.clone(), ops::track))
-        .layer(DefaultBodyLimit::max(max_body))
-        .layer(axum::middleware::from_fn_with_state(timeout, ops::time_limit));
+        .route_layer(axum::middleware::from_fn_with_state((state.clone(), timeout), ops::track))
+        .layer(DefaultBodyLimit::max(max_body));
     // The recruiter's pages: bounded and timed like the API.
     let ui = ui::routes()
-        .route_layer(axum::middleware::from_fn_with_state(state.clone(), ops::track))
-        .layer(DefaultBodyLimit::max(max_body))
-        .layer(axum::middleware::from_fn_with_state(timeout, ops::time_limit));
+        .route_layer(axum::middleware::from_fn_with_state((state.clone(), timeout), ops::track))
+        .layer(DefaultBodyLimit::max(max_body));
     api.merge(candidate)
         .merge(ui)
-        .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint") })
-        .method_not_allowed_fallback(|| async {
-            ApiError::new(
+        .fallback(|uri: Uri| async move {
+            ops::secure(
+                ops::is_api(uri.path()),
+                ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint").into_response(),
+            )
+        })
+        .method_not_allowed_fallback(|uri: Uri| async move {
+            let refusal = ApiError::new(
                 StatusCode::METHOD_NOT_ALLOWED,
                 "method_not_allowed",
                 "this endpoint does not answer that method",
-            )
+            );
+            ops::secure(ops::is_api(uri.path()), refusal.into_response())
         })
-        .layer(axum::middleware::from_fn(ops::edge_headers))
         .with_state(state)
 }

@@ -251,17 +251,27 @@ fn request_id(headers: &HeaderMap) -> String {
         .map_or_else(|| uuid::Uuid::now_v7().simple().to_string(), ToOwned::to_owned)
 }
 
-/// Counts every routed request and its latency, by route template and status, and logs one
-/// line per request at `info` (method, route template — never the concrete path, which may
-/// hold a candidate's link — status, latency and a request id, also returned as
-/// `X-Request-Id`).
-pub(crate) async fn track(State(state): State<AppState>, request: Request, next: Next) -> Response {
+/// Everything a routed request goes through, in one middleware (each `from_fn` layer boxes
+/// the rest of the stack and its future on every request, which showed in the profiles):
+///
+/// - a time limit: a request that takes longer than `limit` gets the JSON error every other
+///   failure uses (503 `timeout`, `Retry-After`) instead of an empty answer;
+/// - counting every request and its latency, by route template and status, and one log line
+///   per request at `info` (method, route template — never the concrete path, which may hold
+///   a candidate's link — status, latency and a request id, also returned as `X-Request-Id`);
+/// - the headers every answer gets ([`secure`]).
+pub(crate) async fn track(
+    State((state, limit)): State<(AppState, std::time::Duration)>,
+    request: Request,
+    next: Next,
+) -> Response {
     let started = Instant::now();
+    let api = is_api(request.uri().path());
     let method = request.method().as_str().to_owned();
     let route =
         request.extensions().get::<MatchedPath>().map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
     let id = request_id(request.headers());
-    let mut response = next.run(request).await;
+    let mut response = within(limit, next.run(request)).await;
     let m = state.metrics();
     let status = response.status().as_u16();
     let elapsed = started.elapsed();
@@ -279,16 +289,20 @@ pub(crate) async fn track(State(state): State<AppState>, request: Request, next:
     }
     m.requests.get_or_create(&RequestLabels { method: method.clone(), route: route.clone(), status }).inc();
     m.latency.get_or_create(&RouteLabels { method, route }).observe(elapsed.as_secs_f64());
-    response
+    secure(api, response)
+}
+
+/// Whether `path` is the JSON API's.
+pub(crate) fn is_api(path: &str) -> bool {
+    path.starts_with("/api/v1")
 }
 
 /// Headers every response gets: `X-Content-Type-Options: nosniff`; API answers (which carry
 /// sessions, CSRF tokens and candidate links) `Cache-Control: no-store`; HTML pages a
 /// Content-Security-Policy with nothing from elsewhere and no framing, and
-/// `Referrer-Policy: no-referrer`.
-pub(crate) async fn edge_headers(request: Request, next: Next) -> Response {
-    let api = request.uri().path().starts_with("/api/v1");
-    let mut response = next.run(request).await;
+/// `Referrer-Policy: no-referrer`. Routed requests get them from [`track`]; the router's
+/// fallbacks (404, 405) call this themselves.
+pub(crate) fn secure(api: bool, mut response: Response) -> Response {
     let headers = response.headers_mut();
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     if api && !headers.contains_key(header::CACHE_CONTROL) {
@@ -309,10 +323,10 @@ pub(crate) async fn edge_headers(request: Request, next: Next) -> Response {
     response
 }
 
-/// Answers a request that takes longer than `limit` with the JSON error every other failure
-/// uses (503 `timeout`, `Retry-After`), instead of an empty body.
-pub(crate) async fn time_limit(State(limit): State<std::time::Duration>, request: Request, next: Next) -> Response {
-    match tokio::time::timeout(limit, next.run(request)).await {
+/// `answer`, or the JSON time-out error (503 `timeout`, `Retry-After`) when it takes longer
+/// than `limit`.
+async fn within(limit: std::time::Duration, answer: impl Future<Output = Response>) -> Response {
+    match tokio::time::timeout(limit, answer).await {
         Ok(response) => response,
         Err(_) => ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -328,27 +342,23 @@ pub(crate) async fn time_limit(State(limit): State<std::time::Duration>, request
 mod tests {
     use std::time::Duration;
 
-    use axum::body::Body;
-    use axum::http::Request;
-    use tower::ServiceExt as _;
-
     use super::*;
 
     #[tokio::test]
     async fn a_slow_request_gets_the_json_timeout_error() {
-        let app = Router::new()
-            .route("/slow", get(|| async { tokio::time::sleep(Duration::from_secs(5)).await }))
-            .route("/fast", get(|| async { "ok" }))
-            .layer(axum::middleware::from_fn_with_state(Duration::from_millis(20), time_limit));
-        let slow = app.clone().oneshot(Request::get("/slow").body(Body::empty()).unwrap_or_default()).await;
-        let slow = slow.unwrap_or_else(|e| match e {});
+        let limit = Duration::from_millis(20);
+        let slow = within(limit, async {
+            tokio::time::sleep(Duration::from_secs(5)).await;
+            "late".into_response()
+        })
+        .await;
         assert_eq!(slow.status(), StatusCode::SERVICE_UNAVAILABLE);
         assert_eq!(slow.headers()[header::RETRY_AFTER], "1");
         let body = axum::body::to_bytes(slow.into_body(), 1 << 16).await.unwrap_or_default();
         let json: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
         assert_eq!(json["code"], "timeout");
         assert!(json.as_object().is_some_and(|o| o.contains_key("field")), "{json}");
-        let fast = app.oneshot(Request::get("/fast").body(Body::empty()).unwrap_or_default()).await;
-        assert_eq!(fast.unwrap_or_else(|e| match e {}).status(), StatusCode::OK);
+        let fast = within(limit, async { "ok".into_response() }).await;
+        assert_eq!(fast.status(), StatusCode::OK);
     }
 }
