@@ -18,6 +18,7 @@
 
 mod convert;
 mod entities;
+mod postgres_reads;
 mod sqlite_reads;
 mod store;
 

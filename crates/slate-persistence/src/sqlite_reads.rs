@@ -186,7 +186,15 @@ impl std::fmt::Debug for Shape {
 
 /// The entity column and declared type of each of `stmt`'s result columns.
 fn columns_of<E: EntityTrait>(stmt: &rusqlite::Statement<'_>) -> Result<Vec<(E::Column, ColumnType)>, DbErr> {
-    stmt.column_names()
+    entity_columns::<E>(stmt.column_names())
+}
+
+/// The entity column and declared type of each result column, by name (an unknown name is
+/// an error). Shared with the PostgreSQL read path.
+pub(crate) fn entity_columns<'a, E: EntityTrait>(
+    names: impl IntoIterator<Item = &'a str>,
+) -> Result<Vec<(E::Column, ColumnType)>, DbErr> {
+    names
         .into_iter()
         .map(|n| {
             E::Column::from_str(n)

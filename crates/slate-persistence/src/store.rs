@@ -34,6 +34,7 @@ use crate::entities::{
     answer, api_key, candidate, credential, interview, interview_snapshot, invitation, job, live_attendee,
     live_interview, mailbox, message_template, organization, outbox, recruiter, review_note, session, timeline_event,
 };
+use crate::postgres_reads::PostgresReads;
 use crate::sqlite_reads::{self, SqliteReads};
 
 /// Which database a store runs on.
@@ -79,6 +80,9 @@ pub struct SqlStore {
     kind: DatabaseKind,
     /// Point reads on an SQLite file, run inline (`None` on PostgreSQL or in memory).
     reads: Option<Arc<SqliteReads>>,
+    /// Point reads on PostgreSQL through pipelining `tokio-postgres` connections (`None` on
+    /// SQLite, or where the connection might use TLS).
+    pg_reads: Option<Arc<PostgresReads>>,
     /// Decoded interview snapshots by content hash. A snapshot row never changes once
     /// written (its key is the SHA-256 of its body), so this can never be stale.
     snapshot_cache: Arc<quick_cache::sync::Cache<String, InterviewSnapshot>>,
@@ -162,7 +166,12 @@ impl SqlStore {
         });
         let db = Database::connect(opts).await?;
         let reads = sqlite_reads::file_of(url).map(|path| Arc::new(SqliteReads::new(&path, busy)));
-        Ok(Self { db, kind, reads, snapshot_cache: Arc::new(quick_cache::sync::Cache::new(SNAPSHOT_CACHE)) })
+        let pg_reads = match kind {
+            DatabaseKind::Postgres => PostgresReads::for_url(url, options.timeout).map(Arc::new),
+            DatabaseKind::Sqlite => None,
+        };
+        let snapshot_cache = Arc::new(quick_cache::sync::Cache::new(SNAPSHOT_CACHE));
+        Ok(Self { db, kind, reads, pg_reads, snapshot_cache })
     }
 
     /// Applies every pending migration.
@@ -220,29 +229,37 @@ impl SqlStore {
         &self.db
     }
 
-    /// The first row `select` finds: inline on an SQLite file, through the pool otherwise.
+    /// The first row `select` finds: inline on an SQLite file, through `tokio-postgres` on
+    /// PostgreSQL where that path is on, through the pool otherwise.
     async fn find_one<E>(&self, select: sea_orm::Select<E>) -> Result<Option<E::Model>, AdapterError>
     where
         E: EntityTrait,
         E::Model: Sync,
         E::ActiveModel: sea_orm::TryIntoModel<E::Model>,
     {
-        match &self.reads {
-            Some(reads) => reads.one(select).map_err(internal),
+        if let Some(reads) = &self.reads {
+            return reads.one(select).map_err(internal);
+        }
+        match &self.pg_reads {
+            Some(reads) => reads.one(select).await.map_err(internal),
             None => select.one(&self.db).await.map_err(internal),
         }
     }
 
     /// Every row `select` finds, for selects bounded by a key (a few rows: an invitation's
-    /// answers, a live interview's attendees, a batch of ids): inline on an SQLite file.
+    /// answers, a live interview's attendees, a batch of ids): inline on an SQLite file, through
+    /// `tokio-postgres` on PostgreSQL where that path is on.
     async fn find_all<E>(&self, select: sea_orm::Select<E>) -> Result<Vec<E::Model>, AdapterError>
     where
         E: EntityTrait,
         E::Model: Sync,
         E::ActiveModel: sea_orm::TryIntoModel<E::Model>,
     {
-        match &self.reads {
-            Some(reads) => reads.all(select).map_err(internal),
+        if let Some(reads) = &self.reads {
+            return reads.all(select).map_err(internal);
+        }
+        match &self.pg_reads {
+            Some(reads) => reads.all(select).await.map_err(internal),
             None => select.all(&self.db).await.map_err(internal),
         }
     }
@@ -273,7 +290,8 @@ impl SqlStore {
     }
 
     /// The row of a hot read by key: on an SQLite file its SQL is built once per `shape` and
-    /// `params` (the select's values, in order) are bound to it; elsewhere `select` runs.
+    /// `params` (the select's values, in order) are bound to it; on PostgreSQL the same through
+    /// `tokio-postgres` where that path is on; elsewhere `select` runs.
     async fn find_by_shape<E>(
         &self,
         shape: &'static str,
@@ -285,8 +303,11 @@ impl SqlStore {
         E::Model: Sync,
         E::ActiveModel: sea_orm::TryIntoModel<E::Model>,
     {
-        match &self.reads {
-            Some(reads) => reads.one_of_shape(shape, select, params).map_err(internal),
+        if let Some(reads) = &self.reads {
+            return reads.one_of_shape(shape, select, params).map_err(internal);
+        }
+        match &self.pg_reads {
+            Some(reads) => reads.one_of_shape(shape, select, params).await.map_err(internal),
             None => select().one(&self.db).await.map_err(internal),
         }
     }
