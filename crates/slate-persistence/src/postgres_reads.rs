@@ -17,11 +17,10 @@
 //! pool does too or where nothing crosses a network: `sslmode=disable`, or every host on
 //! loopback or a Unix socket. Elsewhere every read stays on the (TLS-capable) pool.
 
-use std::any::Any;
 use std::collections::HashMap;
 use std::str::FromStr as _;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use sea_orm::sea_query::Value;
@@ -32,7 +31,7 @@ use tokio_postgres::config::{Host, SslMode};
 use tokio_postgres::types::{ToSql, Type};
 use tokio_postgres::{Client, NoTls, Row, Statement};
 
-use crate::sqlite_reads::entity_columns;
+use crate::sqlite_reads::{Shapes, entity_columns};
 
 /// How many connections serve the reads. Each pipelines concurrent queries, so a few keep
 /// both cores busy; more only add server processes.
@@ -48,7 +47,7 @@ pub(crate) struct PostgresReads {
     config: tokio_postgres::Config,
     slots: Vec<Mutex<Option<Arc<Connection>>>>,
     next: AtomicUsize,
-    shapes: RwLock<HashMap<&'static str, Arc<Shape>>>,
+    shapes: Shapes,
 }
 
 impl std::fmt::Debug for PostgresReads {
@@ -61,13 +60,6 @@ impl std::fmt::Debug for PostgresReads {
 struct Connection {
     client: Client,
     statements: Mutex<HashMap<String, Statement>>,
-}
-
-/// A select's SQL and what each of its result columns is in the entity.
-struct Shape {
-    sql: String,
-    /// `Vec<(E::Column, ColumnType)>` for the shape's entity.
-    columns: Box<dyn Any + Send + Sync>,
 }
 
 fn db_err(e: tokio_postgres::Error) -> DbErr {
@@ -112,7 +104,7 @@ impl PostgresReads {
             config,
             slots: (0..CONNECTIONS).map(|_| Mutex::new(None)).collect(),
             next: AtomicUsize::new(0),
-            shapes: RwLock::new(HashMap::new()),
+            shapes: Shapes::default(),
         })
     }
 
@@ -256,24 +248,17 @@ impl PostgresReads {
         E: EntityTrait,
         E::ActiveModel: TryIntoModel<E::Model>,
     {
-        let known = self.shapes.read().map_err(|_| poisoned())?.get(name).cloned();
-        let found = match known {
+        let found = match self.shapes.get(name)? {
             Some(found) => found,
             None => {
                 let sql = shape().build(DbBackend::Postgres).sql;
                 let conn = self.connection().await?;
                 let statement = Self::prepared(&conn, &sql).await?;
                 let columns = entity_columns::<E>(statement.columns().iter().map(tokio_postgres::Column::name))?;
-                let found = Arc::new(Shape { sql, columns: Box::new(columns) });
-                self.shapes.write().map_err(|_| poisoned())?.insert(name, found.clone());
-                found
+                self.shapes.insert::<E>(name, sql, columns)?
             }
         };
-        let columns = found
-            .columns
-            .downcast_ref::<Vec<(E::Column, ColumnType)>>()
-            .ok_or_else(|| DbErr::Custom(format!("shape {name} is used for two entities")))?;
-        Ok(self.run::<E>(&found.sql, Some(columns), &params, 1).await?.pop())
+        Ok(self.run::<E>(&found.sql, Some(found.columns::<E>(name)?), &params, 1).await?.pop())
     }
 }
 

@@ -40,7 +40,7 @@ pub(crate) struct SqliteReads {
     path: PathBuf,
     busy: Duration,
     idle: Mutex<Vec<Connection>>,
-    shapes: RwLock<HashMap<&'static str, Arc<Shape>>>,
+    shapes: Shapes,
 }
 
 /// The file behind a `sqlite:` URL, or `None` for an in-memory database (each connection
@@ -60,7 +60,7 @@ fn db_err(e: rusqlite::Error) -> DbErr {
 
 impl SqliteReads {
     pub(crate) fn new(path: &Path, busy: Duration) -> Self {
-        Self { path: path.to_owned(), busy, idle: Mutex::new(Vec::new()), shapes: RwLock::new(HashMap::new()) }
+        Self { path: path.to_owned(), busy, idle: Mutex::new(Vec::new()), shapes: Shapes::default() }
     }
 
     fn open(&self) -> Result<Connection, DbErr> {
@@ -135,8 +135,7 @@ impl SqliteReads {
         E: EntityTrait,
         E::ActiveModel: TryIntoModel<E::Model>,
     {
-        let known = self.shapes.read().map_err(|_| poisoned())?.get(name).cloned();
-        let found = match known {
+        let found = match self.shapes.get(name)? {
             Some(found) => found,
             None => {
                 let statement = shape().build(DbBackend::Sqlite);
@@ -151,15 +150,10 @@ impl SqliteReads {
                     }
                     columns_of::<E>(&stmt)
                 })?;
-                let found = Arc::new(Shape { sql: statement.sql, columns: Box::new(columns) });
-                self.shapes.write().map_err(|_| poisoned())?.insert(name, found.clone());
-                found
+                self.shapes.insert::<E>(name, statement.sql, columns)?
             }
         };
-        let columns = found
-            .columns
-            .downcast_ref::<Vec<(E::Column, ColumnType)>>()
-            .ok_or_else(|| DbErr::Custom(format!("shape {name} is used for two entities")))?;
+        let columns = found.columns::<E>(name)?;
         self.with(|conn| {
             let mut stmt = conn.prepare_cached(&found.sql).map_err(db_err)?;
             Ok(decode::<E>(&mut stmt, columns, params, 1)?.pop())
@@ -171,11 +165,45 @@ fn poisoned() -> DbErr {
     DbErr::Custom("sqlite read pool poisoned".into())
 }
 
+/// The hot reads' shapes by name, each worked out once (shared by the SQLite and PostgreSQL
+/// read paths).
+#[derive(Debug, Default)]
+pub(crate) struct Shapes(RwLock<HashMap<&'static str, Arc<Shape>>>);
+
+impl Shapes {
+    /// The shape called `name`, if it was worked out.
+    pub(crate) fn get(&self, name: &'static str) -> Result<Option<Arc<Shape>>, DbErr> {
+        Ok(self.0.read().map_err(|_| poisoned())?.get(name).cloned())
+    }
+
+    /// Keeps the shape `name` of entity `E`: its SQL and result columns.
+    pub(crate) fn insert<E: EntityTrait>(
+        &self,
+        name: &'static str,
+        sql: String,
+        columns: Vec<(E::Column, ColumnType)>,
+    ) -> Result<Arc<Shape>, DbErr> {
+        let shape = Arc::new(Shape { sql, columns: Box::new(columns) });
+        self.0.write().map_err(|_| poisoned())?.insert(name, shape.clone());
+        Ok(shape)
+    }
+}
+
 /// A select's SQL and what each of its result columns is in the entity.
-struct Shape {
-    sql: String,
+pub(crate) struct Shape {
+    pub(crate) sql: String,
     /// `Vec<(E::Column, ColumnType)>` for the shape's entity.
     columns: Box<dyn Any + Send + Sync>,
+}
+
+impl Shape {
+    /// The result columns, for entity `E` (the shape `name` of another entity is an error).
+    pub(crate) fn columns<E: EntityTrait>(&self, name: &str) -> Result<&[(E::Column, ColumnType)], DbErr> {
+        self.columns
+            .downcast_ref::<Vec<(E::Column, ColumnType)>>()
+            .map(Vec::as_slice)
+            .ok_or_else(|| DbErr::Custom(format!("shape {name} is used for two entities")))
+    }
 }
 
 impl std::fmt::Debug for Shape {
