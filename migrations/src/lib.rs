@@ -18,6 +18,7 @@ mod m20261204_000006_live;
 mod m20261204_000007_live_messages;
 mod m20261204_000008_search_index;
 mod m20261204_000009_search_folding;
+mod m20261206_000010_search_trigger_when_changed;
 
 /// Applies and reverts Slate's migrations.
 #[derive(Debug)]
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000007_live_messages::Migration),
             Box::new(m20261204_000008_search_index::Migration),
             Box::new(m20261204_000009_search_folding::Migration),
+            Box::new(m20261206_000010_search_trigger_when_changed::Migration),
         ]
     }
 }

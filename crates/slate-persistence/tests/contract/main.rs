@@ -52,6 +52,7 @@ contract!(
     bad_rows_fail_loudly,
     migrations_go_down_and_up_again,
     the_folding_migration_rewrites_stored_search_text,
+    the_search_index_follows_text_changes_only,
     simultaneous_identical_invitations_store_one,
     accounts_sessions_and_api_keys,
     a_lapsed_claim_cannot_overwrite_the_new_holders_outcome,
@@ -607,11 +608,45 @@ async fn the_folding_migration_rewrites_stored_search_text(store: SqlStore) {
     let search =
         |q: &str| InvitationQuery { search: Some(SearchText::parse(q).unwrap()), ..InvitationQuery::default() };
     assert!(f.slate.list_invitations(f.caller, &search("muller")).await.unwrap().items.is_empty(), "not yet folded");
-    migrations::Migrator::down(db, Some(1)).await.unwrap();
+    // Revert the folding migration and every one after it, then apply them again.
+    let all = migrations::Migrator::migrations();
+    let folding = all.iter().position(|m| m.name().ends_with("_search_folding")).unwrap();
+    migrations::Migrator::down(db, Some(u32::try_from(all.len() - folding).unwrap())).await.unwrap();
     migrations::Migrator::up(db, None).await.unwrap();
     for q in ["muller", "MÜLLER", "josé"] {
         let found = f.slate.list_invitations(f.caller, &search(q)).await.unwrap();
         assert_eq!(found.items.len(), 1, "after the migration {q:?} finds the invitation");
+    }
+}
+
+/// Writes that leave the search text alone (the store writes every column of an invitation)
+/// and one that changes it: search finds the invitation by its new address only, and on
+/// SQLite the trigram index still matches its content table exactly (FTS5's integrity check).
+async fn the_search_index_follows_text_changes_only(store: SqlStore) {
+    let f = fixture(&store).await;
+    let inv = f
+        .slate
+        .invite_external(f.caller, external(&f, "Grace", "Hopper", "grace@example.com", "2026-11-30"))
+        .await
+        .unwrap();
+    f.slate.change_deadline(f.caller, inv.id(), "2026-12-24".parse().unwrap()).await.unwrap();
+    f.slate.change_deadline(f.caller, inv.id(), "2026-12-28".parse().unwrap()).await.unwrap();
+    let search =
+        |q: &str| InvitationQuery { search: Some(SearchText::parse(q).unwrap()), ..InvitationQuery::default() };
+    assert_eq!(f.slate.list_invitations(f.caller, &search("grace@")).await.unwrap().items.len(), 1);
+    // A new address, written through the store as any invitation change is.
+    let mut parts = f.slate.get_invitation(f.caller, inv.id()).await.unwrap().parts().clone();
+    parts.email = EmailAddress::parse("hopper@navy.example").unwrap();
+    let mut changes = ChangeSet::new();
+    changes.push(Write::UpdateInvitation(Invitation::from_parts(parts).unwrap()));
+    UnitOfWork::commit(&store, changes).await.unwrap();
+    f.slate.change_deadline(f.caller, inv.id(), "2026-12-29".parse().unwrap()).await.unwrap();
+    assert!(f.slate.list_invitations(f.caller, &search("grace@")).await.unwrap().items.is_empty(), "old address");
+    let found = f.slate.list_invitations(f.caller, &search("navy.ex")).await.unwrap();
+    assert_eq!(found.items.iter().map(Invitation::id).collect::<Vec<_>>(), vec![inv.id()], "new address");
+    if store.kind() == slate_persistence::DatabaseKind::Sqlite {
+        let check = "INSERT INTO invitations_search(invitations_search, rank) VALUES ('integrity-check', 1)";
+        store.connection().execute_unprepared(check).await.expect("the index matches its content");
     }
 }
 
