@@ -795,4 +795,6 @@ async fn a_live_interview_is_scheduled_only_once_every_attendee_confirmed_in_chr
     let updates: Vec<_> =
         all.iter().filter(|m| m["calendar"].as_str().is_some_and(|c| c.contains("SEQUENCE:1"))).collect();
     assert_eq!(updates.len(), 3, "{all:?}");
+    // End the browser session: chromedriver's end does not end the Chromium it started.
+    c.close().await.unwrap();
 }
