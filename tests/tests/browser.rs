@@ -105,6 +105,31 @@ async fn click(c: &Client, css: &str) {
     }
 }
 
+/// Clicks `css` until `next` shows. A click that lands while a freshly loaded page is still
+/// wiring its buttons is lost; the button then stays, and is clicked again. Once `css` is gone
+/// (its click took effect) it is only waited for `next`.
+async fn click_to(c: &Client, css: &str, next: &str) {
+    let start = Instant::now();
+    click(c, css).await;
+    let mut clicked = Instant::now();
+    loop {
+        if let Ok(el) = c.find(Locator::Css(next)).await
+            && el.is_displayed().await.unwrap_or(false)
+        {
+            return;
+        }
+        assert!(start.elapsed() < Duration::from_secs(40), "{next} never showed after clicking {css}");
+        if clicked.elapsed() > Duration::from_secs(5)
+            && let Ok(el) = c.find(Locator::Css(css)).await
+            && el.is_displayed().await.unwrap_or(false)
+        {
+            let _ = el.click().await;
+            clicked = Instant::now();
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 fn is_stale(e: &fantoccini::error::CmdError) -> bool {
     e.to_string().contains("stale element")
 }
@@ -197,10 +222,9 @@ async fn a_candidate_records_and_submits_every_answer_in_chromium() {
     // Consent (keyboard: the checkbox is a labelled control), then the device check.
     click(&c, "#consent").await;
     click(&c, "#start").await;
-    click(&c, "#check-start").await;
-    shown(&c, "#check-ok").await;
+    click_to(&c, "#check-start", "#check-ok").await;
     shots.take(&c, "device-check").await;
-    click(&c, "#check-continue").await;
+    click_to(&c, "#check-continue", "#practice-start").await;
 
     // The practice question: recorded, not uploaded.
     click(&c, "#practice-start").await;
@@ -210,7 +234,7 @@ async fn a_candidate_records_and_submits_every_answer_in_chromium() {
     click(&c, "#stop").await;
     shown(&c, "#practice-skip").await;
     shots.take(&c, "after-practice").await;
-    click(&c, "#practice-skip").await;
+    click_to(&c, "#practice-skip", "#question-number").await;
 
     // Question 1, then a retake.
     text_is(&c, "#question-number", "Question 1 of 2").await;
@@ -225,9 +249,9 @@ async fn a_candidate_records_and_submits_every_answer_in_chromium() {
 
     // Reload mid-interview: it continues at the next unanswered question.
     c.refresh().await.unwrap();
-    click(&c, "#check-start").await;
-    click(&c, "#check-continue").await;
-    click(&c, "#practice-skip").await;
+    click_to(&c, "#check-start", "#check-continue").await;
+    click_to(&c, "#check-continue", "#practice-skip").await;
+    click_to(&c, "#practice-skip", "#question-number").await;
     text_is(&c, "#question-number", "Question 2 of 2").await; // continues after the answered question
     record_take(&c).await;
     shots.take(&c, "question-2-saved").await;
@@ -441,9 +465,9 @@ async fn screen(c: &Client, shots: &mut Shots, name: &str) {
 async fn answer_everything(c: &Client, questions: usize) {
     click(c, "#consent").await;
     click(c, "#start").await;
-    click(c, "#check-start").await;
-    click(c, "#check-continue").await;
-    click(c, "#practice-skip").await;
+    click_to(c, "#check-start", "#check-continue").await;
+    click_to(c, "#check-continue", "#practice-skip").await;
+    click_to(c, "#practice-skip", "#question-number").await;
     for n in 1..=questions {
         record_take(c).await;
         if n < questions {
