@@ -10,7 +10,7 @@ use migrations::{Migrator, MigratorTrait};
 use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, LockBehavior, LockType, OnConflict, Query};
 use sea_orm::{
     ActiveModelTrait, ActiveValue, ColumnTrait, ConnectOptions, ConnectionTrait, Database, DatabaseConnection,
-    DatabaseTransaction, DbErr, EntityTrait, IntoActiveModel, Order, PaginatorTrait, QueryFilter, QueryOrder,
+    DatabaseTransaction, DbErr, EntityTrait, IntoActiveModel, Iterable, Order, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect, SqlErr, StatementBuilder, TransactionTrait,
 };
 use slate_domain::ports::{
@@ -1155,7 +1155,12 @@ impl Outbox for SqlStore {
             .value(C::NotBefore, Option::<i64>::None)
             .value(C::Attempts, Expr::col(C::Attempts).add(1))
             .and_where(Expr::col(C::Id).in_subquery(due))
-            .returning_all()
+            // Every column by name, never `RETURNING *`: a pooled SQLite connection whose
+            // cached schema predates the last migration prepares `*` with the old column
+            // count, and sqlx keeps that count after SQLite re-prepares the statement (its
+            // worker then panics on the extra column). A named column unknown to the stale
+            // schema makes SQLite reload the schema before preparing instead.
+            .returning(Query::returning().columns(outbox::Column::iter()))
             .take();
         let backend = self.db.get_database_backend();
         let rows = outbox::Entity::find()

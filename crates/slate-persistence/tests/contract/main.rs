@@ -1006,3 +1006,33 @@ async fn the_domains_contract_kit_passes_on_postgres() {
     let passed = slate_domain::contract::check_store(|| async { Arc::new(harness::postgres().await) }).await;
     assert_eq!(passed, Ok(slate_domain::contract::SCENARIOS.len()));
 }
+
+/// A pooled SQLite connection that loaded the schema before another connection migrated
+/// it still claims outbox messages afterwards: the claim names its columns, so SQLite
+/// reloads the schema instead of preparing the old table's column count (with `RETURNING *`
+/// sqlx kept that count and its worker panicked on the new columns).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_connection_older_than_the_schema_still_claims() {
+    use migrations::MigratorTrait;
+    use slate_persistence::StoreOptions;
+    let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("slate-test-{}.db", uuid::Uuid::new_v4().simple()));
+    let url = format!("sqlite://{}?mode=rwc", path.display());
+    let upgrader = SqlStore::connect(&url, &StoreOptions::default()).await.unwrap();
+    upgrader.migrate().await.unwrap();
+    // Back to before the outbox gained its attendee columns.
+    migrations::Migrator::down(upgrader.connection(), Some(4)).await.unwrap();
+    let one = StoreOptions { max_connections: 1, ..StoreOptions::default() };
+    let old = SqlStore::connect(&url, &one).await.unwrap();
+    // The old schema is loaded into the connection.
+    old.connection().execute_unprepared("SELECT count(*) FROM outbox").await.unwrap();
+    upgrader.migrate().await.unwrap();
+    // A message to claim (a claim that returns no row never reads one).
+    let f = fixture(&upgrader).await;
+    f.slate.invite_external(f.caller, external(&f, "Ada", "Lovelace", "ada@example.com", "2026-11-30")).await.unwrap();
+    let queued = usize::try_from(Outbox::depth(&upgrader).await.unwrap()).unwrap();
+    assert!(queued > 0);
+    let now = f.memory.clock.now();
+    let claimed = old.claim(now, now + TimeDelta::minutes(5), ClaimToken::from_uuid(uuid::Uuid::new_v4()), 10).await;
+    assert_eq!(claimed.map(|m| m.len()).map_err(|e| e.to_string()), Ok(queued));
+}
