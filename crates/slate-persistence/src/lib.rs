@@ -19,7 +19,9 @@
 mod convert;
 mod entities;
 mod postgres_reads;
+mod postgres_writes;
 mod sqlite_reads;
+mod sqlite_writes;
 mod store;
 
 pub use store::{ConnectError, DatabaseKind, SqlStore, StoreOptions};

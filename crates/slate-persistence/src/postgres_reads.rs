@@ -108,6 +108,11 @@ impl PostgresReads {
         })
     }
 
+    /// The connection settings this path checked (no TLS), for the write path beside it.
+    pub(crate) fn config(&self) -> tokio_postgres::Config {
+        self.config.clone()
+    }
+
     /// A connection, the next in turn; opened (again) when it is not open.
     async fn connection(&self) -> Result<Arc<Connection>, DbErr> {
         let slot = &self.slots[self.next.fetch_add(1, Ordering::Relaxed) % self.slots.len()];
@@ -264,7 +269,7 @@ impl PostgresReads {
 
 /// A bound value as the statement's parameter type wants it (an integer in the width of its
 /// column; anything else as it is, checked by `tokio-postgres` against the type).
-fn param(v: &Value, ty: &Type) -> Result<Box<dyn ToSql + Sync + Send>, DbErr> {
+pub(crate) fn param(v: &Value, ty: &Type) -> Result<Box<dyn ToSql + Sync + Send>, DbErr> {
     let integer = |i: Option<i64>| -> Result<Box<dyn ToSql + Sync + Send>, DbErr> {
         let range = |_| DbErr::Custom(format!("{i:?} out of range for {ty}"));
         Ok(match *ty {

@@ -260,7 +260,7 @@ where
 }
 
 /// A bound parameter as sqlx binds it on SQLite (UUIDs as 16-byte blobs, booleans as 0/1).
-fn param(v: Value) -> Result<rusqlite::types::Value, DbErr> {
+pub(crate) fn param(v: Value) -> Result<rusqlite::types::Value, DbErr> {
     use rusqlite::types::Value as R;
     Ok(match v {
         Value::Bool(b) => b.map_or(R::Null, |b| R::Integer(i64::from(b))),

@@ -10,8 +10,8 @@ use migrations::{Migrator, MigratorTrait};
 use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, LockBehavior, LockType, OnConflict, Query};
 use sea_orm::{
     ActiveModelTrait, ActiveValue, ColumnTrait, ConnectOptions, ConnectionTrait, Database, DatabaseConnection,
-    DatabaseTransaction, DbErr, EntityTrait, IntoActiveModel, Iterable, Order, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, SqlErr, StatementBuilder, TransactionTrait,
+    DatabaseTransaction, DbBackend, DbErr, EntityTrait, IntoActiveModel, Iterable, Order, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, QueryTrait, SqlErr, Statement, StatementBuilder, TransactionTrait,
 };
 use slate_domain::ports::{
     AccountRepository, AdapterError, AnswerRepository, CandidateRepository, ChangeSet, CommitError,
@@ -35,7 +35,9 @@ use crate::entities::{
     live_interview, mailbox, message_template, organization, outbox, recruiter, review_note, session, timeline_event,
 };
 use crate::postgres_reads::PostgresReads;
+use crate::postgres_writes::PostgresWriter;
 use crate::sqlite_reads::{self, SqliteReads};
+use crate::sqlite_writes::SqliteWriter;
 
 /// Which database a store runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,11 +56,16 @@ pub struct StoreOptions {
     pub max_connections: u32,
     /// How long to wait for a connection, or for SQLite's write lock.
     pub timeout: Duration,
+    /// Whether reads by key and commits may bypass the sqlx pool (inline `rusqlite` on an
+    /// SQLite file; pipelining `tokio-postgres` connections where no TLS is at stake). On by
+    /// default; off, everything runs on the pool, as it does anyway in memory or over a
+    /// connection that may use TLS (the contract suite runs both ways).
+    pub bypass_pool: bool,
 }
 
 impl Default for StoreOptions {
     fn default() -> Self {
-        Self { max_connections: 8, timeout: Duration::from_secs(5) }
+        Self { max_connections: 8, timeout: Duration::from_secs(5), bypass_pool: true }
     }
 }
 
@@ -83,6 +90,12 @@ pub struct SqlStore {
     /// Point reads on PostgreSQL through pipelining `tokio-postgres` connections (`None` on
     /// SQLite, or where the connection might use TLS).
     pg_reads: Option<Arc<PostgresReads>>,
+    /// Commits on an SQLite file, each run whole on one `rusqlite` connection (`None` on
+    /// PostgreSQL or in memory).
+    writer: Option<Arc<SqliteWriter>>,
+    /// Commits on PostgreSQL pipelined on `tokio-postgres` connections (where the reads
+    /// beside them are).
+    pg_writer: Option<Arc<PostgresWriter>>,
     /// Decoded interview snapshots by content hash. A snapshot row never changes once
     /// written (its key is the SHA-256 of its body), so this can never be stale.
     snapshot_cache: Arc<quick_cache::sync::Cache<String, InterviewSnapshot>>,
@@ -165,13 +178,16 @@ impl SqlStore {
                 .create_if_missing(true)
         });
         let db = Database::connect(opts).await?;
-        let reads = sqlite_reads::file_of(url).map(|path| Arc::new(SqliteReads::new(&path, busy)));
+        let file = sqlite_reads::file_of(url).filter(|_| options.bypass_pool);
+        let reads = file.as_ref().map(|path| Arc::new(SqliteReads::new(path, busy)));
+        let writer = file.as_ref().map(|path| Arc::new(SqliteWriter::new(path, busy)));
         let pg_reads = match kind {
-            DatabaseKind::Postgres => PostgresReads::for_url(url, options.timeout).map(Arc::new),
-            DatabaseKind::Sqlite => None,
+            DatabaseKind::Postgres if options.bypass_pool => PostgresReads::for_url(url, options.timeout).map(Arc::new),
+            DatabaseKind::Postgres | DatabaseKind::Sqlite => None,
         };
+        let pg_writer = pg_reads.as_ref().map(|r| Arc::new(PostgresWriter::new(r.config())));
         let snapshot_cache = Arc::new(quick_cache::sync::Cache::new(SNAPSHOT_CACHE));
-        Ok(Self { db, kind, reads, pg_reads, snapshot_cache })
+        Ok(Self { db, kind, reads, pg_reads, writer, pg_writer, snapshot_cache })
     }
 
     /// Applies every pending migration.
@@ -380,274 +396,252 @@ impl SqlStore {
 
 // ---------------------------------------------------------------- the unit of work
 
-async fn apply(txn: &DatabaseTransaction, write: Write) -> Result<(), CommitError> {
+/// One statement of a commit: what it writes (named when it would duplicate a unique key)
+/// and whether it must change exactly one row (an update or delete checked by revision,
+/// claim or state; anything else makes the whole commit a [`CommitError::Conflict`]).
+#[derive(Debug)]
+pub(crate) struct Step {
+    pub(crate) statement: Statement,
+    pub(crate) what: &'static str,
+    pub(crate) one: bool,
+}
+
+/// The statements that carry out `write`, in order. Built by sea-orm for `backend`; run by
+/// sqlx in a transaction or, on an SQLite file, by [`SqliteWriter`] in one hand-off.
+fn plan(write: Write, backend: DbBackend, steps: &mut Vec<Step>) -> Result<(), CommitError> {
+    let mut push = |statement: Statement, what: &'static str, one: bool| steps.push(Step { statement, what, one });
     match write {
         Write::InsertOrganization(o) => {
             let am = convert::organization_row(&o).into_active_model().reset_all();
-            organization::Entity::insert(am)
-                .exec_without_returning(txn)
-                .await
-                .map_err(|e| commit_error(e, "organization"))?;
+            push(organization::Entity::insert(am).build(backend), "organization", false);
         }
         Write::UpdateOrganization(o) => {
             let am = convert::organization_row(&o).into_active_model().reset_all();
-            let result = organization::Entity::update_many()
-                .set(am)
-                .filter(organization::Column::Id.eq(o.id.as_uuid()))
-                .exec(txn)
-                .await
-                .map_err(|e| commit_error(e, "organization"))?;
-            if result.rows_affected != 1 {
-                return Err(CommitError::Conflict);
-            }
+            push(
+                organization::Entity::update_many()
+                    .set(am)
+                    .filter(organization::Column::Id.eq(o.id.as_uuid()))
+                    .build(backend),
+                "organization",
+                true,
+            );
         }
         Write::AppendReviewNote(n) => {
             let am = convert::review_note_row(&n).into_active_model().reset_all();
-            review_note::Entity::insert(am)
-                .exec_without_returning(txn)
-                .await
-                .map_err(|e| commit_error(e, "review note"))?;
+            push(review_note::Entity::insert(am).build(backend), "review note", false);
         }
         Write::InsertRecruiter(r) => {
             let am = convert::recruiter_row(&r).into_active_model().reset_all();
-            recruiter::Entity::insert(am)
-                .exec_without_returning(txn)
-                .await
-                .map_err(|e| commit_error(e, "recruiter email"))?;
+            push(recruiter::Entity::insert(am).build(backend), "recruiter email", false);
         }
         Write::InsertJob(j) => {
             let am = convert::job_row(&j).into_active_model().reset_all();
-            job::Entity::insert(am).exec_without_returning(txn).await.map_err(|e| commit_error(e, "job"))?;
+            push(job::Entity::insert(am).build(backend), "job", false);
         }
         Write::InsertCandidate(c) => {
             let am = convert::candidate_row(&c).into_active_model().reset_all();
-            candidate::Entity::insert(am)
-                .exec_without_returning(txn)
-                .await
-                .map_err(|e| commit_error(e, "candidate"))?;
+            push(candidate::Entity::insert(am).build(backend), "candidate", false);
         }
         Write::InsertInterview(i) => {
             let am = convert::interview_row(&i, i.revision())?.into_active_model().reset_all();
-            interview::Entity::insert(am)
-                .exec_without_returning(txn)
-                .await
-                .map_err(|e| commit_error(e, "interview"))?;
+            push(interview::Entity::insert(am).build(backend), "interview", false);
         }
         Write::UpdateInterview(i) => {
             let am = convert::interview_row(&i, i.revision() + 1)?.into_active_model().reset_all();
-            let result = interview::Entity::update_many()
-                .set(am)
-                .filter(interview::Column::Id.eq(i.id().as_uuid()))
-                .filter(interview::Column::OrganizationId.eq(i.organization_id().as_uuid()))
-                .filter(interview::Column::Revision.eq(i64::try_from(i.revision()).unwrap_or(i64::MAX)))
-                .exec(txn)
-                .await
-                .map_err(|e| commit_error(e, "interview"))?;
-            if result.rows_affected != 1 {
-                return Err(CommitError::Conflict);
-            }
+            push(
+                interview::Entity::update_many()
+                    .set(am)
+                    .filter(interview::Column::Id.eq(i.id().as_uuid()))
+                    .filter(interview::Column::OrganizationId.eq(i.organization_id().as_uuid()))
+                    .filter(interview::Column::Revision.eq(i64::try_from(i.revision()).unwrap_or(i64::MAX)))
+                    .build(backend),
+                "interview",
+                true,
+            );
         }
         Write::InsertInvitation(i) => {
             let (hash, body) = convert::snapshot_body(i.interview());
             let snap = interview_snapshot::Model { hash: hash.clone(), body }.into_active_model().reset_all();
-            interview_snapshot::Entity::insert(snap)
-                .on_conflict(OnConflict::column(interview_snapshot::Column::Hash).do_nothing().to_owned())
-                .exec_without_returning(txn)
-                .await
-                .map_err(|e| commit_error(e, "snapshot"))?;
+            push(
+                interview_snapshot::Entity::insert(snap)
+                    .on_conflict(OnConflict::column(interview_snapshot::Column::Hash).do_nothing().to_owned())
+                    .build(backend),
+                "snapshot",
+                false,
+            );
             let am = convert::invitation_row(&i, i.revision(), hash).into_active_model().reset_all();
-            invitation::Entity::insert(am)
-                .exec_without_returning(txn)
-                .await
-                .map_err(|e| commit_error(e, "invitation"))?;
+            push(invitation::Entity::insert(am).build(backend), "invitation", false);
         }
         Write::UpdateInvitation(i) => {
             let mut am = convert::invitation_row(&i, i.revision() + 1, String::new()).into_active_model().reset_all();
             // The snapshot never changes after sending.
             am.snapshot_hash = ActiveValue::NotSet;
             am.created_at = ActiveValue::NotSet;
-            let result = invitation::Entity::update_many()
-                .set(am)
-                .filter(invitation::Column::Id.eq(i.id().as_uuid()))
-                .filter(invitation::Column::OrganizationId.eq(i.organization_id().as_uuid()))
-                .filter(invitation::Column::Revision.eq(i64::try_from(i.revision()).unwrap_or(i64::MAX)))
-                .exec(txn)
-                .await
-                .map_err(|e| commit_error(e, "invitation"))?;
-            if result.rows_affected != 1 {
-                return Err(CommitError::Conflict);
-            }
+            push(
+                invitation::Entity::update_many()
+                    .set(am)
+                    .filter(invitation::Column::Id.eq(i.id().as_uuid()))
+                    .filter(invitation::Column::OrganizationId.eq(i.organization_id().as_uuid()))
+                    .filter(invitation::Column::Revision.eq(i64::try_from(i.revision()).unwrap_or(i64::MAX)))
+                    .build(backend),
+                "invitation",
+                true,
+            );
         }
         Write::InsertLiveInterview(l) => {
             let am = convert::live_row(&l, l.revision()).into_active_model().reset_all();
-            live_interview::Entity::insert(am)
-                .exec_without_returning(txn)
-                .await
-                .map_err(|e| commit_error(e, "live interview"))?;
-            let rows = convert::attendee_rows(&l).into_iter().map(|r| r.into_active_model().reset_all());
-            live_attendee::Entity::insert_many(rows)
-                .exec_without_returning(txn)
-                .await
-                .map_err(|e| commit_error(e, "attendee"))?;
+            push(live_interview::Entity::insert(am).build(backend), "live interview", false);
+            let rows: Vec<_> =
+                convert::attendee_rows(&l).into_iter().map(|r| r.into_active_model().reset_all()).collect();
+            if !rows.is_empty() {
+                push(live_attendee::Entity::insert_many(rows).build(backend), "attendee", false);
+            }
         }
         Write::UpdateLiveInterview(l) => {
             let mut am = convert::live_row(&l, l.revision() + 1).into_active_model().reset_all();
             am.created_at = ActiveValue::NotSet;
-            let result = live_interview::Entity::update_many()
-                .set(am)
-                .filter(live_interview::Column::Id.eq(l.id().as_uuid()))
-                .filter(live_interview::Column::OrganizationId.eq(l.organization_id().as_uuid()))
-                .filter(live_interview::Column::Revision.eq(i64::try_from(l.revision()).unwrap_or(i64::MAX)))
-                .exec(txn)
-                .await
-                .map_err(|e| commit_error(e, "live interview"))?;
-            if result.rows_affected != 1 {
-                return Err(CommitError::Conflict);
-            }
+            push(
+                live_interview::Entity::update_many()
+                    .set(am)
+                    .filter(live_interview::Column::Id.eq(l.id().as_uuid()))
+                    .filter(live_interview::Column::OrganizationId.eq(l.organization_id().as_uuid()))
+                    .filter(live_interview::Column::Revision.eq(i64::try_from(l.revision()).unwrap_or(i64::MAX)))
+                    .build(backend),
+                "live interview",
+                true,
+            );
             for row in convert::attendee_rows(&l) {
-                let result = live_attendee::Entity::update_many()
-                    .col_expr(live_attendee::Column::Response, Expr::value(row.response))
-                    .col_expr(live_attendee::Column::DeclineMessage, Expr::value(row.decline_message))
-                    .col_expr(live_attendee::Column::RespondedAt, Expr::value(row.responded_at))
-                    .col_expr(live_attendee::Column::LinkVersion, Expr::value(row.link_version))
-                    .filter(live_attendee::Column::Id.eq(row.id))
-                    .filter(live_attendee::Column::LiveInterviewId.eq(row.live_interview_id))
-                    .exec(txn)
-                    .await
-                    .map_err(|e| commit_error(e, "attendee"))?;
-                if result.rows_affected != 1 {
-                    return Err(CommitError::Conflict);
-                }
+                push(
+                    live_attendee::Entity::update_many()
+                        .col_expr(live_attendee::Column::Response, Expr::value(row.response))
+                        .col_expr(live_attendee::Column::DeclineMessage, Expr::value(row.decline_message))
+                        .col_expr(live_attendee::Column::RespondedAt, Expr::value(row.responded_at))
+                        .col_expr(live_attendee::Column::LinkVersion, Expr::value(row.link_version))
+                        .filter(live_attendee::Column::Id.eq(row.id))
+                        .filter(live_attendee::Column::LiveInterviewId.eq(row.live_interview_id))
+                        .build(backend),
+                    "attendee",
+                    true,
+                );
             }
         }
         Write::AppendEvent(e) => {
             let mut am = convert::event_row(&e).into_active_model().reset_all();
             am.seq = ActiveValue::NotSet;
-            timeline_event::Entity::insert(am)
-                .exec_without_returning(txn)
-                .await
-                .map_err(|e| commit_error(e, "timeline event"))?;
+            push(timeline_event::Entity::insert(am).build(backend), "timeline event", false);
         }
         Write::InsertAnswer(a) => {
             let am = convert::answer_row(&a).into_active_model().reset_all();
-            answer::Entity::insert(am).exec_without_returning(txn).await.map_err(|e| commit_error(e, "answer"))?;
+            push(answer::Entity::insert(am).build(backend), "answer", false);
         }
         Write::Enqueue(m) => {
             let am = convert::message_row(&m).into_active_model().reset_all();
-            outbox::Entity::insert(am)
-                .exec_without_returning(txn)
-                .await
-                .map_err(|e| commit_error(e, "outbox message"))?;
+            push(outbox::Entity::insert(am).build(backend), "outbox message", false);
         }
         Write::UpdateMessage { message: m, token } => {
             let am = convert::message_row(&m).into_active_model().reset_all();
             // Only the claim's holder records an outcome.
-            let result = outbox::Entity::update_many()
-                .set(am)
-                .filter(outbox::Column::Id.eq(m.id.as_uuid()))
-                .filter(outbox::Column::State.eq("claimed"))
-                .filter(outbox::Column::ClaimToken.eq(token.as_uuid()))
-                .exec(txn)
-                .await
-                .map_err(|e| commit_error(e, "outbox message"))?;
-            if result.rows_affected != 1 {
-                return Err(CommitError::Conflict);
-            }
+            push(
+                outbox::Entity::update_many()
+                    .set(am)
+                    .filter(outbox::Column::Id.eq(m.id.as_uuid()))
+                    .filter(outbox::Column::State.eq("claimed"))
+                    .filter(outbox::Column::ClaimToken.eq(token.as_uuid()))
+                    .build(backend),
+                "outbox message",
+                true,
+            );
         }
         Write::SetPassword { recruiter_id, hash } => {
             let am =
                 credential::Model { recruiter_id: recruiter_id.as_uuid(), password_hash: hash.as_str().to_owned() }
                     .into_active_model()
                     .reset_all();
-            credential::Entity::insert(am)
-                .on_conflict(
-                    OnConflict::column(credential::Column::RecruiterId)
-                        .update_column(credential::Column::PasswordHash)
-                        .to_owned(),
-                )
-                .exec_without_returning(txn)
-                .await
-                // A recruiter that does not exist violates the foreign key.
-                .map_err(|e| commit_error(e, "credential"))?;
+            push(
+                credential::Entity::insert(am)
+                    .on_conflict(
+                        OnConflict::column(credential::Column::RecruiterId)
+                            .update_column(credential::Column::PasswordHash)
+                            .to_owned(),
+                    )
+                    .build(backend),
+                "credential",
+                false,
+            );
         }
         Write::InsertSession(s) => {
             let am = convert::session_row(&s).into_active_model().reset_all();
-            session::Entity::insert(am).exec_without_returning(txn).await.map_err(|e| commit_error(e, "session"))?;
+            push(session::Entity::insert(am).build(backend), "session", false);
         }
         Write::DeleteSession(id) => {
-            session::Entity::delete_by_id(id.as_uuid()).exec(txn).await.map_err(|e| commit_error(e, "session"))?;
+            push(session::Entity::delete_by_id(id.as_uuid()).build(backend), "session", false);
         }
         Write::DeleteExpiredSessions(now) => {
-            session::Entity::delete_many()
-                .filter(session::Column::ExpiresAt.lte(convert::micros(now)))
-                .exec(txn)
-                .await
-                .map_err(|e| commit_error(e, "session"))?;
+            push(
+                session::Entity::delete_many()
+                    .filter(session::Column::ExpiresAt.lte(convert::micros(now)))
+                    .build(backend),
+                "session",
+                false,
+            );
         }
         Write::DeleteSessionsOf { organization_id, recruiter_id } => {
-            session::Entity::delete_many()
-                .filter(session::Column::OrganizationId.eq(organization_id.as_uuid()))
-                .filter(session::Column::RecruiterId.eq(recruiter_id.as_uuid()))
-                .exec(txn)
-                .await
-                .map_err(|e| commit_error(e, "session"))?;
+            push(
+                session::Entity::delete_many()
+                    .filter(session::Column::OrganizationId.eq(organization_id.as_uuid()))
+                    .filter(session::Column::RecruiterId.eq(recruiter_id.as_uuid()))
+                    .build(backend),
+                "session",
+                false,
+            );
         }
         Write::InsertApiKey(k) => {
             let am = convert::api_key_row(&k).into_active_model().reset_all();
-            api_key::Entity::insert(am).exec_without_returning(txn).await.map_err(|e| commit_error(e, "api key"))?;
+            push(api_key::Entity::insert(am).build(backend), "api key", false);
         }
         Write::RevokeApiKey { organization_id, id, at } => {
-            let result = api_key::Entity::update_many()
-                .col_expr(api_key::Column::RevokedAt, Expr::value(convert::micros(at)))
-                .filter(api_key::Column::Id.eq(id.as_uuid()))
-                .filter(api_key::Column::OrganizationId.eq(organization_id.as_uuid()))
-                .filter(api_key::Column::RevokedAt.is_null())
-                .exec(txn)
-                .await
-                .map_err(|e| commit_error(e, "api key"))?;
-            if result.rows_affected != 1 {
-                return Err(CommitError::Conflict);
-            }
+            push(
+                api_key::Entity::update_many()
+                    .col_expr(api_key::Column::RevokedAt, Expr::value(convert::micros(at)))
+                    .filter(api_key::Column::Id.eq(id.as_uuid()))
+                    .filter(api_key::Column::OrganizationId.eq(organization_id.as_uuid()))
+                    .filter(api_key::Column::RevokedAt.is_null())
+                    .build(backend),
+                "api key",
+                true,
+            );
         }
         Write::InsertTemplate(t) => {
             let am = convert::template_row(&t, t.revision).into_active_model().reset_all();
-            message_template::Entity::insert(am)
-                .exec_without_returning(txn)
-                .await
-                .map_err(|e| commit_error(e, "template"))?;
+            push(message_template::Entity::insert(am).build(backend), "template", false);
         }
         Write::UpdateTemplate(t) => {
             let mut am = convert::template_row(&t, t.revision + 1).into_active_model().reset_all();
             am.created_at = ActiveValue::NotSet;
-            let result = message_template::Entity::update_many()
-                .set(am)
-                .filter(message_template::Column::Id.eq(t.id.as_uuid()))
-                .filter(message_template::Column::OrganizationId.eq(t.organization_id.as_uuid()))
-                .filter(message_template::Column::Revision.eq(i64::try_from(t.revision).unwrap_or(i64::MAX)))
-                .exec(txn)
-                .await
-                .map_err(|e| commit_error(e, "template"))?;
-            if result.rows_affected != 1 {
-                return Err(CommitError::Conflict);
-            }
+            push(
+                message_template::Entity::update_many()
+                    .set(am)
+                    .filter(message_template::Column::Id.eq(t.id.as_uuid()))
+                    .filter(message_template::Column::OrganizationId.eq(t.organization_id.as_uuid()))
+                    .filter(message_template::Column::Revision.eq(i64::try_from(t.revision).unwrap_or(i64::MAX)))
+                    .build(backend),
+                "template",
+                true,
+            );
         }
         Write::DeleteTemplate { organization_id, id } => {
-            let result = message_template::Entity::delete_many()
-                .filter(message_template::Column::Id.eq(id.as_uuid()))
-                .filter(message_template::Column::OrganizationId.eq(organization_id.as_uuid()))
-                .exec(txn)
-                .await
-                .map_err(|e| commit_error(e, "template"))?;
-            if result.rows_affected != 1 {
-                return Err(CommitError::Conflict);
-            }
+            push(
+                message_template::Entity::delete_many()
+                    .filter(message_template::Column::Id.eq(id.as_uuid()))
+                    .filter(message_template::Column::OrganizationId.eq(organization_id.as_uuid()))
+                    .build(backend),
+                "template",
+                true,
+            );
         }
         Write::CaptureEmail(e) => {
             let am = convert::captured_row(&e).into_active_model().reset_all();
-            mailbox::Entity::insert(am)
-                .exec_without_returning(txn)
-                .await
-                .map_err(|e| commit_error(e, "captured email"))?;
+            push(mailbox::Entity::insert(am).build(backend), "captured email", false);
         }
     }
     Ok(())
@@ -656,10 +650,24 @@ async fn apply(txn: &DatabaseTransaction, write: Write) -> Result<(), CommitErro
 #[async_trait]
 impl UnitOfWork for SqlStore {
     async fn commit(&self, changes: ChangeSet) -> Result<(), CommitError> {
-        let txn = self.begin_write().await.map_err(|e| CommitError::Internal(internal(e)))?;
+        let backend = self.db.get_database_backend();
+        let mut steps = Vec::new();
         for write in changes.into_writes() {
+            plan(write, backend, &mut steps)?;
+        }
+        if let Some(writer) = &self.writer {
+            return writer.commit(steps).await;
+        }
+        if let Some(writer) = &self.pg_writer {
+            return writer.commit(steps).await;
+        }
+        let txn = self.begin_write().await.map_err(|e| CommitError::Internal(internal(e)))?;
+        for step in steps {
             // Dropping the transaction on error rolls it back.
-            apply(&txn, write).await?;
+            let done = txn.execute_raw(step.statement).await.map_err(|e| commit_error(e, step.what))?;
+            if step.one && done.rows_affected() != 1 {
+                return Err(CommitError::Conflict);
+            }
         }
         txn.commit().await.map_err(|e| CommitError::Internal(internal(e)))
     }

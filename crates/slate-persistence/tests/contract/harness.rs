@@ -11,16 +11,34 @@ use slate_domain::{Ports, Settings, Slate};
 use slate_persistence::{SqlStore, StoreOptions};
 
 pub(crate) async fn sqlite() -> SqlStore {
+    sqlite_with(&StoreOptions::default()).await
+}
+
+/// Every read and commit on the sqlx pool, as in memory or over a connection that may use TLS.
+pub(crate) async fn sqlite_on_pool() -> SqlStore {
+    sqlite_with(&StoreOptions { bypass_pool: false, ..StoreOptions::default() }).await
+}
+
+async fn sqlite_with(options: &StoreOptions) -> SqlStore {
     // Under target/tmp, so test databases go away with `cargo clean`.
     let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
         .join(format!("slate-test-{}.db", uuid::Uuid::new_v4().simple()));
     let url = format!("sqlite://{}?mode=rwc", path.display());
-    let store = SqlStore::connect(&url, &StoreOptions::default()).await.expect("open SQLite");
+    let store = SqlStore::connect(&url, options).await.expect("open SQLite");
     store.migrate().await.expect("migrate SQLite");
     store
 }
 
 pub(crate) async fn postgres() -> SqlStore {
+    postgres_with(&StoreOptions::default()).await
+}
+
+/// Every read and commit on the sqlx pool, as over a connection that may use TLS.
+pub(crate) async fn postgres_on_pool() -> SqlStore {
+    postgres_with(&StoreOptions { bypass_pool: false, ..StoreOptions::default() }).await
+}
+
+async fn postgres_with(options: &StoreOptions) -> SqlStore {
     let admin = std::env::var("SLATE_TEST_POSTGRES_URL").expect(
         "SLATE_TEST_POSTGRES_URL is not set: run ./scripts/test, which starts PostgreSQL, \
          or point it at a server where the user may create databases",
@@ -30,7 +48,7 @@ pub(crate) async fn postgres() -> SqlStore {
     conn.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create the test database");
     conn.close().await.expect("close the admin connection");
     let base = admin.rsplit_once('/').map_or(admin.as_str(), |(base, _)| base);
-    let store = SqlStore::connect(&format!("{base}/{name}"), &StoreOptions::default()).await.expect("open PostgreSQL");
+    let store = SqlStore::connect(&format!("{base}/{name}"), options).await.expect("open PostgreSQL");
     store.migrate().await.expect("migrate PostgreSQL");
     store
 }

@@ -36,6 +36,23 @@ macro_rules! contract {
                 }
             )*
         }
+        /// The same with every read and commit on the sqlx pool.
+        mod on_sqlite_pool {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name(super::harness::sqlite_on_pool().await).await;
+                }
+            )*
+        }
+        mod on_postgres_pool {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name(super::harness::postgres_on_pool().await).await;
+                }
+            )*
+        }
     };
 }
 
@@ -1005,6 +1022,15 @@ async fn the_domains_contract_kit_passes_on_sqlite() {
 async fn the_domains_contract_kit_passes_on_postgres() {
     let passed = slate_domain::contract::check_store(|| async { Arc::new(harness::postgres().await) }).await;
     assert_eq!(passed, Ok(slate_domain::contract::SCENARIOS.len()));
+}
+
+/// The kit again with every read and commit on the sqlx pool, on both databases.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_domains_contract_kit_passes_on_the_pools() {
+    let sqlite = slate_domain::contract::check_store(|| async { Arc::new(harness::sqlite_on_pool().await) }).await;
+    assert_eq!(sqlite, Ok(slate_domain::contract::SCENARIOS.len()));
+    let postgres = slate_domain::contract::check_store(|| async { Arc::new(harness::postgres_on_pool().await) }).await;
+    assert_eq!(postgres, Ok(slate_domain::contract::SCENARIOS.len()));
 }
 
 /// A pooled SQLite connection that loaded the schema before another connection migrated

@@ -1,0 +1,103 @@
+//! Commits on an SQLite file in one hand-off instead of one per statement.
+//!
+//! sqlx runs each SQLite connection on its own thread and sends it every statement (and
+//! `BEGIN` and `COMMIT`) across a channel, waking that thread and then the caller each
+//! time: a commit of six statements costs eight round trips between threads. Here the
+//! statements of a commit — still built by sea-orm, so the SQL and the bound values are the
+//! ones sqlx would run — are handed once to a blocking thread that runs the whole
+//! transaction on one `rusqlite` connection to the same file.
+//!
+//! SQLite admits one writer at a time whatever the number of connections, so one connection
+//! behind a mutex serves every commit: commits of this process queue on the mutex, in
+//! order, rather than polling SQLite's busy handler. Anything else that writes (outbox
+//! claims and migrations through sqlx, another process) is waited for by `BEGIN IMMEDIATE`
+//! with the store's busy timeout, as before. The connection has the pragmas the sqlx pool
+//! sets on its own (foreign keys on, `synchronous = NORMAL`; WAL is the file's mode).
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+use slate_domain::ports::{AdapterError, CommitError};
+
+use crate::sqlite_reads::param;
+use crate::store::Step;
+
+/// The one write connection to an SQLite file, opened on first use.
+#[derive(Debug)]
+pub(crate) struct SqliteWriter {
+    path: PathBuf,
+    busy: Duration,
+    conn: Arc<Mutex<Option<Connection>>>,
+}
+
+fn internal(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> CommitError {
+    CommitError::Internal(AdapterError::new(e))
+}
+
+/// A failed statement: a unique key already taken is [`CommitError::Duplicate`] (naming
+/// `what`, as on the sqlx path); anything else is internal.
+fn statement_error(e: rusqlite::Error, what: &'static str) -> CommitError {
+    match e.sqlite_error().map(|f| f.extended_code) {
+        Some(rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE | rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY) => {
+            CommitError::Duplicate(what)
+        }
+        _ => internal(e),
+    }
+}
+
+impl SqliteWriter {
+    pub(crate) fn new(path: &Path, busy: Duration) -> Self {
+        Self { path: path.to_owned(), busy, conn: Arc::new(Mutex::new(None)) }
+    }
+
+    /// Runs `steps` in one immediate transaction: all of them or none. A step that must
+    /// change one row and changes none (or several) rolls everything back as
+    /// [`CommitError::Conflict`].
+    pub(crate) async fn commit(&self, steps: Vec<Step>) -> Result<(), CommitError> {
+        let conn = self.conn.clone();
+        let (path, busy) = (self.path.clone(), self.busy);
+        tokio::task::spawn_blocking(move || {
+            let mut guard = conn.lock().map_err(|_| internal("the SQLite write connection is poisoned"))?;
+            if guard.is_none() {
+                *guard = Some(open(&path, busy).map_err(internal)?);
+            }
+            let Some(c) = guard.as_mut() else { return Err(internal("no SQLite write connection")) };
+            let result = run(c, steps);
+            // A connection left inside a transaction (its rollback failed) is not reused.
+            if !c.is_autocommit() {
+                *guard = None;
+            }
+            result
+        })
+        .await
+        .map_err(internal)?
+    }
+}
+
+fn open(path: &Path, busy: Duration) -> rusqlite::Result<Connection> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags)?;
+    conn.busy_timeout(busy)?;
+    conn.pragma_update(None, "foreign_keys", true)?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.set_prepared_statement_cache_capacity(64);
+    Ok(conn)
+}
+
+fn run(conn: &mut Connection, steps: Vec<Step>) -> Result<(), CommitError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(internal)?;
+    for step in steps {
+        let values = step.statement.values.map(|v| v.0).unwrap_or_default();
+        let params: Vec<rusqlite::types::Value> =
+            values.into_iter().map(param).collect::<Result<_, _>>().map_err(internal)?;
+        let mut stmt = tx.prepare_cached(&step.statement.sql).map_err(|e| statement_error(e, step.what))?;
+        let changed = stmt.execute(rusqlite::params_from_iter(params)).map_err(|e| statement_error(e, step.what))?;
+        if step.one && changed != 1 {
+            // Dropping the transaction rolls it back.
+            return Err(CommitError::Conflict);
+        }
+    }
+    tx.commit().map_err(internal)
+}
