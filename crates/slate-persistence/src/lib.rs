@@ -16,6 +16,7 @@
 //!   SQLite the statement runs under the database's single write lock.
 //! - Every recruiter-side query filters on the organization id.
 
+mod cache;
 mod convert;
 mod entities;
 mod postgres_reads;

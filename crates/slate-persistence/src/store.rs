@@ -29,6 +29,7 @@ use slate_domain::{
     CapturedEmail, ClaimToken, Funnel, FunnelScope, Language, MessageTemplate, ReviewNote, TemplateKind,
 };
 
+use crate::cache;
 use crate::convert;
 use crate::entities::{
     answer, api_key, candidate, credential, interview, interview_snapshot, invitation, job, live_attendee,
@@ -96,6 +97,8 @@ pub struct SqlStore {
     /// Commits on PostgreSQL pipelined on `tokio-postgres` connections (where the reads
     /// beside them are).
     pg_writer: Option<Arc<PostgresWriter>>,
+    /// API keys and organizations, kept until a commit touches them (see `cache`).
+    rows: Arc<cache::Rows>,
     /// Decoded interview snapshots by content hash. A snapshot row never changes once
     /// written (its key is the SHA-256 of its body), so this can never be stale.
     snapshot_cache: Arc<quick_cache::sync::Cache<String, InterviewSnapshot>>,
@@ -187,7 +190,11 @@ impl SqlStore {
         };
         let pg_writer = pg_reads.as_ref().map(|r| Arc::new(PostgresWriter::new(r.config())));
         let snapshot_cache = Arc::new(quick_cache::sync::Cache::new(SNAPSHOT_CACHE));
-        Ok(Self { db, kind, reads, pg_reads, writer, pg_writer, snapshot_cache })
+        let rows = Arc::new(cache::Rows::new(kind == DatabaseKind::Sqlite));
+        if kind == DatabaseKind::Postgres {
+            cache::listen(db.get_postgres_connection_pool().clone(), &rows);
+        }
+        Ok(Self { db, kind, reads, pg_reads, writer, pg_writer, rows, snapshot_cache })
     }
 
     /// Applies every pending migration.
@@ -196,6 +203,7 @@ impl SqlStore {
     /// [`ConnectError::Database`].
     pub async fn migrate(&self) -> Result<(), ConnectError> {
         Migrator::up(&self.db, None).await?;
+        self.rows.empty();
         Ok(())
     }
 
@@ -205,6 +213,7 @@ impl SqlStore {
     /// [`ConnectError::Database`].
     pub async fn migrate_down(&self, steps: u32) -> Result<(), ConnectError> {
         Migrator::down(&self.db, Some(steps)).await?;
+        self.rows.empty();
         Ok(())
     }
 
@@ -652,9 +661,33 @@ impl UnitOfWork for SqlStore {
     async fn commit(&self, changes: ChangeSet) -> Result<(), CommitError> {
         let backend = self.db.get_database_backend();
         let mut steps = Vec::new();
+        let mut cached = false;
         for write in changes.into_writes() {
+            cached |= matches!(
+                write,
+                Write::InsertApiKey(_)
+                    | Write::RevokeApiKey { .. }
+                    | Write::InsertOrganization(_)
+                    | Write::UpdateOrganization(_)
+            );
             plan(write, backend, &mut steps)?;
         }
+        if cached && backend == DbBackend::Postgres {
+            // Delivered to every instance's cache listener when the transaction commits.
+            let sql = format!("SELECT pg_notify('{}', '')", cache::CHANNEL);
+            steps.push(Step { statement: Statement::from_string(backend, sql), what: "cache notice", one: false });
+        }
+        let done = self.run_commit(steps).await;
+        if cached {
+            self.rows.empty();
+        }
+        done
+    }
+}
+
+impl SqlStore {
+    /// Runs a commit's statements in one transaction, on the fastest path this store has.
+    async fn run_commit(&self, steps: Vec<Step>) -> Result<(), CommitError> {
         if let Some(writer) = &self.writer {
             return writer.commit(steps).await;
         }
@@ -679,10 +712,19 @@ impl UnitOfWork for SqlStore {
 impl OrganizationRepository for SqlStore {
     async fn get(&self, id: OrganizationId) -> Result<Option<Organization>, AdapterError> {
         let id = id.as_uuid();
-        self.find_by_shape("organization by id", || organization::Entity::find_by_id(id), vec![id.into()])
+        if let Some(organization) = self.rows.organization(id) {
+            return Ok(Some(organization));
+        }
+        let mark = self.rows.mark();
+        let organization = self
+            .find_by_shape("organization by id", || organization::Entity::find_by_id(id), vec![id.into()])
             .await?
             .map(convert::organization)
-            .transpose()
+            .transpose()?;
+        if let (Some(mark), Some(o)) = (mark, &organization) {
+            self.rows.keep_organization(mark, o);
+        }
+        Ok(organization)
     }
 }
 
@@ -1336,10 +1378,19 @@ impl AccountRepository for SqlStore {
 
     async fn api_key(&self, id: ApiKeyId) -> Result<Option<ApiKey>, AdapterError> {
         let id = id.as_uuid();
-        self.find_by_shape("api key by id", || api_key::Entity::find_by_id(id), vec![id.into()])
+        if let Some(key) = self.rows.api_key(id) {
+            return Ok(Some(key));
+        }
+        let mark = self.rows.mark();
+        let key = self
+            .find_by_shape("api key by id", || api_key::Entity::find_by_id(id), vec![id.into()])
             .await?
             .map(convert::api_key)
-            .transpose()
+            .transpose()?;
+        if let (Some(mark), Some(key)) = (mark, &key) {
+            self.rows.keep_api_key(mark, key);
+        }
+        Ok(key)
     }
 
     async fn api_keys(&self, org: OrganizationId) -> Result<Vec<ApiKey>, AdapterError> {

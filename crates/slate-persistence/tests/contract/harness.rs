@@ -39,6 +39,13 @@ pub(crate) async fn postgres_on_pool() -> SqlStore {
 }
 
 async fn postgres_with(options: &StoreOptions) -> SqlStore {
+    let store = SqlStore::connect(&postgres_database().await, options).await.expect("open PostgreSQL");
+    store.migrate().await.expect("migrate PostgreSQL");
+    store
+}
+
+/// The URL of a new, empty PostgreSQL database.
+pub(crate) async fn postgres_database() -> String {
     let admin = std::env::var("SLATE_TEST_POSTGRES_URL").expect(
         "SLATE_TEST_POSTGRES_URL is not set: run ./scripts/test, which starts PostgreSQL, \
          or point it at a server where the user may create databases",
@@ -48,9 +55,7 @@ async fn postgres_with(options: &StoreOptions) -> SqlStore {
     conn.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create the test database");
     conn.close().await.expect("close the admin connection");
     let base = admin.rsplit_once('/').map_or(admin.as_str(), |(base, _)| base);
-    let store = SqlStore::connect(&format!("{base}/{name}"), options).await.expect("open PostgreSQL");
-    store.migrate().await.expect("migrate PostgreSQL");
-    store
+    format!("{base}/{name}")
 }
 
 /// A `Slate` over `store`, with the in-memory world's clock, link scheme and video store,

@@ -1062,3 +1062,48 @@ async fn a_connection_older_than_the_schema_still_claims() {
     let claimed = old.claim(now, now + TimeDelta::minutes(5), ClaimToken::from_uuid(uuid::Uuid::new_v4()), 10).await;
     assert_eq!(claimed.map(|m| m.len()).map_err(|e| e.to_string()), Ok(queued));
 }
+
+/// Two instances sharing one PostgreSQL database, each caching API keys and organizations:
+/// a key revoked through one is refused by the other, and an organization changed through
+/// one reads back changed from the other, once the commit's notification arrives.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn what_one_instance_revokes_or_changes_the_other_sees() {
+    let url = harness::postgres_database().await;
+    let one = SqlStore::connect(&url, &slate_persistence::StoreOptions::default()).await.unwrap();
+    one.migrate().await.unwrap();
+    let two = SqlStore::connect(&url, &slate_persistence::StoreOptions::default()).await.unwrap();
+    let memory = InMemory::new(at("2026-11-22T09:00:00Z"));
+    let (first, second) = (slate_over(&one, &memory), slate_over(&two, &memory));
+    let (acme, rita) = first.create_account(fixtures::account("Acme", "Rita", "rita@acme.example")).await.unwrap();
+    let caller = Caller { organization_id: acme.id, recruiter_id: rita.id };
+    let (key, secret) = first.create_api_key(caller, Label::parse("ATS").unwrap()).await.unwrap();
+    // Both instances read (and cache) the key and the organization.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    for slate in [&first, &second] {
+        assert_eq!(slate.authenticate(&secret).await.unwrap().caller, caller);
+        assert_eq!(slate.whoami(caller).await.unwrap().0.name.as_str(), "Acme");
+    }
+    first.revoke_api_key(caller, key.id).await.unwrap();
+    let org = first.whoami(caller).await.unwrap().0;
+    let settings = OrganizationSettings {
+        name: DisplayName::parse("Acme Labs").unwrap(),
+        time_zone: org.time_zone,
+        default_language: org.default_language,
+        reminders: org.reminders,
+    };
+    first.update_organization(caller, settings).await.unwrap();
+    assert!(matches!(first.authenticate(&secret).await, Err(AuthError::Invalid)), "at once where it was revoked");
+    let waited = std::time::Instant::now();
+    loop {
+        let refused = matches!(second.authenticate(&secret).await, Err(AuthError::Invalid));
+        let renamed = second.whoami(caller).await.unwrap().0.name.as_str() == "Acme Labs";
+        if refused && renamed {
+            break;
+        }
+        assert!(
+            waited.elapsed().as_secs() < 5,
+            "the other instance still sees the old rows (refused {refused}, renamed {renamed})"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+}

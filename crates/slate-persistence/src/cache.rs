@@ -1,0 +1,154 @@
+//! API keys and organizations kept in memory until a commit touches them.
+//!
+//! An authenticated API request read its key, and a candidate's page its organization,
+//! beside the row it was about: a second statement per request for rows that change a few
+//! times in their life. They are kept here instead, and every commit that writes an API key
+//! or an organization empties the cache when it has committed, so a revoked key is refused
+//! from the next request on.
+//!
+//! - **SQLite**: one Slate process serves a database file, and every commit of that process
+//!   passes through [`SqlStore`](crate::SqlStore), so emptying the cache after its own
+//!   commits is enough.
+//! - **PostgreSQL**, where several instances share a database: such a commit also sends
+//!   `pg_notify('slate_cache', '')` inside its transaction, which PostgreSQL delivers when
+//!   it commits; each instance listens and empties its cache on arrival. While an instance
+//!   is not listening (before its listener connects, after its connection drops) nothing
+//!   is cached or served from the cache, so a notification missed can never leave a stale
+//!   row behind. Another instance sees a revocation once the notification reaches it (the
+//!   commit's own instance: at once).
+//!
+//! A read racing an emptying never refills the cache with what it read before: each fill
+//! is undone when the generation moved meanwhile.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::Duration;
+
+use quick_cache::sync::Cache;
+use slate_domain::{ApiKey, Organization};
+use uuid::Uuid;
+
+/// The channel commits notify and instances listen on.
+pub(crate) const CHANNEL: &str = "slate_cache";
+
+/// Entries kept of each kind.
+const ENTRIES: usize = 10_000;
+
+/// The cached rows, with what keeps them honest.
+#[derive(Debug)]
+pub(crate) struct Rows {
+    /// Moves on every emptying.
+    generation: AtomicU64,
+    /// Whether the cache may be used: always on SQLite; on PostgreSQL only while this
+    /// instance is listening for other instances' commits.
+    live: AtomicBool,
+    api_keys: Cache<Uuid, ApiKey>,
+    organizations: Cache<Uuid, Organization>,
+}
+
+/// Where a read started: what a fill checks against.
+#[derive(Clone, Copy)]
+pub(crate) struct Mark(u64);
+
+impl Rows {
+    pub(crate) fn new(live: bool) -> Self {
+        Self {
+            generation: AtomicU64::new(0),
+            live: AtomicBool::new(live),
+            api_keys: Cache::new(ENTRIES),
+            organizations: Cache::new(ENTRIES),
+        }
+    }
+
+    /// The mark to fill with, taken before reading the database; `None` while the cache is
+    /// off.
+    pub(crate) fn mark(&self) -> Option<Mark> {
+        self.live.load(Ordering::SeqCst).then(|| Mark(self.generation.load(Ordering::SeqCst)))
+    }
+
+    pub(crate) fn api_key(&self, id: Uuid) -> Option<ApiKey> {
+        self.mark()?;
+        self.api_keys.get(&id)
+    }
+
+    pub(crate) fn organization(&self, id: Uuid) -> Option<Organization> {
+        self.mark()?;
+        self.organizations.get(&id)
+    }
+
+    pub(crate) fn keep_api_key(&self, mark: Mark, key: &ApiKey) {
+        let id = key.id.as_uuid();
+        self.api_keys.insert(id, key.clone());
+        if !self.still(mark) {
+            self.api_keys.remove(&id);
+        }
+    }
+
+    pub(crate) fn keep_organization(&self, mark: Mark, organization: &Organization) {
+        let id = organization.id.as_uuid();
+        self.organizations.insert(id, organization.clone());
+        if !self.still(mark) {
+            self.organizations.remove(&id);
+        }
+    }
+
+    fn still(&self, mark: Mark) -> bool {
+        self.live.load(Ordering::SeqCst) && self.generation.load(Ordering::SeqCst) == mark.0
+    }
+
+    /// Forgets everything (a commit touched these rows, or notifications may have been
+    /// missed). The generation moves first, so a fill in flight undoes itself.
+    pub(crate) fn empty(&self) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
+        self.api_keys.clear();
+        self.organizations.clear();
+    }
+
+    fn set_live(&self, live: bool) {
+        self.live.store(live, Ordering::SeqCst);
+        self.empty();
+    }
+}
+
+/// Listens for other instances' commits on PostgreSQL for as long as `rows` is in use:
+/// the cache is on only while the listener is connected.
+pub(crate) fn listen(pool: sea_orm::sqlx::PgPool, rows: &Arc<Rows>) {
+    let rows = Arc::downgrade(rows);
+    tokio::spawn(async move {
+        loop {
+            let listener = async {
+                let mut l = sea_orm::sqlx::postgres::PgListener::connect_with(&pool).await?;
+                l.listen(CHANNEL).await?;
+                Ok::<_, sea_orm::sqlx::Error>(l)
+            }
+            .await;
+            let Some(r) = rows.upgrade() else { return };
+            match listener {
+                Ok(mut listener) => {
+                    r.set_live(true);
+                    drop(r);
+                    loop {
+                        let got = listener.try_recv().await;
+                        let Some(r) = rows.upgrade() else { return };
+                        match got {
+                            Ok(Some(_)) => r.empty(),
+                            // The connection was lost: notifications may have been missed.
+                            Ok(None) | Err(_) => {
+                                r.set_live(false);
+                                tracing::warn!(
+                                    "the cache listener lost its connection; caching is off until it is back"
+                                );
+                                break;
+                            }
+                        }
+                    }
+                }
+                Err(e) => {
+                    drop(r);
+                    tracing::warn!(error = %e, "the cache listener could not connect; caching stays off");
+                }
+            }
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
+    });
+}
