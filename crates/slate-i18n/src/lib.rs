@@ -44,6 +44,114 @@ type Formatted = HashMap<Box<str>, Box<str>>;
 /// At most this many messages are kept per language (each language has a few hundred).
 const PLAIN_MOST: usize = 2048;
 
+/// Messages with arguments whose text is only words and `{ $variable }` placeables, split
+/// once per language into those pieces; filling one in is then a concatenation, exactly what
+/// Fluent writes for such a pattern (no isolation marks: see `LOCALES`). `None` marks a
+/// message Fluent must format itself (any other placeable, a selector, a function).
+static PATTERNS: LazyLock<[RwLock<Patterns>; Language::ALL.len()]> =
+    LazyLock::new(|| std::array::from_fn(|_| RwLock::new(HashMap::new())));
+
+/// One language's split messages, by key.
+type Patterns = HashMap<Box<str>, Option<Pattern>>;
+
+/// A message's pieces: words, and the names of the arguments between them.
+type Pattern = std::sync::Arc<[Piece]>;
+
+#[derive(Debug)]
+enum Piece {
+    Text(Box<str>),
+    Argument(Box<str>),
+}
+
+/// Marks around an argument's name in the probe formatting (private-use code points that
+/// no message contains).
+const OPEN: char = '\u{10FFFD}';
+const CLOSE: char = '\u{10FFFE}';
+
+/// The message's source line in `language`'s `.ftl` files, if it is a single line.
+fn source(language: Language, key: &str) -> Option<&'static str> {
+    files(language).iter().flat_map(|f| f.lines()).find_map(|l| {
+        let (k, v) = l.split_once(" =")?;
+        (k.trim() == key).then_some(v)
+    })
+}
+
+/// The variables of `text` when every placeable in it is a `{ $variable }`, else `None`.
+fn variables_only(text: &str) -> Option<Vec<&str>> {
+    let mut names = Vec::new();
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        let close = rest[open..].find('}')? + open;
+        let name = rest[open + 1..close].trim().strip_prefix('$')?;
+        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+            return None;
+        }
+        names.push(name);
+        rest = &rest[close + 1..];
+    }
+    (!rest.contains('}')).then_some(names)
+}
+
+/// Splits `key` in `language` into pieces by formatting it once with marked arguments.
+fn split(language: Language, i: usize, key: &str) -> Option<Pattern> {
+    let line = source(language, key)?;
+    // A message continued on the next lines, or with attributes, is left to Fluent.
+    let next = files(language)
+        .iter()
+        .flat_map(|f| f.lines())
+        .skip_while(|l| l.split_once(" =").is_none_or(|(k, _)| k.trim() != key))
+        .nth(1);
+    if next.is_some_and(|l| l.starts_with(' ') || l.starts_with('\t')) {
+        return None;
+    }
+    let names = variables_only(line)?;
+    let args: HashMap<Cow<'static, str>, FluentValue<'_>> =
+        names.iter().map(|n| (Cow::Owned((*n).to_owned()), FluentValue::from(format!("{OPEN}{n}{CLOSE}")))).collect();
+    let probe = LOCALES.lookup_single_language(&LANGIDS[i], key, Some(&args)).ok()?;
+    let mut pieces = Vec::new();
+    let mut rest = probe.as_str();
+    while let Some(open) = rest.find(OPEN) {
+        if open > 0 {
+            pieces.push(Piece::Text(rest[..open].into()));
+        }
+        let after = &rest[open + OPEN.len_utf8()..];
+        let close = after.find(CLOSE)?;
+        pieces.push(Piece::Argument(after[..close].into()));
+        rest = &after[close + CLOSE.len_utf8()..];
+    }
+    if !rest.is_empty() {
+        pieces.push(Piece::Text(rest.into()));
+    }
+    Some(pieces.into())
+}
+
+/// `key` in `language` filled in from its pieces, or `None` when Fluent must format it
+/// (or an argument it names was not given).
+fn filled(language: Language, key: &str, args: &[(&str, &str)]) -> Option<String> {
+    let i = slot(language)?;
+    let known = PATTERNS[i].read().ok().and_then(|m| m.get(key).cloned());
+    let pattern = match known {
+        Some(p) => p?,
+        None => {
+            let p = split(language, i, key);
+            if let Ok(mut m) = PATTERNS[i].write()
+                && m.len() < PLAIN_MOST
+            {
+                m.insert(key.into(), p.clone());
+            }
+            p?
+        }
+    };
+    let mut out = String::with_capacity(128);
+    for piece in pattern.iter() {
+        match piece {
+            Piece::Text(t) => out.push_str(t),
+            Piece::Argument(name) => out.push_str(args.iter().find(|(k, _)| *k == &**name)?.1),
+        }
+    }
+    Some(out)
+}
+
 /// The place of a supported language in [`Language::ALL`].
 fn slot(language: Language) -> Option<usize> {
     Language::ALL.iter().position(|l| *l == language)
@@ -63,6 +171,9 @@ fn langid(language: Language) -> Cow<'static, LanguageIdentifier> {
 pub fn message(language: Language, key: &str, args: &[(&str, &str)]) -> String {
     if args.is_empty() {
         return plain(language, key);
+    }
+    if let Some(text) = filled(language, key, args) {
+        return text;
     }
     let args: HashMap<Cow<'static, str>, FluentValue<'_>> =
         args.iter().map(|(k, v)| (Cow::Owned((*k).to_owned()), FluentValue::from(*v))).collect();
@@ -167,6 +278,16 @@ pub fn default_template(kind: TemplateKind, language: Language) -> Option<&'stat
 /// the completeness tests and the pages' script.
 #[must_use]
 pub fn keys(language: Language) -> Vec<String> {
+    files(language)
+        .iter()
+        .flat_map(|f| f.lines())
+        .filter(|l| l.chars().next().is_some_and(|c| c.is_ascii_lowercase()))
+        .filter_map(|l| l.split_once(" =").map(|(k, _)| k.trim().to_owned()))
+        .collect()
+}
+
+/// The sources of a language's `.ftl` files, as compiled in.
+fn files(language: Language) -> [&'static str; 2] {
     const FILES: [(Language, [&str; 2]); 9] = [
         (Language::English, [include_str!("../locales/en/slate.ftl"), include_str!("../locales/en/candidate.ftl")]),
         (Language::German, [include_str!("../locales/de/slate.ftl"), include_str!("../locales/de/candidate.ftl")]),
@@ -178,13 +299,7 @@ pub fn keys(language: Language) -> Vec<String> {
         (Language::Greek, [include_str!("../locales/el/slate.ftl"), include_str!("../locales/el/candidate.ftl")]),
         (Language::Polish, [include_str!("../locales/pl/slate.ftl"), include_str!("../locales/pl/candidate.ftl")]),
     ];
-    let files = FILES.iter().find(|(l, _)| *l == language).map_or([""; 2], |(_, f)| *f);
-    files
-        .iter()
-        .flat_map(|f| f.lines())
-        .filter(|l| l.chars().next().is_some_and(|c| c.is_ascii_lowercase()))
-        .filter_map(|l| l.split_once(" =").map(|(k, _)| k.trim().to_owned()))
-        .collect()
+    FILES.iter().find(|(l, _)| *l == language).map_or([""; 2], |(_, f)| *f)
 }
 
 #[cfg(test)]
@@ -266,6 +381,36 @@ mod tests {
             }
         }
         assert_ne!(message(Language::German, "date-long", &[]), message(Language::Greek, "date-long", &[]));
+    }
+
+    #[test]
+    fn messages_with_arguments_read_the_same_from_their_pieces_in_each_language() {
+        let mut split = 0;
+        for language in Language::ALL {
+            for key in keys(Language::English) {
+                let names: Vec<&str> = source(language, &key).and_then(variables_only).unwrap_or_default();
+                if names.is_empty() {
+                    continue;
+                }
+                // Values with braces, dollars and markup, each different.
+                for sample in ["Ada", "{ $x } $name <b>&amp;", ""] {
+                    let values: Vec<String> = names.iter().map(|n| format!("{sample}{n}")).collect();
+                    let args: Vec<(&str, &str)> = names.iter().zip(&values).map(|(n, v)| (*n, v.as_str())).collect();
+                    let fluent_args: HashMap<Cow<'static, str>, FluentValue<'_>> =
+                        args.iter().map(|(k, v)| (Cow::Owned((*k).to_owned()), FluentValue::from(*v))).collect();
+                    let fluent = LOCALES.lookup_with_args(&langid(language), &key, &fluent_args);
+                    assert_eq!(message(language, &key, &args), fluent, "{language:?} {key} with {sample:?}");
+                }
+                split +=
+                    usize::from(filled(language, &key, &names.iter().map(|n| (*n, "v")).collect::<Vec<_>>()).is_some());
+            }
+        }
+        assert!(split >= 9 * 15, "most argument messages take the fast path: {split}");
+        // A missing argument is left to Fluent, which writes the placeable's name.
+        assert_eq!(filled(Language::English, "page-greeting", &[]), None);
+        assert!(variables_only("a { -term } b").is_none());
+        assert!(variables_only("{ NUMBER($n) }").is_none());
+        assert_eq!(variables_only("{ $a } and {$b}"), Some(vec!["a", "b"]));
     }
 
     #[test]
