@@ -112,12 +112,14 @@ impl Rows {
 
 /// Listens for other instances' commits on PostgreSQL for as long as `rows` is in use:
 /// the cache is on only while the listener is connected.
-pub(crate) fn listen(pool: sea_orm::sqlx::PgPool, rows: &Arc<Rows>) {
+/// The listener has a connection of its own (not one of the pool's), opened from `url`
+/// with the pool's TLS settings.
+pub(crate) fn listen(url: String, rows: &Arc<Rows>) {
     let rows = Arc::downgrade(rows);
     tokio::spawn(async move {
         loop {
             let listener = async {
-                let mut l = sea_orm::sqlx::postgres::PgListener::connect_with(&pool).await?;
+                let mut l = sea_orm::sqlx::postgres::PgListener::connect(&url).await?;
                 l.listen(CHANNEL).await?;
                 Ok::<_, sea_orm::sqlx::Error>(l)
             }

@@ -59,7 +59,12 @@ impl SqliteWriter {
         let conn = self.conn.clone();
         let (path, busy) = (self.path.clone(), self.busy);
         tokio::task::spawn_blocking(move || {
-            let mut guard = conn.lock().map_err(|_| internal("the SQLite write connection is poisoned"))?;
+            // A commit that panicked left the connection in an unknown state: open another.
+            let mut guard = conn.lock().unwrap_or_else(|poisoned| {
+                let mut guard = poisoned.into_inner();
+                *guard = None;
+                guard
+            });
             if guard.is_none() {
                 *guard = Some(open(&path, busy).map_err(internal)?);
             }

@@ -192,7 +192,7 @@ impl SqlStore {
         let snapshot_cache = Arc::new(quick_cache::sync::Cache::new(SNAPSHOT_CACHE));
         let rows = Arc::new(cache::Rows::new(kind == DatabaseKind::Sqlite));
         if kind == DatabaseKind::Postgres {
-            cache::listen(db.get_postgres_connection_pool().clone(), &rows);
+            cache::listen(url.to_owned(), &rows);
         }
         Ok(Self { db, kind, reads, pg_reads, writer, pg_writer, rows, snapshot_cache })
     }
