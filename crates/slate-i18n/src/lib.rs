@@ -12,7 +12,9 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::sync::{LazyLock, RwLock};
+use std::sync::LazyLock;
+
+use rustc_hash::FxHashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use fluent_templates::fluent_bundle::FluentValue;
@@ -32,27 +34,21 @@ fluent_templates::static_loader! {
 static LANGIDS: LazyLock<[LanguageIdentifier; Language::ALL.len()]> =
     LazyLock::new(|| Language::ALL.map(|l| l.code().parse().unwrap_or_default()));
 
-/// Messages without arguments, each formatted once per language: the messages are compiled
-/// into the binary, so a formatted one never changes, and a candidate's page shows dozens of
-/// them on every request (formatting them was a third of the landing page's time).
-static PLAIN: LazyLock<[RwLock<Formatted>; Language::ALL.len()]> =
-    LazyLock::new(|| std::array::from_fn(|_| RwLock::new(HashMap::new())));
-
-/// One language's formatted messages, by key.
-type Formatted = HashMap<Box<str>, Box<str>>;
-
-/// At most this many messages are kept per language (each language has a few hundred).
-const PLAIN_MOST: usize = 2048;
+/// Every message of every language formatted without arguments, once: the messages are
+/// compiled into the binary, so a formatted one never changes, and a candidate's page shows
+/// dozens of them on every request (formatting them was a third of the landing page's time).
+/// Read without a lock.
+static PLAIN: LazyLock<[FxHashMap<&'static str, Box<str>>; Language::ALL.len()]> = LazyLock::new(|| {
+    std::array::from_fn(|i| static_keys(Language::ALL[i]).map(|k| (k, LOCALES.lookup(&LANGIDS[i], k).into())).collect())
+});
 
 /// Messages with arguments whose text is only words and `{ $variable }` placeables, split
 /// once per language into those pieces; filling one in is then a concatenation, exactly what
 /// Fluent writes for such a pattern (no isolation marks: see `LOCALES`). `None` marks a
 /// message Fluent must format itself (any other placeable, a selector, a function).
-static PATTERNS: LazyLock<[RwLock<Patterns>; Language::ALL.len()]> =
-    LazyLock::new(|| std::array::from_fn(|_| RwLock::new(HashMap::new())));
-
-/// One language's split messages, by key.
-type Patterns = HashMap<Box<str>, Option<Pattern>>;
+static PATTERNS: LazyLock<[FxHashMap<&'static str, Option<Pattern>>; Language::ALL.len()]> = LazyLock::new(|| {
+    std::array::from_fn(|i| static_keys(Language::ALL[i]).map(|k| (k, split(Language::ALL[i], i, k))).collect())
+});
 
 /// A message's pieces: words, and the names of the arguments between them.
 type Pattern = std::sync::Arc<[Piece]>;
@@ -128,20 +124,7 @@ fn split(language: Language, i: usize, key: &str) -> Option<Pattern> {
 /// `key` in `language` filled in from its pieces, or `None` when Fluent must format it
 /// (or an argument it names was not given).
 fn filled(language: Language, key: &str, args: &[(&str, &str)]) -> Option<String> {
-    let i = slot(language)?;
-    let known = PATTERNS[i].read().ok().and_then(|m| m.get(key).cloned());
-    let pattern = match known {
-        Some(p) => p?,
-        None => {
-            let p = split(language, i, key);
-            if let Ok(mut m) = PATTERNS[i].write()
-                && m.len() < PLAIN_MOST
-            {
-                m.insert(key.into(), p.clone());
-            }
-            p?
-        }
-    };
+    let pattern = PATTERNS[slot(language)?].get(key)?.as_ref()?;
     let mut out = String::with_capacity(128);
     for piece in pattern.iter() {
         match piece {
@@ -180,23 +163,13 @@ pub fn message(language: Language, key: &str, args: &[(&str, &str)]) -> String {
     LOCALES.lookup_with_args(&langid(language), key, &args)
 }
 
-/// A message without arguments: formatted by Fluent the first time, then read from [`PLAIN`].
+/// A message without arguments, from [`PLAIN`] (a key no file has goes to Fluent, which
+/// falls back to English).
 fn plain(language: Language, key: &str) -> String {
-    let Some(i) = slot(language) else { return LOCALES.lookup(&langid(language), key) };
-    if let Ok(known) = PLAIN[i].read()
-        && let Some(text) = known.get(key)
-    {
-        return text.to_string();
+    match slot(language).and_then(|i| PLAIN[i].get(key)) {
+        Some(text) => text.to_string(),
+        None => LOCALES.lookup(&langid(language), key),
     }
-    let text = LOCALES.lookup(&LANGIDS[i], key);
-    // Keys come from Slate's code, never from users; the bound keeps a mistake from growing
-    // the map without end.
-    if let Ok(mut known) = PLAIN[i].write()
-        && known.len() < PLAIN_MOST
-    {
-        known.insert(key.into(), text.as_str().into());
-    }
-    text
 }
 
 /// A date written out for `language`, e.g. "Monday, 30 November 2026" or "30 listopada 2026".
@@ -278,12 +251,16 @@ pub fn default_template(kind: TemplateKind, language: Language) -> Option<&'stat
 /// the completeness tests and the pages' script.
 #[must_use]
 pub fn keys(language: Language) -> Vec<String> {
+    static_keys(language).map(str::to_owned).collect()
+}
+
+/// The message keys of a language's `.ftl` files, as written in them.
+fn static_keys(language: Language) -> impl Iterator<Item = &'static str> {
     files(language)
-        .iter()
-        .flat_map(|f| f.lines())
+        .into_iter()
+        .flat_map(str::lines)
         .filter(|l| l.chars().next().is_some_and(|c| c.is_ascii_lowercase()))
-        .filter_map(|l| l.split_once(" =").map(|(k, _)| k.trim().to_owned()))
-        .collect()
+        .filter_map(|l| l.split_once(" =").map(|(k, _)| k.trim()))
 }
 
 /// The sources of a language's `.ftl` files, as compiled in.
