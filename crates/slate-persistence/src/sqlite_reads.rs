@@ -213,7 +213,9 @@ impl std::fmt::Debug for Shape {
 }
 
 /// The entity column and declared type of each of `stmt`'s result columns.
-fn columns_of<E: EntityTrait>(stmt: &rusqlite::Statement<'_>) -> Result<Vec<(E::Column, ColumnType)>, DbErr> {
+pub(crate) fn columns_of<E: EntityTrait>(
+    stmt: &rusqlite::Statement<'_>,
+) -> Result<Vec<(E::Column, ColumnType)>, DbErr> {
     entity_columns::<E>(stmt.column_names())
 }
 
@@ -233,7 +235,7 @@ pub(crate) fn entity_columns<'a, E: EntityTrait>(
 }
 
 /// Runs `stmt` with `values` and decodes at most `most` rows.
-fn decode<E>(
+pub(crate) fn decode<E>(
     stmt: &mut rusqlite::Statement<'_>,
     columns: &[(E::Column, ColumnType)],
     values: Vec<Value>,

@@ -15,13 +15,15 @@
 //! sets on its own (foreign keys on, `synchronous = NORMAL`; WAL is the file's mode).
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use slate_domain::ports::{AdapterError, CommitError};
 
-use crate::sqlite_reads::param;
+use sea_orm::{DbErr, EntityTrait, TryIntoModel};
+
+use crate::sqlite_reads::{columns_of, decode, param};
 use crate::store::Step;
 
 /// The one write connection to an SQLite file, opened on first use.
@@ -30,6 +32,10 @@ pub(crate) struct SqliteWriter {
     path: PathBuf,
     busy: Duration,
     conn: Arc<Mutex<Option<Connection>>>,
+}
+
+fn db_err(e: rusqlite::Error) -> DbErr {
+    DbErr::Custom(format!("sqlite write: {e}"))
 }
 
 fn internal(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> CommitError {
@@ -52,6 +58,29 @@ impl SqliteWriter {
         Self { path: path.to_owned(), busy, conn: Arc::new(Mutex::new(None)) }
     }
 
+    /// Runs one statement that writes and returns rows (`UPDATE … RETURNING …`), decoding
+    /// them as entity `E`. One statement is atomic on its own; it waits for the write lock
+    /// like a commit.
+    pub(crate) async fn returning<E>(&self, statement: sea_orm::Statement) -> Result<Vec<E::Model>, DbErr>
+    where
+        E: EntityTrait,
+        E::Model: Send + 'static,
+        E::ActiveModel: TryIntoModel<E::Model>,
+    {
+        let conn = self.conn.clone();
+        let (path, busy) = (self.path.clone(), self.busy);
+        tokio::task::spawn_blocking(move || {
+            let mut guard = connection(&conn, &path, busy).map_err(db_err)?;
+            let Some(c) = guard.as_mut() else { return Err(DbErr::Custom("no SQLite write connection".into())) };
+            let values = statement.values.map(|v| v.0).unwrap_or_default();
+            let mut stmt = c.prepare_cached(&statement.sql).map_err(db_err)?;
+            let columns = columns_of::<E>(&stmt)?;
+            decode::<E>(&mut stmt, &columns, values, usize::MAX)
+        })
+        .await
+        .map_err(|e| DbErr::Custom(e.to_string()))?
+    }
+
     /// Runs `steps` in one immediate transaction: all of them or none. A step that must
     /// change one row and changes none (or several) rolls everything back as
     /// [`CommitError::Conflict`].
@@ -59,15 +88,7 @@ impl SqliteWriter {
         let conn = self.conn.clone();
         let (path, busy) = (self.path.clone(), self.busy);
         tokio::task::spawn_blocking(move || {
-            // A commit that panicked left the connection in an unknown state: open another.
-            let mut guard = conn.lock().unwrap_or_else(|poisoned| {
-                let mut guard = poisoned.into_inner();
-                *guard = None;
-                guard
-            });
-            if guard.is_none() {
-                *guard = Some(open(&path, busy).map_err(internal)?);
-            }
+            let mut guard = connection(&conn, &path, busy).map_err(internal)?;
             let Some(c) = guard.as_mut() else { return Err(internal("no SQLite write connection")) };
             let result = run(c, steps);
             // A connection left inside a transaction (its rollback failed) is not reused.
@@ -79,6 +100,24 @@ impl SqliteWriter {
         .await
         .map_err(internal)?
     }
+}
+
+/// The write connection, opened when there is none. A commit that panicked left it in an
+/// unknown state (and the lock poisoned): another is opened.
+fn connection<'a>(
+    slot: &'a Mutex<Option<Connection>>,
+    path: &Path,
+    busy: Duration,
+) -> rusqlite::Result<MutexGuard<'a, Option<Connection>>> {
+    let mut guard = slot.lock().unwrap_or_else(|poisoned| {
+        let mut guard = poisoned.into_inner();
+        *guard = None;
+        guard
+    });
+    if guard.is_none() {
+        *guard = Some(open(path, busy)?);
+    }
+    Ok(guard)
 }
 
 fn open(path: &Path, busy: Duration) -> rusqlite::Result<Connection> {

@@ -397,7 +397,11 @@ impl SqlStore {
 
     async fn one_invitation(&self, row: Option<invitation::Model>) -> Result<Option<Invitation>, AdapterError> {
         match row {
-            Some(r) => Ok(self.invitations_from(vec![r]).await?.pop()),
+            // The usual case, a snapshot already decoded: one copy of it, no map.
+            Some(r) => match self.snapshot_cache.get(&r.snapshot_hash) {
+                Some(snapshot) => convert::invitation(r, snapshot).map(Some),
+                None => Ok(self.invitations_from(vec![r]).await?.pop()),
+            },
             None => Ok(None),
         }
     }
@@ -1213,11 +1217,13 @@ impl Outbox for SqlStore {
             .returning(Query::returning().columns(outbox::Column::iter()))
             .take();
         let backend = self.db.get_database_backend();
-        let rows = outbox::Entity::find()
-            .from_raw_sql(StatementBuilder::build(&update, &backend))
-            .all(&self.db)
-            .await
-            .map_err(internal)?;
+        let statement = StatementBuilder::build(&update, &backend);
+        let rows = match &self.writer {
+            // On the write connection, like every other write of this store: one hand-off,
+            // and rows read by rusqlite from the statement as it ran.
+            Some(writer) => writer.returning::<outbox::Entity>(statement).await.map_err(internal)?,
+            None => outbox::Entity::find().from_raw_sql(statement).all(&self.db).await.map_err(internal)?,
+        };
         let mut messages = rows.into_iter().map(convert::message).collect::<Result<Vec<_>, _>>()?;
         messages.sort_by_key(|m| (m.created_at, m.id));
         Ok(messages)

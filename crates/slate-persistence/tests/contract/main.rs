@@ -1048,7 +1048,8 @@ async fn a_connection_older_than_the_schema_still_claims() {
     upgrader.migrate().await.unwrap();
     // Back to before the outbox gained its attendee columns.
     migrations::Migrator::down(upgrader.connection(), Some(4)).await.unwrap();
-    let one = StoreOptions { max_connections: 1, ..StoreOptions::default() };
+    // On the sqlx pool: a file store claims on its rusqlite write connection otherwise.
+    let one = StoreOptions { max_connections: 1, bypass_pool: false, ..StoreOptions::default() };
     let old = SqlStore::connect(&url, &one).await.unwrap();
     // The old schema is loaded into the connection.
     old.connection().execute_unprepared("SELECT count(*) FROM outbox").await.unwrap();
