@@ -77,18 +77,19 @@ impl Rows {
     }
 
     pub(crate) fn keep_api_key(&self, mark: Mark, key: &ApiKey) {
-        let id = key.id.as_uuid();
-        self.api_keys.insert(id, key.clone());
-        if !self.still(mark) {
-            self.api_keys.remove(&id);
-        }
+        self.keep(&self.api_keys, mark, key.id.as_uuid(), key);
     }
 
     pub(crate) fn keep_organization(&self, mark: Mark, organization: &Organization) {
-        let id = organization.id.as_uuid();
-        self.organizations.insert(id, organization.clone());
+        self.keep(&self.organizations, mark, organization.id.as_uuid(), organization);
+    }
+
+    /// Keeps `value` unless the cache was emptied (or turned off) since `mark`: then it is
+    /// taken out again, as it may predate the emptying.
+    fn keep<V: Clone>(&self, cache: &Cache<Uuid, V>, mark: Mark, id: Uuid, value: &V) {
+        cache.insert(id, value.clone());
         if !self.still(mark) {
-            self.organizations.remove(&id);
+            cache.remove(&id);
         }
     }
 

@@ -54,6 +54,16 @@ pub(crate) fn file_of(url: &str) -> Option<PathBuf> {
     Some(PathBuf::from(path))
 }
 
+/// A connection of this process to the SQLite file at `path` (shared by the read and write
+/// paths): waiting `busy` for a lock, keeping 64 prepared statements.
+pub(crate) fn open_file(path: &Path, busy: Duration) -> rusqlite::Result<Connection> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags)?;
+    conn.busy_timeout(busy)?;
+    conn.set_prepared_statement_cache_capacity(64);
+    Ok(conn)
+}
+
 fn db_err(e: rusqlite::Error) -> DbErr {
     DbErr::Custom(format!("sqlite read: {e}"))
 }
@@ -64,11 +74,8 @@ impl SqliteReads {
     }
 
     fn open(&self) -> Result<Connection, DbErr> {
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(&self.path, flags).map_err(db_err)?;
-        conn.busy_timeout(self.busy).map_err(db_err)?;
+        let conn = open_file(&self.path, self.busy).map_err(db_err)?;
         conn.pragma_update(None, "query_only", true).map_err(db_err)?;
-        conn.set_prepared_statement_cache_capacity(64);
         Ok(conn)
     }
 

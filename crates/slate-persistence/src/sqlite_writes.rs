@@ -18,12 +18,12 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+use rusqlite::{Connection, TransactionBehavior};
 use slate_domain::ports::{AdapterError, CommitError};
 
 use sea_orm::{DbErr, EntityTrait, TryIntoModel};
 
-use crate::sqlite_reads::{columns_of, decode, param};
+use crate::sqlite_reads::{columns_of, decode, open_file, param};
 use crate::store::Step;
 
 /// The one write connection to an SQLite file, opened on first use.
@@ -58,6 +58,32 @@ impl SqliteWriter {
         Self { path: path.to_owned(), busy, conn: Arc::new(Mutex::new(None)) }
     }
 
+    /// Runs `work` on the write connection in a blocking task, opening the connection when
+    /// there is none. A connection `work` leaves inside a transaction (a rollback that
+    /// failed) is not reused.
+    async fn on_connection<T, E>(
+        &self,
+        work: impl FnOnce(&mut Connection) -> Result<T, E> + Send + 'static,
+    ) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<WriterError> + Send + 'static,
+    {
+        let conn = self.conn.clone();
+        let (path, busy) = (self.path.clone(), self.busy);
+        tokio::task::spawn_blocking(move || {
+            let mut guard = connection(&conn, &path, busy).map_err(|e| E::from(WriterError(e.to_string())))?;
+            let Some(c) = guard.as_mut() else { return Err(E::from(WriterError("no SQLite write connection".into()))) };
+            let result = work(c);
+            if !c.is_autocommit() {
+                *guard = None;
+            }
+            result
+        })
+        .await
+        .map_err(|e| E::from(WriterError(e.to_string())))?
+    }
+
     /// Runs one statement that writes and returns rows (`UPDATE … RETURNING …`), decoding
     /// them as entity `E`. One statement is atomic on its own; it waits for the write lock
     /// like a commit.
@@ -67,38 +93,37 @@ impl SqliteWriter {
         E::Model: Send + 'static,
         E::ActiveModel: TryIntoModel<E::Model>,
     {
-        let conn = self.conn.clone();
-        let (path, busy) = (self.path.clone(), self.busy);
-        tokio::task::spawn_blocking(move || {
-            let mut guard = connection(&conn, &path, busy).map_err(db_err)?;
-            let Some(c) = guard.as_mut() else { return Err(DbErr::Custom("no SQLite write connection".into())) };
+        self.on_connection(move |c| {
             let values = statement.values.map(|v| v.0).unwrap_or_default();
             let mut stmt = c.prepare_cached(&statement.sql).map_err(db_err)?;
             let columns = columns_of::<E>(&stmt)?;
             decode::<E>(&mut stmt, &columns, values, usize::MAX)
         })
         .await
-        .map_err(|e| DbErr::Custom(e.to_string()))?
     }
 
     /// Runs `steps` in one immediate transaction: all of them or none. A step that must
     /// change one row and changes none (or several) rolls everything back as
     /// [`CommitError::Conflict`].
     pub(crate) async fn commit(&self, steps: Vec<Step>) -> Result<(), CommitError> {
-        let conn = self.conn.clone();
-        let (path, busy) = (self.path.clone(), self.busy);
-        tokio::task::spawn_blocking(move || {
-            let mut guard = connection(&conn, &path, busy).map_err(internal)?;
-            let Some(c) = guard.as_mut() else { return Err(internal("no SQLite write connection")) };
-            let result = run(c, steps);
-            // A connection left inside a transaction (its rollback failed) is not reused.
-            if !c.is_autocommit() {
-                *guard = None;
-            }
-            result
-        })
-        .await
-        .map_err(internal)?
+        self.on_connection(move |c| run(c, steps)).await
+    }
+}
+
+/// The write connection could not be had (opening it failed, or its task died).
+#[derive(Debug, thiserror::Error)]
+#[error("sqlite write connection: {0}")]
+pub(crate) struct WriterError(String);
+
+impl From<WriterError> for DbErr {
+    fn from(e: WriterError) -> Self {
+        Self::Custom(e.to_string())
+    }
+}
+
+impl From<WriterError> for CommitError {
+    fn from(e: WriterError) -> Self {
+        internal(e)
     }
 }
 
@@ -121,12 +146,9 @@ fn connection<'a>(
 }
 
 fn open(path: &Path, busy: Duration) -> rusqlite::Result<Connection> {
-    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let conn = Connection::open_with_flags(path, flags)?;
-    conn.busy_timeout(busy)?;
+    let conn = open_file(path, busy)?;
     conn.pragma_update(None, "foreign_keys", true)?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
-    conn.set_prepared_statement_cache_capacity(64);
     Ok(conn)
 }
 

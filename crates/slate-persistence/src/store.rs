@@ -349,32 +349,19 @@ impl SqlStore {
             .await
     }
 
-    /// The decoded snapshots for `hashes`, from the cache or the database.
-    async fn snapshots(
+    /// The decoded snapshots for `hashes` that are not cached, from the database (and kept).
+    async fn load_snapshots(
         &self,
-        hashes: impl IntoIterator<Item = String>,
+        mut wanted: Vec<String>,
     ) -> Result<HashMap<String, InterviewSnapshot>, AdapterError> {
-        let mut found = HashMap::new();
-        let mut wanted: Vec<String> = Vec::new();
-        for hash in hashes {
-            if found.contains_key(&hash) {
-                continue;
-            }
-            match self.snapshot_cache.get(&hash) {
-                Some(s) => {
-                    found.insert(hash, s);
-                }
-                None => wanted.push(hash),
-            }
-        }
         wanted.sort_unstable();
         wanted.dedup();
+        let mut found = HashMap::new();
         if wanted.is_empty() {
             return Ok(found);
         }
         let select = interview_snapshot::Entity::find().filter(interview_snapshot::Column::Hash.is_in(wanted));
-        let rows = self.find_all(select).await?;
-        for row in rows {
+        for row in self.find_all(select).await? {
             let snapshot = convert::snapshot(&row.body)?;
             self.snapshot_cache.insert(row.hash.clone(), snapshot.clone());
             found.insert(row.hash, snapshot);
@@ -382,14 +369,26 @@ impl SqlStore {
         Ok(found)
     }
 
+    /// Invitations from their rows, each with its snapshot: one copy from the cache per
+    /// row, and one query for those not cached.
     async fn invitations_from(&self, rows: Vec<invitation::Model>) -> Result<Vec<Invitation>, AdapterError> {
-        let bodies = self.snapshots(rows.iter().map(|r| r.snapshot_hash.clone())).await?;
+        let mut snapshots: Vec<Option<InterviewSnapshot>> =
+            rows.iter().map(|r| self.snapshot_cache.get(&r.snapshot_hash)).collect();
+        let wanted: Vec<String> =
+            rows.iter().zip(&snapshots).filter(|(_, s)| s.is_none()).map(|(r, _)| r.snapshot_hash.clone()).collect();
+        if !wanted.is_empty() {
+            let loaded = self.load_snapshots(wanted).await?;
+            for (r, s) in rows.iter().zip(&mut snapshots) {
+                if s.is_none() {
+                    *s = loaded.get(&r.snapshot_hash).cloned();
+                }
+            }
+        }
         rows.into_iter()
-            .map(|r| {
-                let snapshot = bodies
-                    .get(&r.snapshot_hash)
-                    .ok_or_else(|| convert::bad("invitations", "snapshot_hash", &r.snapshot_hash))?
-                    .clone();
+            .zip(snapshots)
+            .map(|(r, snapshot)| {
+                let snapshot =
+                    snapshot.ok_or_else(|| convert::bad("invitations", "snapshot_hash", &r.snapshot_hash))?;
                 convert::invitation(r, snapshot)
             })
             .collect()
@@ -397,11 +396,7 @@ impl SqlStore {
 
     async fn one_invitation(&self, row: Option<invitation::Model>) -> Result<Option<Invitation>, AdapterError> {
         match row {
-            // The usual case, a snapshot already decoded: one copy of it, no map.
-            Some(r) => match self.snapshot_cache.get(&r.snapshot_hash) {
-                Some(snapshot) => convert::invitation(r, snapshot).map(Some),
-                None => Ok(self.invitations_from(vec![r]).await?.pop()),
-            },
+            Some(r) => Ok(self.invitations_from(vec![r]).await?.pop()),
             None => Ok(None),
         }
     }
