@@ -39,7 +39,7 @@ const CONNECTIONS: usize = 4;
 
 /// Prepared statements kept per connection (the hot reads need a dozen; a select with a
 /// list of ids has one shape per list length).
-const STATEMENTS: usize = 256;
+pub(crate) const STATEMENTS: usize = 256;
 
 /// A few `tokio-postgres` connections for point reads, opened on first use and opened
 /// again when one closes.
@@ -119,12 +119,7 @@ impl PostgresReads {
         if let Some(open) = slot.lock().map_err(|_| poisoned())?.as_ref().filter(|c| !c.client.is_closed()) {
             return Ok(open.clone());
         }
-        let (client, connection) = self.config.connect(NoTls).await.map_err(db_err)?;
-        tokio::spawn(async move {
-            // Ends when the client is dropped or the server goes away; the next read then
-            // opens another.
-            let _ = connection.await;
-        });
+        let client = connect(&self.config).await.map_err(db_err)?;
         let opened = Arc::new(Connection { client, statements: Mutex::new(HashMap::new()) });
         *slot.lock().map_err(|_| poisoned())? = Some(opened.clone());
         Ok(opened)
@@ -136,11 +131,7 @@ impl PostgresReads {
             return Ok(found.clone());
         }
         let statement = conn.client.prepare(sql).await.map_err(db_err)?;
-        let mut known = conn.statements.lock().map_err(|_| poisoned())?;
-        if known.len() >= STATEMENTS {
-            known.clear();
-        }
-        known.insert(sql.to_owned(), statement.clone());
+        remember(&mut *conn.statements.lock().map_err(|_| poisoned())?, sql, statement.clone(), STATEMENTS);
         Ok(statement)
     }
 
@@ -161,10 +152,7 @@ impl PostgresReads {
         loop {
             let conn = self.connection().await?;
             match Self::run_on::<E>(&conn, sql, columns, values, most).await {
-                Err(e) if conn.client.is_closed() && !tried => {
-                    tried = true;
-                    drop(e);
-                }
+                Err(_) if conn.client.is_closed() && !tried => tried = true,
                 done => return done,
             }
         }
@@ -182,15 +170,7 @@ impl PostgresReads {
         E::ActiveModel: TryIntoModel<E::Model>,
     {
         let statement = Self::prepared(conn, sql).await?;
-        if statement.params().len() != values.len() {
-            return Err(DbErr::Custom(format!(
-                "{} placeholders, {} values: {sql}",
-                statement.params().len(),
-                values.len()
-            )));
-        }
-        let params: Vec<Box<dyn ToSql + Sync + Send>> =
-            values.iter().zip(statement.params()).map(|(v, ty)| param(v, ty)).collect::<Result<_, _>>()?;
+        let params = bind(&statement, values, sql)?;
         let named;
         let columns = match columns {
             Some(c) => c,
@@ -267,9 +247,45 @@ impl PostgresReads {
     }
 }
 
+/// Opens a connection without TLS (see the module's notes) and drives it in its own task,
+/// which ends when the client is dropped or the server goes away.
+pub(crate) async fn connect(config: &tokio_postgres::Config) -> Result<Client, tokio_postgres::Error> {
+    let (client, connection) = config.connect(NoTls).await?;
+    tokio::spawn(async move {
+        let _ = connection.await;
+    });
+    Ok(client)
+}
+
+/// Keeps `statement`, prepared for `sql`, among a connection's `known` ones (all forgotten
+/// once there are `most`).
+pub(crate) fn remember(known: &mut HashMap<String, Statement>, sql: &str, statement: Statement, most: usize) {
+    if known.len() >= most {
+        known.clear();
+    }
+    known.insert(sql.to_owned(), statement);
+}
+
+/// `values` as `statement`'s parameters; a count that does not match its placeholders is
+/// refused.
+pub(crate) fn bind(
+    statement: &Statement,
+    values: &[Value],
+    sql: &str,
+) -> Result<Vec<Box<dyn ToSql + Sync + Send>>, DbErr> {
+    if statement.params().len() != values.len() {
+        return Err(DbErr::Custom(format!(
+            "{} placeholders, {} values: {sql}",
+            statement.params().len(),
+            values.len()
+        )));
+    }
+    values.iter().zip(statement.params()).map(|(v, ty)| param(v, ty)).collect()
+}
+
 /// A bound value as the statement's parameter type wants it (an integer in the width of its
 /// column; anything else as it is, checked by `tokio-postgres` against the type).
-pub(crate) fn param(v: &Value, ty: &Type) -> Result<Box<dyn ToSql + Sync + Send>, DbErr> {
+fn param(v: &Value, ty: &Type) -> Result<Box<dyn ToSql + Sync + Send>, DbErr> {
     let integer = |i: Option<i64>| -> Result<Box<dyn ToSql + Sync + Send>, DbErr> {
         let range = |_| DbErr::Custom(format!("{i:?} out of range for {ty}"));
         Ok(match *ty {

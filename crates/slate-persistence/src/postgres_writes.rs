@@ -21,22 +21,21 @@ use slate_domain::ports::{AdapterError, CommitError};
 use tokio::sync::Semaphore;
 use tokio_postgres::error::SqlState;
 use tokio_postgres::types::ToSql;
-use tokio_postgres::{Client, NoTls, Statement};
+use tokio_postgres::{Client, Statement};
 
-use crate::postgres_reads::param;
+use crate::postgres_reads::{STATEMENTS, bind, connect, remember};
 use crate::store::Step;
 
 /// The most connections held for commits at once; further commits wait for one.
 const CONNECTIONS: usize = 4;
-
-/// Prepared statements kept per connection.
-const STATEMENTS: usize = 256;
 
 /// Write connections to one PostgreSQL database.
 pub(crate) struct PostgresWriter {
     config: tokio_postgres::Config,
     idle: Mutex<Vec<Connection>>,
     permits: Semaphore,
+    /// Prepared statements kept per connection.
+    statements: usize,
 }
 
 impl std::fmt::Debug for PostgresWriter {
@@ -65,7 +64,7 @@ impl PostgresWriter {
     /// Over the configuration the read path checked (no TLS, see the module's notes).
     pub(crate) fn new(mut config: tokio_postgres::Config) -> Self {
         config.application_name("slate-writes");
-        Self { config, idle: Mutex::new(Vec::new()), permits: Semaphore::new(CONNECTIONS) }
+        Self { config, idle: Mutex::new(Vec::new()), permits: Semaphore::new(CONNECTIONS), statements: STATEMENTS }
     }
 
     /// Runs `steps` as one transaction: all of them or none. A step that must change one row
@@ -77,7 +76,7 @@ impl PostgresWriter {
             Some(c) => c,
             None => self.connect().await?,
         };
-        let result = run(&mut conn, steps).await;
+        let result = run(&mut conn, steps, self.statements).await;
         // A connection whose transaction may still be open (the rollback itself failed) or
         // that closed is not kept.
         let reusable = !conn.client.is_closed() && !matches!(result, Err(Failure::Unsettled(_)));
@@ -88,11 +87,7 @@ impl PostgresWriter {
     }
 
     async fn connect(&self) -> Result<Connection, CommitError> {
-        let (client, connection) = self.config.connect(NoTls).await.map_err(internal)?;
-        tokio::spawn(async move {
-            // Ends when the client is dropped or the server goes away.
-            let _ = connection.await;
-        });
+        let client = connect(&self.config).await.map_err(internal)?;
         Ok(Connection { client, statements: HashMap::new() })
     }
 }
@@ -113,41 +108,41 @@ impl Failure {
     }
 }
 
-async fn run(conn: &mut Connection, steps: Vec<Step>) -> Result<(), Failure> {
-    // Statements this connection has not seen yet, prepared together (pipelined).
+async fn run(conn: &mut Connection, steps: Vec<Step>, most: usize) -> Result<(), Failure> {
+    // This commit's statements: those the connection has prepared, and the others prepared
+    // now, together (pipelined). Kept aside, so that the connection forgetting its statements
+    // when it holds too many cannot lose one this commit needs.
+    let mut ready: HashMap<&str, Statement> = HashMap::new();
     let mut missing: Vec<&str> = Vec::new();
     for step in &steps {
         let sql = step.statement.sql.as_str();
-        if !conn.statements.contains_key(sql) && !missing.contains(&sql) {
-            missing.push(sql);
+        if ready.contains_key(sql) || missing.contains(&sql) {
+            continue;
+        }
+        match conn.statements.get(sql) {
+            Some(statement) => {
+                ready.insert(sql, statement.clone());
+            }
+            None => missing.push(sql),
         }
     }
     if !missing.is_empty() {
         let client = &conn.client;
         let prepared = join_all(missing.iter().map(|sql| client.prepare(sql))).await;
-        if conn.statements.len() + missing.len() > STATEMENTS {
-            conn.statements.clear();
-        }
-        for (sql, statement) in missing.iter().zip(prepared) {
+        for (sql, statement) in missing.into_iter().zip(prepared) {
             let statement = statement.map_err(|e| Failure::Settled(internal(e)))?;
-            conn.statements.insert((*sql).to_owned(), statement);
+            remember(&mut conn.statements, sql, statement.clone(), most);
+            ready.insert(sql, statement);
         }
     }
     let mut bound = Vec::with_capacity(steps.len());
     for step in &steps {
-        let statement = &conn.statements[step.statement.sql.as_str()];
+        let sql = step.statement.sql.as_str();
+        let Some(statement) = ready.get(sql) else {
+            return Err(Failure::Settled(internal(format!("not prepared: {sql}"))));
+        };
         let values = step.statement.values.as_ref().map(|v| v.0.as_slice()).unwrap_or_default();
-        if statement.params().len() != values.len() {
-            let e =
-                format!("{} placeholders, {} values: {}", statement.params().len(), values.len(), step.statement.sql);
-            return Err(Failure::Settled(internal(e)));
-        }
-        let params: Vec<Box<dyn ToSql + Sync + Send>> = values
-            .iter()
-            .zip(statement.params())
-            .map(|(v, ty)| param(v, ty))
-            .collect::<Result<_, _>>()
-            .map_err(|e| Failure::Settled(internal(e)))?;
+        let params = bind(statement, values, sql).map_err(|e| Failure::Settled(internal(e)))?;
         bound.push((statement.clone(), params));
     }
 
@@ -182,5 +177,47 @@ async fn run(conn: &mut Connection, steps: Vec<Step>) -> Result<(), Failure> {
             Ok(()) => Err(Failure::Settled(e)),
             Err(_) => Err(Failure::Unsettled(e)),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::str::FromStr as _;
+
+    use sea_orm::sea_query::Value;
+    use sea_orm::{DbBackend, Statement};
+
+    use super::PostgresWriter;
+    use crate::store::Step;
+
+    fn insert(table: &str, expression: &str, n: i32) -> Step {
+        let sql = format!("INSERT INTO {table} (n) VALUES ({expression})");
+        Step {
+            statement: Statement::from_sql_and_values(DbBackend::Postgres, sql, [Value::Int(Some(n))]),
+            what: "n",
+            one: false,
+        }
+    }
+
+    /// A connection that forgets its prepared statements (it holds too many) while a commit
+    /// prepares new ones still runs the statements it had prepared before. Needs the server
+    /// `./scripts/test` starts.
+    #[tokio::test]
+    async fn a_commit_keeps_its_statements_when_the_connection_forgets_old_ones() {
+        let url = std::env::var("SLATE_TEST_POSTGRES_URL").expect("SLATE_TEST_POSTGRES_URL: run ./scripts/test");
+        let config = tokio_postgres::Config::from_str(&url).unwrap();
+        let admin = super::connect(&config).await.unwrap();
+        let table = format!("statements_{}", uuid::Uuid::new_v4().simple());
+        admin.batch_execute(&format!("CREATE TABLE {table} (n integer NOT NULL)")).await.unwrap();
+        let mut writer = PostgresWriter::new(config);
+        writer.statements = 2;
+        writer.commit(vec![insert(&table, "$1", 1), insert(&table, "$1 + 10", 2)]).await.unwrap();
+        // The connection holds two statements; a third is prepared beside the first.
+        let second = writer.commit(vec![insert(&table, "$1", 3), insert(&table, "$1 + 20", 4)]).await;
+        let rows = admin.query(&format!("SELECT n FROM {table} ORDER BY n"), &[]).await.unwrap();
+        let n: Vec<i32> = rows.iter().map(|r| r.get(0)).collect();
+        admin.batch_execute(&format!("DROP TABLE {table}")).await.unwrap();
+        assert!(second.is_ok(), "{second:?}");
+        assert_eq!(n, [1, 3, 12, 24]);
     }
 }
