@@ -66,10 +66,19 @@ const CLOSE: char = '\u{10FFFE}';
 
 /// The message's source line in `language`'s `.ftl` files, if it is a single line.
 fn source(language: Language, key: &str) -> Option<&'static str> {
-    files(language).iter().flat_map(|f| f.lines()).find_map(|l| {
-        let (k, v) = l.split_once(" =")?;
-        (k.trim() == key).then_some(v)
-    })
+    for file in files(language) {
+        let mut lines = file.lines().peekable();
+        while let Some(line) = lines.next() {
+            if let Some((k, v)) = line.split_once(" =")
+                && k.trim() == key
+            {
+                // A message continued on the next lines, or with attributes, is left to Fluent.
+                let continued = lines.peek().is_some_and(|n| n.starts_with(' ') || n.starts_with('\t'));
+                return (!continued).then_some(v);
+            }
+        }
+    }
+    None
 }
 
 /// The variables of `text` when every placeable in it is a `{ $variable }`, else `None`.
@@ -91,15 +100,6 @@ fn variables_only(text: &str) -> Option<Vec<&str>> {
 /// Splits `key` in `language` into pieces by formatting it once with marked arguments.
 fn split(language: Language, i: usize, key: &str) -> Option<Pattern> {
     let line = source(language, key)?;
-    // A message continued on the next lines, or with attributes, is left to Fluent.
-    let next = files(language)
-        .iter()
-        .flat_map(|f| f.lines())
-        .skip_while(|l| l.split_once(" =").is_none_or(|(k, _)| k.trim() != key))
-        .nth(1);
-    if next.is_some_and(|l| l.starts_with(' ') || l.starts_with('\t')) {
-        return None;
-    }
     let names = variables_only(line)?;
     let args: HashMap<Cow<'static, str>, FluentValue<'_>> =
         names.iter().map(|n| (Cow::Owned((*n).to_owned()), FluentValue::from(format!("{OPEN}{n}{CLOSE}")))).collect();
