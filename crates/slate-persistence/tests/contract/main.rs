@@ -20,36 +20,18 @@ use slate_persistence::SqlStore;
 
 macro_rules! contract {
     ($($name:ident),* $(,)?) => {
-        mod on_sqlite {
+        contract!(@on on_sqlite, sqlite; $($name),*);
+        contract!(@on on_postgres, postgres; $($name),*);
+        // The same with every read and commit on the sqlx pool.
+        contract!(@on on_sqlite_pool, sqlite_on_pool; $($name),*);
+        contract!(@on on_postgres_pool, postgres_on_pool; $($name),*);
+    };
+    (@on $module:ident, $store:ident; $($name:ident),*) => {
+        mod $module {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
-                    super::$name(super::harness::sqlite().await).await;
-                }
-            )*
-        }
-        mod on_postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    super::$name(super::harness::postgres().await).await;
-                }
-            )*
-        }
-        /// The same with every read and commit on the sqlx pool.
-        mod on_sqlite_pool {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    super::$name(super::harness::sqlite_on_pool().await).await;
-                }
-            )*
-        }
-        mod on_postgres_pool {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    super::$name(super::harness::postgres_on_pool().await).await;
+                    super::$name(super::harness::$store().await).await;
                 }
             )*
         }
