@@ -5,6 +5,11 @@
 //! - `GET /api/v1/invitations/{id}` with an API key (authentication, then the read).
 //! - `GET /c/{id}`, the candidate's landing page, with the link cookie.
 //!
+//! Each is measured twice: as Slate runs (the API key, the organization and the invitation
+//! served from the row cache after the first request) and with the row cache off
+//! (`StoreOptions::cache_rows = false`: every request reads the database, as a first visit
+//! does).
+//!
 //! The reference is a bare axum handler that reads the same invitation row with one
 //! prepared statement and answers the bytes Slate answered: on SQLite `rusqlite` on the same
 //! file (a small pool of connections, read inline on the worker); on PostgreSQL
@@ -118,7 +123,14 @@ async fn run(dir: &std::path::Path, postgres: bool) {
     let (_, secret) = slate.create_api_key(world.caller, Label::parse("bench").unwrap()).await.unwrap();
     let token = slate.link_token(&invitation);
     let config = HttpConfig { links_per_minute: u32::MAX / 2, ..HttpConfig::default() };
-    let address = support::serve(slate_http::router(AppState::new(slate.clone(), Arc::new(Ready), config))).await;
+    let address =
+        support::serve(slate_http::router(AppState::new(slate.clone(), Arc::new(Ready), config.clone()))).await;
+    let uncached = {
+        let options = slate_persistence::StoreOptions { cache_rows: false, ..Default::default() };
+        let store = support::store_with(&url, &options).await;
+        let slate = support::slate_over(&store, None, Settings::default());
+        support::serve(slate_http::router(AppState::new(slate, Arc::new(Ready), config))).await
+    };
     let id = invitation.id();
 
     let api = format!(
@@ -130,6 +142,7 @@ async fn run(dir: &std::path::Path, postgres: bool) {
     assert_eq!(status, 200, "{}", String::from_utf8_lossy(&api_body));
     let (status, page_body) = support::fetch(address, &page).await;
     assert_eq!(status, 200);
+    assert_eq!(support::fetch(uncached, &page).await, (200, page_body.clone()), "the uncached store answers alike");
 
     let db = connect_reference(&url, kind).await;
     let api_ref = reference(db.clone(), Arc::new(api_body.clone()), "application/json").await;
@@ -139,14 +152,20 @@ async fn run(dir: &std::path::Path, postgres: bool) {
     println!("\n{kind}: {CONNECTIONS} connections, {seconds} s each");
     let base = support::load(api_ref, &plain(id.to_string()), 200, CONNECTIONS, seconds).await;
     let slate_api = support::load(address, &api, 200, CONNECTIONS, seconds).await;
+    let cold_api = support::load(uncached, &api, 200, CONNECTIONS, seconds).await;
     println!("{}", base.line(&format!("reference: one prepared read, {} B", api_body.len())));
     println!("{}", slate_api.line("Slate GET /api/v1/invitations/{id} (API key)"));
+    println!("{}", cold_api.line("  the same, row cache off"));
     ratio("invitation read / reference:", slate_api, base);
+    ratio("  row cache off / reference:", cold_api, base);
     let base = support::load(page_ref, &plain(id.to_string()), 200, CONNECTIONS, seconds).await;
     let slate_page = support::load(address, &page, 200, CONNECTIONS, seconds).await;
+    let cold_page = support::load(uncached, &page, 200, CONNECTIONS, seconds).await;
     println!("{}", base.line(&format!("reference: one prepared read, {} B", page_body.len())));
     println!("{}", slate_page.line("Slate GET /c/{id} (landing page)"));
+    println!("{}", cold_page.line("  the same, row cache off"));
     ratio("landing page / reference:", slate_page, base);
+    ratio("  row cache off / reference:", cold_page, base);
 }
 
 /// The resident set of process `pid`: (now, high-water mark), in MiB.

@@ -1,4 +1,4 @@
-//! API keys and organizations kept in memory until a commit touches them.
+//! API keys, organizations and invitations kept in memory until a commit touches them.
 //!
 //! An authenticated API request read its key, and a candidate's page its organization,
 //! beside the row it was about: a second statement per request for rows that change a few
@@ -6,12 +6,17 @@
 //! or an organization empties the cache when it has committed, so a revoked key is refused
 //! from the next request on.
 //!
+//! Invitations are read by id on every page and upload of a candidate and on every
+//! recruiter's read of one; they are kept too, and a commit that writes an invitation forgets
+//! that invitation (only that one) once it has committed.
+//!
 //! - **SQLite**: one Slate process serves a database file, and every commit of that process
 //!   passes through [`SqlStore`](crate::SqlStore), so emptying the cache after its own
 //!   commits is enough.
 //! - **PostgreSQL**, where several instances share a database: such a commit also sends
-//!   `pg_notify('slate_cache', '')` inside its transaction, which PostgreSQL delivers when
-//!   it commits; each instance listens and empties its cache on arrival. While an instance
+//!   `pg_notify('slate_cache', …)` inside its transaction, which PostgreSQL delivers when
+//!   it commits; each instance listens and, on arrival, forgets the invitations the notice
+//!   names (their ids, comma-separated) or, for an empty notice, empties its cache. While an instance
 //!   is not listening (before its listener connects, after its connection drops) nothing
 //!   is cached or served from the cache, so a notification missed can never leave a stale
 //!   row behind. Another instance sees a revocation once the notification reaches it (the
@@ -25,14 +30,18 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
 use quick_cache::sync::Cache;
-use slate_domain::{ApiKey, Organization};
+use slate_domain::{ApiKey, Invitation, Organization};
 use uuid::Uuid;
 
 /// The channel commits notify and instances listen on.
 pub(crate) const CHANNEL: &str = "slate_cache";
 
-/// Entries kept of each kind.
+/// API keys and organizations kept, of each.
 const ENTRIES: usize = 10_000;
+
+/// Invitations kept (each carries its interview's questions, a few KiB at most): the
+/// candidates in the middle of an interview at one time, with room to spare.
+const INVITATIONS: usize = 4_096;
 
 /// The cached rows, with what keeps them honest.
 #[derive(Debug)]
@@ -44,6 +53,7 @@ pub(crate) struct Rows {
     live: AtomicBool,
     api_keys: Cache<Uuid, ApiKey>,
     organizations: Cache<Uuid, Organization>,
+    invitations: Cache<Uuid, Invitation>,
 }
 
 /// Where a read started: what a fill checks against.
@@ -57,6 +67,7 @@ impl Rows {
             live: AtomicBool::new(live),
             api_keys: Cache::new(ENTRIES),
             organizations: Cache::new(ENTRIES),
+            invitations: Cache::new(INVITATIONS),
         }
     }
 
@@ -74,6 +85,35 @@ impl Rows {
     pub(crate) fn organization(&self, id: Uuid) -> Option<Organization> {
         self.mark()?;
         self.organizations.get(&id)
+    }
+
+    pub(crate) fn invitation(&self, id: Uuid) -> Option<Invitation> {
+        self.mark()?;
+        self.invitations.get(&id)
+    }
+
+    pub(crate) fn keep_invitation(&self, mark: Mark, invitation: &Invitation) {
+        self.keep(&self.invitations, mark, invitation.id().as_uuid(), invitation);
+    }
+
+    /// Forgets these invitations (a commit wrote them). The generation moves first, so a
+    /// fill in flight, of these or any other rows, undoes itself.
+    pub(crate) fn forget_invitations(&self, ids: &[Uuid]) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
+        for id in ids {
+            self.invitations.remove(id);
+        }
+    }
+
+    /// What a notice on [`CHANNEL`] asks: the invitations it names, comma-separated, or
+    /// everything when it names none (or anything unreadable).
+    pub(crate) fn on_notice(&self, payload: &str) {
+        let ids: Option<Vec<Uuid>> =
+            (!payload.is_empty()).then(|| payload.split(',').map(|id| id.parse().ok()).collect()).flatten();
+        match ids {
+            Some(ids) => self.forget_invitations(&ids),
+            None => self.empty(),
+        }
     }
 
     pub(crate) fn keep_api_key(&self, mark: Mark, key: &ApiKey) {
@@ -103,6 +143,7 @@ impl Rows {
         self.generation.fetch_add(1, Ordering::SeqCst);
         self.api_keys.clear();
         self.organizations.clear();
+        self.invitations.clear();
     }
 
     fn set_live(&self, live: bool) {
@@ -134,7 +175,7 @@ pub(crate) fn listen(url: String, rows: &Arc<Rows>) {
                         let got = listener.try_recv().await;
                         let Some(r) = rows.upgrade() else { return };
                         match got {
-                            Ok(Some(_)) => r.empty(),
+                            Ok(Some(notice)) => r.on_notice(notice.payload()),
                             // The connection was lost: notifications may have been missed.
                             Ok(None) | Err(_) => {
                                 r.set_live(false);

@@ -62,11 +62,15 @@ pub struct StoreOptions {
     /// default; off, everything runs on the pool, as it does anyway in memory or over a
     /// connection that may use TLS (the contract suite runs both ways).
     pub bypass_pool: bool,
+    /// Whether API keys, organizations and invitations read by id are kept in memory until
+    /// a commit writes them (on PostgreSQL: while this instance hears other instances'
+    /// commits). On by default; off, every read goes to the database (benchmarks compare).
+    pub cache_rows: bool,
 }
 
 impl Default for StoreOptions {
     fn default() -> Self {
-        Self { max_connections: 8, timeout: Duration::from_secs(5), bypass_pool: true }
+        Self { max_connections: 8, timeout: Duration::from_secs(5), bypass_pool: true, cache_rows: true }
     }
 }
 
@@ -190,8 +194,8 @@ impl SqlStore {
         };
         let pg_writer = pg_reads.as_ref().map(|r| Arc::new(PostgresWriter::new(r.config())));
         let snapshot_cache = Arc::new(quick_cache::sync::Cache::new(SNAPSHOT_CACHE));
-        let rows = Arc::new(cache::Rows::new(kind == DatabaseKind::Sqlite));
-        if kind == DatabaseKind::Postgres {
+        let rows = Arc::new(cache::Rows::new(kind == DatabaseKind::Sqlite && options.cache_rows));
+        if kind == DatabaseKind::Postgres && options.cache_rows {
             cache::listen(url.to_owned(), &rows);
         }
         Ok(Self { db, kind, reads, pg_reads, writer, pg_writer, rows, snapshot_cache })
@@ -399,6 +403,19 @@ impl SqlStore {
             Some(r) => Ok(self.invitations_from(vec![r]).await?.pop()),
             None => Ok(None),
         }
+    }
+
+    /// [`Self::one_invitation`], kept in the row cache when the cache was on at `mark`.
+    async fn kept_invitation(
+        &self,
+        mark: Option<cache::Mark>,
+        row: Option<invitation::Model>,
+    ) -> Result<Option<Invitation>, AdapterError> {
+        let invitation = self.one_invitation(row).await?;
+        if let (Some(mark), Some(i)) = (mark, &invitation) {
+            self.rows.keep_invitation(mark, i);
+        }
+        Ok(invitation)
     }
 }
 
@@ -661,6 +678,7 @@ impl UnitOfWork for SqlStore {
         let backend = self.db.get_database_backend();
         let mut steps = Vec::new();
         let mut cached = false;
+        let mut invitations = Vec::new();
         for write in changes.into_writes() {
             cached |= matches!(
                 write,
@@ -669,20 +687,35 @@ impl UnitOfWork for SqlStore {
                     | Write::InsertOrganization(_)
                     | Write::UpdateOrganization(_)
             );
+            if let Write::UpdateInvitation(i) = &write {
+                invitations.push(i.id().as_uuid());
+            }
             plan(write, backend, &mut steps)?;
         }
-        if cached && backend == DbBackend::Postgres {
-            // Delivered to every instance's cache listener when the transaction commits.
-            let sql = format!("SELECT pg_notify('{}', '')", cache::CHANNEL);
+        if (cached || !invitations.is_empty()) && backend == DbBackend::Postgres {
+            // Delivered to every instance's cache listener when the transaction commits: the
+            // invitations written, or nothing (empty everything) for keys and organizations,
+            // or when the ids would not fit in a notice.
+            let mut payload = String::new();
+            if !cached && invitations.len() <= NOTICE_IDS {
+                payload = invitations.iter().map(uuid::Uuid::to_string).collect::<Vec<_>>().join(",");
+            }
+            let sql = format!("SELECT pg_notify('{}', '{payload}')", cache::CHANNEL);
             steps.push(Step { statement: Statement::from_string(backend, sql), what: "cache notice", one: false });
         }
         let done = self.run_commit(steps).await;
         if cached {
             self.rows.empty();
+        } else if !invitations.is_empty() {
+            self.rows.forget_invitations(&invitations);
         }
         done
     }
 }
+
+/// Invitation ids one cache notice names at most (37 bytes each, under PostgreSQL's 8,000-byte
+/// limit on a notice); a commit that writes more empties every instance's cache instead.
+const NOTICE_IDS: usize = 200;
 
 impl SqlStore {
     /// Runs a commit's statements in one transaction, on the fastest path this store has.
@@ -858,6 +891,11 @@ impl InterviewRepository for SqlStore {
 impl InvitationRepository for SqlStore {
     async fn get(&self, org: OrganizationId, id: InvitationId) -> Result<Option<Invitation>, AdapterError> {
         let (id, org) = (id.as_uuid(), org.as_uuid());
+        if let Some(invitation) = self.rows.invitation(id) {
+            // Another organization's invitation is not there for this caller.
+            return Ok((invitation.organization_id().as_uuid() == org).then_some(invitation));
+        }
+        let mark = self.rows.mark();
         let row = self
             .find_by_shape(
                 "invitation by id in organization",
@@ -865,14 +903,18 @@ impl InvitationRepository for SqlStore {
                 vec![id.into(), org.into()],
             )
             .await?;
-        self.one_invitation(row).await
+        self.kept_invitation(mark, row).await
     }
 
     async fn get_for_link(&self, id: InvitationId) -> Result<Option<Invitation>, AdapterError> {
         let id = id.as_uuid();
+        if let Some(invitation) = self.rows.invitation(id) {
+            return Ok(Some(invitation));
+        }
+        let mark = self.rows.mark();
         let row =
             self.find_by_shape("invitation by id", || invitation::Entity::find_by_id(id), vec![id.into()]).await?;
-        self.one_invitation(row).await
+        self.kept_invitation(mark, row).await
     }
 
     async fn find_open(

@@ -62,7 +62,12 @@ pub fn database(dir: &std::path::Path, postgres: bool, label: &str) -> (String, 
 
 /// A store on `url`, migrated.
 pub async fn store(url: &str) -> SqlStore {
-    let store = SqlStore::connect(url, &StoreOptions::default()).await.unwrap();
+    store_with(url, &StoreOptions::default()).await
+}
+
+/// A store on `url` with `options`, migrated.
+pub async fn store_with(url: &str, options: &StoreOptions) -> SqlStore {
+    let store = SqlStore::connect(url, options).await.unwrap();
     store.migrate().await.unwrap();
     store
 }

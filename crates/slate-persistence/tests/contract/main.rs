@@ -1090,3 +1090,42 @@ async fn what_one_instance_revokes_or_changes_the_other_sees() {
         tokio::time::sleep(std::time::Duration::from_millis(10)).await;
     }
 }
+
+/// Two instances sharing one PostgreSQL database, each caching the invitations it reads: an
+/// invitation cancelled through one reads back cancelled from the other, and its link is
+/// withdrawn there, once the commit's notice (naming that invitation) arrives. A cached
+/// invitation stays invisible to another organization.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_invitation_one_instance_changes_the_other_reads_changed() {
+    let url = harness::postgres_database().await;
+    let one = SqlStore::connect(&url, &slate_persistence::StoreOptions::default()).await.unwrap();
+    one.migrate().await.unwrap();
+    let two = SqlStore::connect(&url, &slate_persistence::StoreOptions::default()).await.unwrap();
+    let f = fixture(&one).await;
+    let second = slate_over(&two, &f.memory);
+    let globex = organization(&f.slate, "Globex", "gina@globex.example").await;
+    let ada = external(&f, "Ada", "Lovelace", "ada@example.com", "2026-11-30");
+    let invitation = f.slate.invite_external(f.caller, ada).await.unwrap();
+    let token = f.slate.link_token(&invitation);
+    // Both instances read (and cache) the invitation, by id and through its link.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    for slate in [&f.slate, &second] {
+        assert_eq!(slate.get_invitation(f.caller, invitation.id()).await.unwrap().status(), InvitationStatus::Queued);
+        assert!(matches!(slate.check_link(&token).await.unwrap(), LinkCheck::Current { .. }));
+        assert!(slate.get_invitation(globex, invitation.id()).await.is_err(), "another organization's invitation");
+    }
+    f.slate.cancel(f.caller, invitation.id()).await.unwrap();
+    let at_once = f.slate.get_invitation(f.caller, invitation.id()).await.unwrap();
+    assert_eq!(at_once.status(), InvitationStatus::Cancelled, "at once where it was cancelled");
+    let waited = std::time::Instant::now();
+    loop {
+        let cancelled = second.get_invitation(f.caller, invitation.id()).await.unwrap().status();
+        let link = second.check_link(&token).await.unwrap();
+        if cancelled == InvitationStatus::Cancelled && matches!(link, LinkCheck::Withdrawn { .. }) {
+            break;
+        }
+        assert!(waited.elapsed().as_secs() < 5, "the other instance still sees {cancelled:?}");
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    assert!(second.get_invitation(globex, invitation.id()).await.is_err());
+}
