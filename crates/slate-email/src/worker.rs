@@ -131,38 +131,16 @@ impl OutboxWorker {
 
     /// Claims one batch and handles every message of it. Returns how many it claimed.
     ///
-    /// A batch is a pipeline of three tasks, so that the one connection to the relay waits
-    /// for nothing but the relay:
-    /// - **wording**: every message is gathered (database reads overlap), then worded and
-    ///   wrapped in MIME one after another, a few messages ahead of sending;
-    /// - **sending**: this task, one message after another over the transport's connection;
-    /// - **recording**: each outcome is committed, in groups, while the next messages go out.
+    /// A batch is a pipeline: every message is gathered and worded concurrently (database
+    /// reads overlap), then sent one after another over the transport's one connection,
+    /// each outcome recorded in its own task while the next message goes out.
     ///
     /// # Errors
     /// A storage failure while claiming.
     pub async fn run_once(&mut self) -> Result<usize, slate_domain::ports::AdapterError> {
         let batch = self.slate.claim_messages(self.settings.batch).await?;
         let n = batch.len();
-        if n == 0 {
-            return Ok(0);
-        }
-        let (worded, mut ready) = tokio::sync::mpsc::channel::<Worded>(WORDED_AHEAD);
-        let wording = {
-            let slate = self.slate.clone();
-            let sender = self.sender.clone();
-            let counter = self.counter.clone();
-            let smtp = matches!(self.transport, Transport::Smtp(_));
-            tokio::spawn(async move {
-                let prepared = slate.prepare_messages(&batch).await;
-                for (message, prepared) in batch.into_iter().zip(prepared) {
-                    let Some(w) = word(&slate, &sender, smtp, counter.as_ref(), message, prepared) else { continue };
-                    if worded.send(w).await.is_err() {
-                        // Sending stopped; the rest of the batch is left to its claims.
-                        break;
-                    }
-                }
-            })
-        };
+        let prepared = self.slate.prepare_messages(&batch).await;
         // Outcomes go to a recorder task that commits whatever has arrived as one group
         // (one transaction), while the next messages are sent. The channel's capacity bounds
         // how many accepted messages can wait unrecorded: what a crash could send twice.
@@ -193,9 +171,26 @@ impl OutboxWorker {
                 }
             })
         };
-        while let Some(w) = ready.recv().await {
-            let Worded { message, invitation, live, from_name, reply_to, rendered, built } = w;
-            let outcome = self.deliver(&message, from_name, &reply_to, rendered, built).await;
+        for (message, prepared) in batch.into_iter().zip(prepared) {
+            let (outcome, invitation, live) = match prepared {
+                Ok(Prepared::Send(context)) => {
+                    let outcome = self.send(&message, &context).await;
+                    (outcome, Some(context.invitation), None)
+                }
+                Ok(Prepared::SendLive(context)) => {
+                    let outcome = self.send_live(&message, &context).await;
+                    (outcome, None, Some(context.live))
+                }
+                Ok(Prepared::Skipped { reason }) => {
+                    tracing::info!(message = %message.id, kind = message.kind.as_str(), %reason, "message skipped");
+                    self.count(Tally::Skipped);
+                    continue;
+                }
+                Err(e) => {
+                    report(&message, &e);
+                    continue;
+                }
+            };
             let permanent = matches!(outcome, DeliveryOutcome::PermanentFailure { .. });
             let report = DeliveryReport { message, invitation, live, outcome };
             if outcomes.send((report, permanent)).await.is_err() {
@@ -203,11 +198,48 @@ impl OutboxWorker {
                 break;
             }
         }
-        drop(ready);
         drop(outcomes);
-        let _ = wording.await;
         let _ = recorder.await;
         Ok(n)
+    }
+
+    fn count(&self, tally: Tally) {
+        if let Some(counter) = &self.counter {
+            counter(tally);
+        }
+    }
+
+    /// Words, wraps and hands one message to the transport.
+    async fn send(&mut self, message: &OutboxMessage, context: &MessageContext) -> DeliveryOutcome {
+        let rendered = self.slate.render_message(context);
+        let from = self.sender.display_name(context);
+        let built = match &self.transport {
+            Transport::Mailbox => None,
+            Transport::Smtp(_) => Some(mime::build(&self.sender, context, &rendered)),
+        };
+        self.deliver(message, from, &context.recruiter.email, rendered, built).await
+    }
+
+    /// Words a message to a live interview's attendee, builds its meeting request, wraps
+    /// both and hands them to the transport.
+    async fn send_live(&mut self, message: &OutboxMessage, context: &LiveMessageContext) -> DeliveryOutcome {
+        let rendered = self.slate.render_live_message(context);
+        let from = self.sender.display_name_for(&context.company());
+        let built = match &self.transport {
+            Transport::Mailbox => None,
+            Transport::Smtp(_) => {
+                let calendar = crate::render::carries_calendar(message.kind).then(|| {
+                    let summary = format!("{} ({})", context.live.title(), context.company());
+                    let organizer =
+                        ics::Organizer { name: context.organizer.name.as_str(), email: &context.organizer.email };
+                    let text = ics::EventText { summary: &summary, description: &rendered.text };
+                    ics::calendar(&context.live, organizer, text, &self.sender.message_id_host, self.slate.now())
+                });
+                let calendar = calendar.as_ref().map(|(method, body)| (*method, body.as_str()));
+                Some(mime::build_live(&self.sender, context, &rendered, calendar))
+            }
+        };
+        self.deliver(message, from, &context.organizer.email, rendered, built).await
     }
 
     /// Keeps the message in the mailbox, or sends the MIME message `built` over SMTP.
@@ -249,93 +281,6 @@ impl OutboxWorker {
             })),
         }
     }
-}
-
-/// A message worded (and, for SMTP, wrapped in MIME), waiting for its turn to be sent.
-struct Worded {
-    message: OutboxMessage,
-    invitation: Option<slate_domain::Invitation>,
-    live: Option<slate_domain::LiveInterview>,
-    from_name: String,
-    reply_to: EmailAddress,
-    rendered: RenderedMessage,
-    built: Option<std::io::Result<Vec<u8>>>,
-}
-
-/// Messages worded ahead of the one being sent.
-const WORDED_AHEAD: usize = 8;
-
-/// Words one gathered message and, for SMTP, wraps it in MIME (with its meeting request for a
-/// live interview's attendee); `None` for a message skipped or that could not be gathered.
-fn word(
-    slate: &Slate,
-    sender: &Sender,
-    smtp: bool,
-    counter: Option<&Counter>,
-    message: OutboxMessage,
-    prepared: Result<Prepared, DeliveryError>,
-) -> Option<Worded> {
-    match prepared {
-        Ok(Prepared::Send(context)) => {
-            let rendered = slate.render_message(&context);
-            let from_name = sender.display_name(&context);
-            let built = smtp.then(|| mime::build(sender, &context, &rendered));
-            let MessageContext { invitation, recruiter, .. } = *context;
-            Some(Worded {
-                message,
-                invitation: Some(invitation),
-                live: None,
-                from_name,
-                reply_to: recruiter.email,
-                rendered,
-                built,
-            })
-        }
-        Ok(Prepared::SendLive(context)) => {
-            let rendered = slate.render_live_message(&context);
-            let from_name = sender.display_name_for(&context.company());
-            let built = smtp.then(|| live_mime(slate, sender, &message, &context, &rendered));
-            let LiveMessageContext { live, organizer, .. } = *context;
-            Some(Worded {
-                message,
-                invitation: None,
-                live: Some(live),
-                from_name,
-                reply_to: organizer.email,
-                rendered,
-                built,
-            })
-        }
-        Ok(Prepared::Skipped { reason }) => {
-            tracing::info!(message = %message.id, kind = message.kind.as_str(), %reason, "message skipped");
-            if let Some(counter) = counter {
-                counter(Tally::Skipped);
-            }
-            None
-        }
-        Err(e) => {
-            report(&message, &e);
-            None
-        }
-    }
-}
-
-/// A live interview's message in MIME, with its meeting request when its kind carries one.
-fn live_mime(
-    slate: &Slate,
-    sender: &Sender,
-    message: &OutboxMessage,
-    context: &LiveMessageContext,
-    rendered: &RenderedMessage,
-) -> std::io::Result<Vec<u8>> {
-    let calendar = crate::render::carries_calendar(message.kind).then(|| {
-        let summary = format!("{} ({})", context.live.title(), context.company());
-        let organizer = ics::Organizer { name: context.organizer.name.as_str(), email: &context.organizer.email };
-        let text = ics::EventText { summary: &summary, description: &rendered.text };
-        ics::calendar(&context.live, organizer, text, &sender.message_id_host, slate.now())
-    });
-    let calendar = calendar.as_ref().map(|(method, body)| (*method, body.as_str()));
-    mime::build_live(sender, context, rendered, calendar)
 }
 
 /// Accepted messages that may wait for their outcome to be recorded while the next ones go
