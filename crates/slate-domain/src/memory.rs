@@ -673,7 +673,7 @@ impl Outbox for InMemoryStore {
     ) -> Result<Vec<OutboxMessage>, AdapterError> {
         let mut state = lock(&self.state);
         let mut due: Vec<usize> = (0..state.messages.len()).filter(|n| is_due(&state.messages[*n], now)).collect();
-        due.sort_by_key(|n| (state.messages[*n].created_at, state.messages[*n].id));
+        due.sort_by_key(|n| (due_since(&state.messages[*n]), state.messages[*n].id));
         let mut claimed = Vec::new();
         for n in due.into_iter().take(limit) {
             let m = &mut state.messages[n];
@@ -716,6 +716,15 @@ impl Outbox for InMemoryStore {
             .filter(|m| m.organization_id == org && m.invitation_id() == Some(invitation))
             .cloned()
             .collect())
+    }
+}
+
+/// When a message became due: its `not_before`, or when its claim lapsed.
+fn due_since(m: &OutboxMessage) -> Option<DateTime<Utc>> {
+    match m.state {
+        DeliveryState::Pending { not_before, .. } => Some(not_before),
+        DeliveryState::Claimed { until, .. } => Some(until),
+        _ => None,
     }
 }
 

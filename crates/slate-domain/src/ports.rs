@@ -406,8 +406,10 @@ pub trait AnswerRepository: Send + Sync {
 #[async_trait]
 pub trait Outbox: Send + Sync {
     /// Claims up to `limit` messages that are pending with `not_before <= now`, or claimed
-    /// with a lapsed claim, oldest first, marking them claimed by `token` until `until` and
-    /// counting the attempt. Two callers at the same time MUST NOT get the same message (row
+    /// with a lapsed claim, those due longest first (by `not_before`, or by when the claim
+    /// lapsed; ties in any order), marking them claimed by `token` until `until` and counting
+    /// the attempt. A claim SHOULD cost the same however many messages are due (read in the
+    /// order of an index, not all of them sorted). Two callers at the same time MUST NOT get the same message (row
     /// locks with `SKIP LOCKED`, or an equivalent).
     ///
     /// # Errors

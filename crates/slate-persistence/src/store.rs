@@ -7,11 +7,11 @@ use std::time::Duration;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use migrations::{Migrator, MigratorTrait};
-use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, LockBehavior, LockType, OnConflict, Query};
+use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ActiveValue, ColumnTrait, ConnectOptions, ConnectionTrait, Database, DatabaseConnection,
     DatabaseTransaction, DbBackend, DbErr, EntityTrait, IntoActiveModel, Iterable, Order, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, QueryTrait, SqlErr, Statement, StatementBuilder, TransactionTrait,
+    QueryOrder, QuerySelect, QueryTrait, SqlErr, Statement, TransactionTrait,
 };
 use slate_domain::ports::{
     AccountRepository, AdapterError, AnswerRepository, CandidateRepository, ChangeSet, CommitError,
@@ -1227,34 +1227,8 @@ impl Outbox for SqlStore {
         token: ClaimToken,
         limit: usize,
     ) -> Result<Vec<OutboxMessage>, AdapterError> {
-        use outbox::Column as C;
-        let now = convert::micros(now);
-        let due = Query::select()
-            .column(C::Id)
-            .from(outbox::Entity)
-            .cond_where(due_condition(now))
-            .order_by(C::CreatedAt, Order::Asc)
-            .order_by(C::Id, Order::Asc)
-            .limit(u64::try_from(limit).unwrap_or(u64::MAX))
-            .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
-            .take();
-        let update = Query::update()
-            .table(outbox::Entity)
-            .value(C::State, "claimed")
-            .value(C::ClaimUntil, convert::micros(until))
-            .value(C::ClaimToken, token.as_uuid())
-            .value(C::NotBefore, Option::<i64>::None)
-            .value(C::Attempts, Expr::col(C::Attempts).add(1))
-            .and_where(Expr::col(C::Id).in_subquery(due))
-            // Every column by name, never `RETURNING *`: a pooled SQLite connection whose
-            // cached schema predates the last migration prepares `*` with the old column
-            // count, and sqlx keeps that count after SQLite re-prepares the statement (its
-            // worker then panics on the extra column). A named column unknown to the stale
-            // schema makes SQLite reload the schema before preparing instead.
-            .returning(Query::returning().columns(outbox::Column::iter()))
-            .take();
         let backend = self.db.get_database_backend();
-        let statement = StatementBuilder::build(&update, &backend);
+        let statement = claim_statement(backend, convert::micros(now), convert::micros(until), token, limit);
         let rows = match &self.writer {
             // On the write connection, like every other write of this store: one hand-off,
             // and rows read by rusqlite from the statement as it ran.
@@ -1314,6 +1288,45 @@ impl Outbox for SqlStore {
 }
 
 /// Pending and due, or claimed with a lapsed claim.
+/// The claim of up to `limit` due messages, those due first first: pending messages whose
+/// moment has come (by `not_before`) and claims that lapsed (by `claim_until`).
+///
+/// Each kind is read in the order of its own index (`outbox_due`, `outbox_claimed`) and cut
+/// at `limit` before the two are merged, so a claim reads at most `2 × limit` index entries
+/// however long the backlog: with one condition `OR` the other and the order taken from
+/// another column, every due message was read and sorted at every claim (54 ms a claim on
+/// SQLite with 300,000 queued, against 0.3 ms). On PostgreSQL the rows are locked with
+/// `SKIP LOCKED`, so workers on other instances claim other messages.
+///
+/// Every column is returned by name, never `RETURNING *`: a pooled SQLite connection whose
+/// cached schema predates the last migration prepares `*` with the old column count, and sqlx
+/// keeps that count after SQLite re-prepares the statement (its worker then panics on the
+/// extra column). A named column unknown to the stale schema makes SQLite reload the schema
+/// before preparing instead.
+fn claim_statement(backend: DbBackend, now: i64, until: i64, token: ClaimToken, limit: usize) -> Statement {
+    let returning = outbox::Column::iter().map(|c| sea_orm::IdenStatic::as_str(&c)).collect::<Vec<_>>().join(", ");
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let (lock, p) = match backend {
+        DbBackend::Postgres => (" FOR UPDATE SKIP LOCKED", ["$1", "$2", "$3", "$4"]),
+        _ => ("", ["?1", "?2", "?3", "?4"]),
+    };
+    let [until_p, token_p, now_p, limit_p] = p;
+    let sql = format!(
+        "UPDATE outbox SET state = 'claimed', claim_until = {until_p}, claim_token = {token_p}, \
+           not_before = NULL, attempts = attempts + 1 \
+         WHERE id IN (SELECT id FROM ( \
+           SELECT id, due FROM (SELECT id, not_before AS due FROM outbox \
+             WHERE state = 'pending' AND not_before <= {now_p} ORDER BY not_before LIMIT {limit_p}{lock}) AS pending \
+           UNION ALL \
+           SELECT id, due FROM (SELECT id, claim_until AS due FROM outbox \
+             WHERE state = 'claimed' AND claim_until <= {now_p} ORDER BY claim_until LIMIT {limit_p}{lock}) AS lapsed \
+         ) AS due_now ORDER BY due LIMIT {limit_p}) \
+         RETURNING {returning}"
+    );
+    let values: Vec<sea_orm::Value> = vec![until.into(), token.as_uuid().into(), now.into(), limit.into()];
+    Statement::from_sql_and_values(backend, sql, values)
+}
+
 fn due_condition(now: i64) -> sea_orm::sea_query::SimpleExpr {
     use outbox::Column as C;
     Expr::col(C::State)
@@ -1445,5 +1458,70 @@ impl AccountRepository for SqlStore {
             .await
             .map_err(internal)?;
         rows.into_iter().map(convert::api_key).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What running the claim of `limit` messages costs SQLite, in virtual-machine steps,
+    /// with `due` pending messages in the outbox.
+    fn claim_steps(conn: &rusqlite::Connection, due: i64, limit: usize) -> i32 {
+        conn.execute("DELETE FROM outbox", []).unwrap();
+        let organization = uuid::Uuid::new_v4();
+        let mut insert = conn
+            .prepare(
+                "INSERT INTO outbox (id, organization_id, invitation_id, kind, sequence, recipient, language, created_at, \
+                 state, not_before, attempts) \
+                 VALUES (?1, ?2, ?1, 'invitation', 0, 'c@example.com', 'en', ?3, 'pending', ?3, 0)",
+            )
+            .unwrap();
+        for i in 0..due {
+            insert
+                .execute(rusqlite::params![
+                    uuid::Uuid::new_v4().as_bytes().as_slice(),
+                    organization.as_bytes().as_slice(),
+                    i
+                ])
+                .unwrap();
+        }
+        let claim =
+            claim_statement(DbBackend::Sqlite, due, due + 1, ClaimToken::from_uuid(uuid::Uuid::new_v4()), limit);
+        let params: Vec<rusqlite::types::Value> = claim
+            .values
+            .map(|v| v.0.into_iter().map(|v| crate::sqlite_reads::param(v).unwrap()).collect())
+            .unwrap_or_default();
+        let mut stmt = conn.prepare(&claim.sql).unwrap();
+        let mut rows = stmt.query(rusqlite::params_from_iter(params)).unwrap();
+        let mut claimed = 0;
+        while rows.next().unwrap().is_some() {
+            claimed += 1;
+        }
+        drop(rows);
+        assert_eq!(claimed, limit.min(usize::try_from(due).unwrap()));
+        stmt.get_status(rusqlite::StatementStatus::VmStep)
+    }
+
+    /// A claim reads the due messages in the order of its indexes and stops at its limit: it
+    /// costs about the same with 2,000 messages due as with 20 (it read and sorted every due
+    /// message before).
+    #[tokio::test]
+    async fn a_claim_costs_the_same_however_long_the_backlog() {
+        let path = std::env::temp_dir().join(format!("slate-claim-{}.db", uuid::Uuid::new_v4().simple()));
+        let store = SqlStore::connect(&format!("sqlite://{}?mode=rwc", path.display()), &StoreOptions::default())
+            .await
+            .unwrap();
+        store.migrate().await.unwrap();
+        // Foreign keys off: messages without their invitations.
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch("PRAGMA foreign_keys = OFF").unwrap();
+        let few = claim_steps(&conn, 20, 10);
+        let many = claim_steps(&conn, 2_000, 10);
+        assert!(many < few * 2, "{many} steps with 2,000 due against {few} with 20");
+        drop(conn);
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
     }
 }

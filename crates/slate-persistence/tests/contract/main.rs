@@ -55,6 +55,7 @@ contract!(
     simultaneous_identical_invitations_store_one,
     accounts_sessions_and_api_keys,
     a_lapsed_claim_cannot_overwrite_the_new_holders_outcome,
+    claims_take_the_messages_due_longest_first,
     reminders_are_found_by_their_planned_moment,
     templates_and_the_mailbox_round_trip_per_organization,
     reviews_funnels_candidate_pages_and_settings,
@@ -793,6 +794,29 @@ async fn a_lapsed_claim_cannot_overwrite_the_new_holders_outcome(store: SqlStore
     assert_eq!(f.slate.get_invitation(f.caller, inv.id()).await.unwrap().status(), InvitationStatus::Sent);
     let health = f.slate.outbox_health().await.unwrap();
     assert_eq!((health.depth, health.oldest_due, health.oldest_due_age_secs()), (0, None, 0));
+}
+
+/// Pending messages and lapsed claims are claimed in the order they became due, whichever
+/// kind they are, and a claim takes no more than its limit of the two together.
+async fn claims_take_the_messages_due_longest_first(store: SqlStore) {
+    let f = fixture(&store).await;
+    let alone = |first: &str, email: &str| InviteExternal {
+        bcc_me: false,
+        ..external(&f, first, "Lovelace", email, "2026-11-30")
+    };
+    f.slate.invite_external(f.caller, alone("Ada", "ada@example.com")).await.unwrap();
+    let ada = f.slate.claim_messages(1).await.unwrap().remove(0);
+    // Ada's claim (five minutes) lapses at 09:05; Bob's and Cy's messages are due from 09:01
+    // and 09:02.
+    f.memory.clock.advance(TimeDelta::minutes(1));
+    f.slate.invite_external(f.caller, alone("Bob", "bob@example.com")).await.unwrap();
+    f.memory.clock.advance(TimeDelta::minutes(1));
+    f.slate.invite_external(f.caller, alone("Cy", "cy@example.com")).await.unwrap();
+    f.memory.clock.advance(TimeDelta::minutes(6));
+    let to = |messages: Vec<OutboxMessage>| messages.into_iter().map(|m| m.to.to_string()).collect::<Vec<_>>();
+    assert_eq!(to(f.slate.claim_messages(2).await.unwrap()), ["bob@example.com", "cy@example.com"]);
+    let again = f.slate.claim_messages(5).await.unwrap();
+    assert_eq!(again.iter().map(|m| m.id).collect::<Vec<_>>(), [ada.id], "the lapsed claim, last");
 }
 
 async fn reminders_are_found_by_their_planned_moment(store: SqlStore) {
