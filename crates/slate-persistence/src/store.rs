@@ -433,7 +433,17 @@ pub(crate) struct Step {
 
 /// The statements that carry out `write`, in order. Built by sea-orm for `backend`; run by
 /// sqlx in a transaction or, on an SQLite file, by [`SqliteWriter`] in one hand-off.
-fn plan(write: Write, backend: DbBackend, steps: &mut Vec<Step>) -> Result<(), CommitError> {
+///
+/// `before` is the invitation an update starts from, when this store still holds it (the row
+/// cache's copy at the revision the update is checked against): then only the columns that
+/// changed are written, and SQLite rewrites only the indexes on them (a delivery changes an
+/// invitation's status and moments; all twelve indexes were rewritten).
+fn plan(
+    write: Write,
+    backend: DbBackend,
+    steps: &mut Vec<Step>,
+    before: &dyn Fn(&Invitation) -> Option<Invitation>,
+) -> Result<(), CommitError> {
     let mut push = |statement: Statement, what: &'static str, one: bool| steps.push(Step { statement, what, one });
     match write {
         Write::InsertOrganization(o) => {
@@ -498,10 +508,20 @@ fn plan(write: Write, backend: DbBackend, steps: &mut Vec<Step>) -> Result<(), C
             push(invitation::Entity::insert(am).build(backend), "invitation", false);
         }
         Write::UpdateInvitation(i) => {
-            let mut am = convert::invitation_row(&i, i.revision() + 1, String::new()).into_active_model().reset_all();
+            let row = convert::invitation_row(&i, i.revision() + 1, String::new());
+            let was = before(&i).map(|b| convert::invitation_row(&b, i.revision() + 1, String::new()));
+            let mut am = row.clone().into_active_model().reset_all();
             // The snapshot never changes after sending.
             am.snapshot_hash = ActiveValue::NotSet;
             am.created_at = ActiveValue::NotSet;
+            if let Some(was) = was {
+                for c in invitation::Column::iter() {
+                    let revision = matches!(c, invitation::Column::Revision);
+                    if !revision && sea_orm::ModelTrait::get(&was, c) == sea_orm::ModelTrait::get(&row, c) {
+                        am.not_set(c);
+                    }
+                }
+            }
             push(
                 invitation::Entity::update_many()
                     .set(am)
@@ -690,7 +710,9 @@ impl UnitOfWork for SqlStore {
             if let Write::UpdateInvitation(i) = &write {
                 invitations.push(i.id().as_uuid());
             }
-            plan(write, backend, &mut steps)?;
+            plan(write, backend, &mut steps, &|i| {
+                self.rows.invitation(i.id().as_uuid()).filter(|b| b.revision() == i.revision())
+            })?;
         }
         if (cached || !invitations.is_empty()) && backend == DbBackend::Postgres {
             // Delivered to every instance's cache listener when the transaction commits: the

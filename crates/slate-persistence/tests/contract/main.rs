@@ -1153,3 +1153,46 @@ async fn an_invitation_one_instance_changes_the_other_reads_changed() {
     }
     assert!(second.get_invitation(globex, invitation.id()).await.is_err());
 }
+
+/// An update of an invitation this store read writes only the columns that changed, so
+/// SQLite rewrites only the indexes on them: an `UPDATE OF` trigger on a column the change
+/// leaves alone does not fire, one on a column it changes does. With the row cache off the
+/// whole row is written, as before.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_update_writes_only_the_columns_it_changed() {
+    for cache_rows in [true, false] {
+        let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("slate-test-{}.db", uuid::Uuid::new_v4().simple()));
+        let options = slate_persistence::StoreOptions { cache_rows, ..Default::default() };
+        let store = SqlStore::connect(&format!("sqlite://{}?mode=rwc", path.display()), &options).await.unwrap();
+        store.migrate().await.unwrap();
+        store
+            .connection()
+            .execute_unprepared(
+                "CREATE TABLE probe (what TEXT); \
+                 CREATE TRIGGER probe_email AFTER UPDATE OF email_key ON invitations \
+                   BEGIN INSERT INTO probe VALUES ('email'); END; \
+                 CREATE TRIGGER probe_status AFTER UPDATE OF status ON invitations \
+                   BEGIN INSERT INTO probe VALUES ('status'); END;",
+            )
+            .await
+            .unwrap();
+        let f = fixture(&store).await;
+        let ada = invite_ada_alone(&f).await;
+        f.slate.get_invitation(f.caller, ada.id()).await.unwrap();
+        f.slate.cancel(f.caller, ada.id()).await.unwrap();
+        let fired: Vec<String> = sea_orm::FromQueryResult::find_by_statement(sea_orm::Statement::from_string(
+            sea_orm::DbBackend::Sqlite,
+            "SELECT what FROM probe ORDER BY what",
+        ))
+        .all(store.connection())
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r: sea_orm::JsonValue| r["what"].as_str().unwrap().to_owned())
+        .collect();
+        let expected: &[&str] = if cache_rows { &["status"] } else { &["email", "status"] };
+        assert_eq!(fired, expected, "cache_rows = {cache_rows}");
+        assert_eq!(f.slate.get_invitation(f.caller, ada.id()).await.unwrap().status(), InvitationStatus::Cancelled);
+    }
+}
