@@ -1078,15 +1078,29 @@ impl InvitationRepository for SqlStore {
     }
 
     async fn get_many(&self, ids: &[InvitationId]) -> Result<Vec<Invitation>, AdapterError> {
-        if ids.is_empty() {
-            return Ok(Vec::new());
+        // The cached ones from the cache, the others in one statement (and kept).
+        let mut found = Vec::with_capacity(ids.len());
+        let mut missing = Vec::new();
+        let mut seen = std::collections::HashSet::with_capacity(ids.len());
+        for id in ids.iter().filter(|id| seen.insert(**id)) {
+            match self.rows.invitation(id.as_uuid()) {
+                Some(i) => found.push(i),
+                None => missing.push(id.as_uuid()),
+            }
         }
-        let rows = self
-            .find_all(
-                invitation::Entity::find().filter(invitation::Column::Id.is_in(ids.iter().map(InvitationId::as_uuid))),
-            )
-            .await?;
-        self.invitations_from(rows).await
+        if missing.is_empty() {
+            return Ok(found);
+        }
+        let mark = self.rows.mark();
+        let rows = self.find_all(invitation::Entity::find().filter(invitation::Column::Id.is_in(missing))).await?;
+        let read = self.invitations_from(rows).await?;
+        if let Some(mark) = mark {
+            for i in &read {
+                self.rows.keep_invitation(mark, i);
+            }
+        }
+        found.extend(read);
+        Ok(found)
     }
 
     async fn awaiting_reminders(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<Invitation>, AdapterError> {
