@@ -58,6 +58,15 @@ pub(crate) async fn postgres_database() -> String {
     format!("{base}/{name}")
 }
 
+/// Two stores on one new PostgreSQL database (migrated), as two Slate instances share it.
+pub(crate) async fn two_instances() -> (SqlStore, SqlStore) {
+    let url = postgres_database().await;
+    let one = SqlStore::connect(&url, &StoreOptions::default()).await.expect("connect the first instance");
+    one.migrate().await.expect("migrate PostgreSQL");
+    let two = SqlStore::connect(&url, &StoreOptions::default()).await.expect("connect the second instance");
+    (one, two)
+}
+
 /// A `Slate` over `store`, with the in-memory world's clock, link scheme and video store,
 /// and its own sequential ids.
 pub(crate) fn ports_over(store: &SqlStore, memory: &InMemory) -> Ports {

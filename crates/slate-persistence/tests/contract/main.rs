@@ -1075,10 +1075,7 @@ async fn a_connection_older_than_the_schema_still_claims() {
 /// one reads back changed from the other, once the commit's notification arrives.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn what_one_instance_revokes_or_changes_the_other_sees() {
-    let url = harness::postgres_database().await;
-    let one = SqlStore::connect(&url, &slate_persistence::StoreOptions::default()).await.unwrap();
-    one.migrate().await.unwrap();
-    let two = SqlStore::connect(&url, &slate_persistence::StoreOptions::default()).await.unwrap();
+    let (one, two) = harness::two_instances().await;
     let memory = InMemory::new(at("2026-11-22T09:00:00Z"));
     let (first, second) = (slate_over(&one, &memory), slate_over(&two, &memory));
     let (acme, rita) = first.create_account(fixtures::account("Acme", "Rita", "rita@acme.example")).await.unwrap();
@@ -1121,10 +1118,7 @@ async fn what_one_instance_revokes_or_changes_the_other_sees() {
 /// invitation stays invisible to another organization.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_invitation_one_instance_changes_the_other_reads_changed() {
-    let url = harness::postgres_database().await;
-    let one = SqlStore::connect(&url, &slate_persistence::StoreOptions::default()).await.unwrap();
-    one.migrate().await.unwrap();
-    let two = SqlStore::connect(&url, &slate_persistence::StoreOptions::default()).await.unwrap();
+    let (one, two) = harness::two_instances().await;
     let f = fixture(&one).await;
     let second = slate_over(&two, &f.memory);
     let globex = organization(&f.slate, "Globex", "gina@globex.example").await;
