@@ -584,7 +584,20 @@ fn plan(
             push(outbox::Entity::insert(am).build(backend), "outbox message", false);
         }
         Write::UpdateMessage { message: m, token } => {
-            let am = convert::message_row(&m).into_active_model().reset_all();
+            // Only the delivery state is written: what a message is and whom it goes to never
+            // change once queued, and leaving those columns out of `SET` spares SQLite the
+            // rewrite of the primary key and both unique keys on every recorded delivery.
+            let mut am = convert::message_row(&m).into_active_model().reset_all();
+            am.id = ActiveValue::NotSet;
+            am.organization_id = ActiveValue::NotSet;
+            am.invitation_id = ActiveValue::NotSet;
+            am.live_interview_id = ActiveValue::NotSet;
+            am.attendee_id = ActiveValue::NotSet;
+            am.kind = ActiveValue::NotSet;
+            am.sequence = ActiveValue::NotSet;
+            am.recipient = ActiveValue::NotSet;
+            am.language = ActiveValue::NotSet;
+            am.created_at = ActiveValue::NotSet;
             // Only the claim's holder records an outcome.
             push(
                 outbox::Entity::update_many()

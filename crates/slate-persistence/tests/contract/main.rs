@@ -1190,3 +1190,45 @@ async fn an_update_writes_only_the_columns_it_changed() {
         assert_eq!(f.slate.get_invitation(f.caller, ada.id()).await.unwrap().status(), InvitationStatus::Cancelled);
     }
 }
+
+/// Recording a delivery writes the message's delivery state and nothing else: what it is
+/// and whom it goes to stay out of `SET`, so SQLite leaves the primary key and both unique
+/// keys alone (an `UPDATE OF` trigger fires only for the columns a statement sets).
+#[tokio::test]
+async fn a_recorded_delivery_writes_only_the_delivery_state() {
+    let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("slate-test-{}.db", uuid::Uuid::new_v4().simple()));
+    let store = SqlStore::connect(&format!("sqlite://{}?mode=rwc", path.display()), &Default::default()).await.unwrap();
+    store.migrate().await.unwrap();
+    store
+        .connection()
+        .execute_unprepared(
+            "CREATE TABLE probe (what TEXT); \
+             CREATE TRIGGER probe_identity AFTER UPDATE OF id, organization_id, invitation_id, attendee_id, kind, \
+               sequence, recipient, language, created_at ON outbox BEGIN INSERT INTO probe VALUES ('identity'); END; \
+             CREATE TRIGGER probe_state AFTER UPDATE OF state ON outbox \
+               BEGIN INSERT INTO probe VALUES ('state'); END;",
+        )
+        .await
+        .unwrap();
+    let f = fixture(&store).await;
+    let ada = invite_ada_alone(&f).await;
+    let [claimed] = &f.slate.claim_messages(10).await.unwrap()[..] else { panic!("one message queued") };
+    let recorded =
+        f.slate.record_delivery(claimed.id, claimed.claim_token().unwrap(), DeliveryOutcome::Delivered).await.unwrap();
+    let fired: Vec<String> = sea_orm::FromQueryResult::find_by_statement(sea_orm::Statement::from_string(
+        sea_orm::DbBackend::Sqlite,
+        "SELECT what FROM probe",
+    ))
+    .all(store.connection())
+    .await
+    .unwrap()
+    .into_iter()
+    .map(|r: sea_orm::JsonValue| r["what"].as_str().unwrap().to_owned())
+    .collect();
+    assert_eq!(fired, ["state", "state"], "the claim and the delivery set the state, neither the identity");
+    let stored = Outbox::get(&store, recorded.id).await.unwrap().unwrap();
+    assert!(matches!(stored.state, DeliveryState::Delivered { .. }), "{:?}", stored.state);
+    assert_eq!((stored.to, stored.kind, stored.about), (claimed.to.clone(), claimed.kind, claimed.about));
+    assert_eq!(f.slate.get_invitation(f.caller, ada.id()).await.unwrap().status(), InvitationStatus::Sent);
+}
