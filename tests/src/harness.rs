@@ -298,6 +298,16 @@ json.dump(out, sys.stdout)
         serde_json::from_slice::<Vec<Value>>(&out.stdout).unwrap()
     }
 
+    /// Every received message's bytes as the server stored them.
+    pub fn raw_messages(&self) -> Vec<Vec<u8>> {
+        ["new", "cur"]
+            .iter()
+            .filter_map(|d| std::fs::read_dir(self.maildir.join(d)).ok())
+            .flatten()
+            .map(|entry| std::fs::read(entry.unwrap().path()).unwrap())
+            .collect()
+    }
+
     /// How many messages arrived (cheap: counts files).
     pub fn count(&self) -> usize {
         ["new", "cur"].iter().filter_map(|d| std::fs::read_dir(self.maildir.join(d)).ok()).map(Iterator::count).sum()

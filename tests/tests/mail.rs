@@ -3,7 +3,7 @@
 //! scripted peer that answers 421/451/550 on cue. `./scripts/test` installs aiosmtpd; without
 //! it these tests fail, they never skip.
 
-#![expect(clippy::unwrap_used, reason = "test program: a panic is a failure")]
+#![expect(clippy::unwrap_used, clippy::expect_used, reason = "test program: a panic is a failure")]
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -390,5 +390,81 @@ fn live_interview_invites_are_meeting_requests_each_attendee_confirms_and_a_canc
         );
         assert!(lines.contains(&format!("UID:live-{id}@slate.test")));
         assert!(!m["text"].as_str().unwrap().contains("/m/"), "no link in a cancellation");
+    }
+}
+
+/// Verifies `message`'s DKIM signature with dkimpy (an implementation independent of the one
+/// that signed it), the selector's TXT record answered with `public_key` (base64 DER).
+fn dkim_verifies(message: &[u8], public_key: &str) -> bool {
+    const VERIFY: &str = r#"
+import dkim, sys
+record = ("v=DKIM1; k=rsa; p=" + sys.argv[1]).encode()
+def dns(name, timeout=5):
+    return record if name == b"slate2026._domainkey.acme.example." else None
+print("pass" if dkim.verify(sys.stdin.buffer.read(), dnsfunc=dns) else "fail")
+"#;
+    let python = std::env::var("SLATE_TEST_PYTHON")
+        .expect("SLATE_TEST_PYTHON must name a Python with dkimpy (./scripts/test installs one)");
+    let mut child = std::process::Command::new(python)
+        .args(["-c", VERIFY, public_key])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), message).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let said = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    assert!(said == "pass" || said == "fail", "dkimpy: {said} {}", String::from_utf8_lossy(&out.stderr));
+    said == "pass"
+}
+
+#[test]
+fn with_a_dkim_key_configured_every_message_is_signed_and_verifies_at_the_receiver() {
+    let dir = temp_dir("mail-dkim");
+    let key = dir.join("dkim.pem");
+    let openssl = |args: &[&str]| {
+        let out = std::process::Command::new("openssl")
+            .args(args)
+            .output()
+            .expect("openssl (Debian's openssl; ./scripts/test installs it)");
+        assert!(out.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        out.stdout
+    };
+    openssl(&["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", key.to_str().unwrap()]);
+    let der = openssl(&["pkey", "-in", key.to_str().unwrap(), "-pubout", "-outform", "DER"]);
+    let public_key = {
+        let path = dir.join("dkim.pub.der");
+        std::fs::write(&path, &der).unwrap();
+        String::from_utf8(openssl(&["base64", "-A", "-in", path.to_str().unwrap()])).unwrap()
+    };
+
+    let smtp = Aiosmtpd::start(&dir);
+    let mut settings = smtp_settings(smtp.port);
+    settings.push(("SLATE__MAIL__DKIM_DOMAIN", "acme.example".into()));
+    settings.push(("SLATE__MAIL__DKIM_SELECTOR", "slate2026".into()));
+    settings.push(("SLATE__MAIL__DKIM_KEY_FILE", key.display().to_string()));
+    let slate = start(&dir, &settings);
+    let (status, job) =
+        slate.call("POST", "/api/v1/jobs", Some(&json!({"title": "Backend engineer", "company_name": "Acme"})));
+    assert_eq!(status, 201, "{job}");
+    let interview = slate.published_interview(job["id"].as_str());
+    invite(&slate, &interview, "Ada", "Lovelace", "ada@example.com", json!({"bcc_me": true}));
+    invite(&slate, &interview, "Jürgen", "Groß", "juergen@example.com", json!({"language": "de"}));
+    let raw = wait_for(Duration::from_secs(30), "three messages at the SMTP server", || {
+        let m = smtp.raw_messages();
+        (m.len() >= 3).then_some(m)
+    });
+    assert_eq!(raw.len(), 3);
+    for message in &raw {
+        let text = String::from_utf8_lossy(message);
+        let header = text.split("DKIM-Signature:").nth(1).expect("a DKIM-Signature header");
+        assert!(header.contains("d=acme.example") && header.contains("s=slate2026"), "{header}");
+        assert!(header.contains("a=rsa-sha256") && header.contains("c=relaxed/relaxed"), "{header}");
+        assert!(dkim_verifies(message, &public_key), "the signature verifies at the receiver:\n{text}");
+        // The check is real: the same message with its subject changed no longer verifies.
+        let forged = text.replacen("\nSubject: ", "\nSubject: Urgent: ", 1);
+        assert_ne!(forged, text);
+        assert!(!dkim_verifies(forged.as_bytes(), &public_key), "a changed subject breaks the signature");
     }
 }

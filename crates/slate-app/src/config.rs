@@ -109,6 +109,9 @@ pub(crate) struct Mail {
     pub(crate) first_retry_secs: u64,
     pub(crate) max_retry_secs: u64,
     pub(crate) live_reminder_hours: u32,
+    pub(crate) dkim_domain: String,
+    pub(crate) dkim_selector: String,
+    pub(crate) dkim_key_file: String,
 }
 
 /// Where emails go.
@@ -365,6 +368,14 @@ impl Config {
         if self.mail.first_retry_secs == 0 || self.mail.max_retry_secs < self.mail.first_retry_secs {
             return invalid("mail.max_retry_secs", "must be at least mail.first_retry_secs, which must be at least 1");
         }
+        if !self.mail.dkim_key_file.is_empty() {
+            if self.mail.dkim_domain.trim().is_empty() {
+                return invalid("mail.dkim_domain", "must name the signing domain when mail.dkim_key_file is set");
+            }
+            if self.mail.dkim_selector.trim().is_empty() {
+                return invalid("mail.dkim_selector", "must name the DNS selector when mail.dkim_key_file is set");
+            }
+        }
         if !(1..=336).contains(&self.mail.live_reminder_hours) {
             return invalid("mail.live_reminder_hours", "must be 1 to 336 (two weeks)");
         }
@@ -425,7 +436,7 @@ mod tests {
     fn mail_settings_are_checked_and_named() {
         let base: Config = Figment::from(Toml::string(DEFAULTS)).extract().unwrap_or_else(|e| panic!("{e}"));
         type Change = fn(&mut Config);
-        let cases: [(&str, Change); 4] = [
+        let cases: [(&str, Change); 6] = [
             ("mail.from_address", |c| c.mail.from_address = "not an address".into()),
             ("mail.smtp_host", |c| {
                 c.mail.transport = MailTransport::Smtp;
@@ -433,6 +444,11 @@ mod tests {
             }),
             ("mail.smtp_password", |c| c.mail.smtp_user = "me".into()),
             ("mail.batch", |c| c.mail.batch = 0),
+            ("mail.dkim_domain", |c| c.mail.dkim_key_file = "dkim.pem".into()),
+            ("mail.dkim_selector", |c| {
+                c.mail.dkim_key_file = "dkim.pem".into();
+                c.mail.dkim_domain = "acme.example".into();
+            }),
         ];
         for (key, change) in cases {
             let mut c = base.clone();

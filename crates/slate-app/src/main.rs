@@ -412,6 +412,8 @@ async fn serve(config: Config, no_migrate: bool) -> Result<(), Fatal> {
     init_logs(&config);
     tracing::info!(database = %mask_password(&config.database.url), "opening the database");
     let (slate, store) = connect(&config, config.database.migrate_on_start && !no_migrate).await?;
+    // Before listening: a DKIM key that cannot be read stops start-up, naming the setting.
+    let worker = outbox_worker(&config, slate.clone())?;
     // Bind before seeding: a seeded password must not be lost to a port already in use.
     let listener = tokio::net::TcpListener::bind(config.server.listen).await?;
     let address = listener.local_addr()?;
@@ -453,7 +455,7 @@ async fn serve(config: Config, no_migrate: bool) -> Result<(), Fatal> {
     let (mail_stop, mail_stop_rx) = tokio::sync::watch::channel(false);
     let metrics = state_metrics.clone();
     let mailer = tokio::spawn(
-        outbox_worker(&config, slate)
+        worker
             .counting(Arc::new(move |tally: slate_email::Tally| metrics.count_mail(tally.as_str())))
             .run(mail_stop_rx),
     );
@@ -488,7 +490,7 @@ async fn serve(config: Config, no_migrate: bool) -> Result<(), Fatal> {
 }
 
 /// The outbox worker the configuration asks for: SMTP, or the local mailbox.
-fn outbox_worker(config: &Config, slate: Slate) -> slate_email::OutboxWorker {
+fn outbox_worker(config: &Config, slate: Slate) -> Result<slate_email::OutboxWorker, Fatal> {
     let mail = &config.mail;
     let transport = match mail.transport {
         config::MailTransport::Mailbox => slate_email::Transport::Mailbox,
@@ -515,7 +517,16 @@ fn outbox_worker(config: &Config, slate: Slate) -> slate_email::OutboxWorker {
         message_id_host: slate.settings().public_url.host().to_owned(),
     };
     let settings = slate_email::WorkerSettings { batch: mail.batch, ..slate_email::WorkerSettings::default() };
-    slate_email::OutboxWorker::new(slate, sender, transport, settings)
+    let worker = slate_email::OutboxWorker::new(slate, sender, transport, settings);
+    if mail.dkim_key_file.is_empty() {
+        return Ok(worker);
+    }
+    let pem = std::fs::read_to_string(&mail.dkim_key_file)
+        .map_err(|e| Fatal::Usage(format!("setting `mail.dkim_key_file`: cannot read {}: {e}", mail.dkim_key_file)))?;
+    let dkim = slate_email::Dkim::from_pem(&mail.dkim_domain, &mail.dkim_selector, &pem)
+        .map_err(|e| Fatal::Usage(format!("setting `mail.dkim_key_file`: {e}")))?;
+    tracing::info!(domain = %mail.dkim_domain, selector = %mail.dkim_selector, algorithm = dkim.algorithm(), "signing outgoing mail with DKIM");
+    Ok(worker.signing(dkim))
 }
 
 /// Every minute: expire invitations whose deadline passed, and queue due reminders (of

@@ -56,6 +56,34 @@ fn a_bad_configuration_stops_start_up_naming_the_setting() {
 }
 
 #[test]
+fn an_unusable_dkim_key_stops_serve_before_it_listens_naming_the_setting() {
+    let url = temp_sqlite();
+    let data = url.trim_start_matches("sqlite://").trim_end_matches("/slate.db?mode=rwc").to_owned();
+    let key = format!("{data}/dkim.pem");
+    std::fs::create_dir_all(&data).unwrap();
+    std::fs::write(&key, "-----BEGIN PRIVATE KEY-----\nc2VjcmV0IGJ5dGVz\n-----END PRIVATE KEY-----\n").unwrap();
+    let serve = |key_file: &str| {
+        run(slate()
+            .arg("serve")
+            .env("SLATE__DATABASE__URL", &url)
+            .env("SLATE__SECURITY__LINK_SECRET_FILE", format!("{data}/link-secret"))
+            .env("SLATE__STORAGE__VIDEOS_DIR", format!("{data}/videos"))
+            .env("SLATE__SERVER__LISTEN", "127.0.0.1:0")
+            .env("SLATE__MAIL__DKIM_DOMAIN", "acme.example")
+            .env("SLATE__MAIL__DKIM_SELECTOR", "slate")
+            .env("SLATE__MAIL__DKIM_KEY_FILE", key_file))
+    };
+    let (ok, out, err) = serve(&key);
+    assert!(!ok, "{out}");
+    assert!(err.contains("mail.dkim_key_file") && err.contains("neither an RSA nor an Ed25519 key"), "{err}");
+    assert!(!err.contains("c2VjcmV0"), "the key is never printed: {err}");
+    assert!(!out.contains("listening"), "stopped before listening: {out}");
+    let (ok, _, err) = serve(&format!("{data}/missing.pem"));
+    assert!(!ok);
+    assert!(err.contains("mail.dkim_key_file") && err.contains("missing.pem"), "{err}");
+}
+
+#[test]
 fn migrations_up_status_and_down() {
     let url = temp_sqlite();
     let (ok, out, err) = run(slate().args(["migrate", "status"]).env("SLATE__DATABASE__URL", &url));

@@ -3,14 +3,16 @@
 //! (several app instances on one PostgreSQL) never send one message twice.
 
 use std::sync::Arc;
+use std::task::Poll;
 use std::time::Duration;
 
 use slate_domain::{
-    CapturedEmail, DeliveryError, DeliveryOutcome, DeliveryReport, DeliveryState, EmailAddress, LiveMessageContext,
-    MessageContext, OutboxMessage, Prepared, RenderedMessage, Slate,
+    CapturedEmail, DeliveryError, DeliveryOutcome, DeliveryReport, DeliveryState, EmailAddress, Invitation,
+    LiveInterview, LiveMessageContext, MessageContext, OutboxMessage, Prepared, RenderedMessage, Slate,
 };
 use tokio::sync::watch;
 
+use crate::dkim::Dkim;
 use crate::ics;
 use crate::mime::{self, Sender};
 use crate::transport::{SendResult, Smtp};
@@ -79,11 +81,16 @@ pub struct OutboxWorker {
     transport: Transport,
     settings: WorkerSettings,
     counter: Option<Counter>,
+    dkim: Option<Arc<Dkim>>,
 }
 
 impl std::fmt::Debug for OutboxWorker {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("OutboxWorker").field("sender", &self.sender).field("transport", &self.transport).finish()
+        f.debug_struct("OutboxWorker")
+            .field("sender", &self.sender)
+            .field("transport", &self.transport)
+            .field("dkim", &self.dkim)
+            .finish()
     }
 }
 
@@ -91,7 +98,14 @@ impl OutboxWorker {
     /// A worker over `slate`'s outbox.
     #[must_use]
     pub const fn new(slate: Slate, sender: Sender, transport: Transport, settings: WorkerSettings) -> Self {
-        Self { slate, sender, transport, settings, counter: None }
+        Self { slate, sender, transport, settings, counter: None, dkim: None }
+    }
+
+    /// Signs every message sent over SMTP with `dkim`.
+    #[must_use]
+    pub fn signing(mut self, dkim: Dkim) -> Self {
+        self.dkim = Some(Arc::new(dkim));
+        self
     }
 
     /// Counts every outcome with `counter`.
@@ -131,9 +145,10 @@ impl OutboxWorker {
 
     /// Claims one batch and handles every message of it. Returns how many it claimed.
     ///
-    /// A batch is a pipeline: every message is gathered and worded concurrently (database
-    /// reads overlap), then sent one after another over the transport's one connection,
-    /// each outcome recorded in its own task while the next message goes out.
+    /// A batch is a pipeline: the batch's messages are gathered together (one read of
+    /// their invitations), then sent one after another over the transport's one
+    /// connection, each worded while the one before it is with the relay, and the outcomes
+    /// recorded in groups by a task of their own while the next messages go out.
     ///
     /// # Errors
     /// A storage failure while claiming.
@@ -141,9 +156,13 @@ impl OutboxWorker {
         let batch = self.slate.claim_messages(self.settings.batch).await?;
         let n = batch.len();
         let prepared = self.slate.prepare_messages(&batch).await;
-        // Outcomes go to a recorder task that commits whatever has arrived as one group
-        // (one transaction), while the next messages are sent. The channel's capacity bounds
-        // how many accepted messages can wait unrecorded: what a crash could send twice.
+
+        // Outcomes go to a recorder task that commits them in groups (one transaction each)
+        // while the next messages are sent. A group takes up to UNRECORDED_WINDOW outcomes,
+        // waiting at most GROUP_WAIT for them: a commit per message would cost its fixed
+        // price every time, and that CPU is taken from the sending. The channel's capacity
+        // bounds how many accepted messages can wait unrecorded: what a crash could send
+        // twice.
         let (outcomes, mut arrived) = tokio::sync::mpsc::channel::<(DeliveryReport, bool)>(UNRECORDED_WINDOW);
         let recorder = {
             let slate = self.slate.clone();
@@ -151,10 +170,12 @@ impl OutboxWorker {
             tokio::spawn(async move {
                 while let Some(first) = arrived.recv().await {
                     let mut group = vec![first];
-                    while group.len() <= UNRECORDED_WINDOW
-                        && let Ok(more) = arrived.try_recv()
-                    {
-                        group.push(more);
+                    let until = tokio::time::Instant::now() + GROUP_WAIT;
+                    while group.len() < UNRECORDED_WINDOW {
+                        match tokio::time::timeout_at(until, arrived.recv()).await {
+                            Ok(Some(more)) => group.push(more),
+                            Ok(None) | Err(_) => break,
+                        }
                     }
                     let kinds: Vec<_> = group.iter().map(|(r, permanent)| (r.message.clone(), *permanent)).collect();
                     let results = slate.record_deliveries(group.into_iter().map(|(r, _)| r).collect()).await;
@@ -171,24 +192,38 @@ impl OutboxWorker {
                 }
             })
         };
-        for (message, prepared) in batch.into_iter().zip(prepared) {
-            let (outcome, invitation, live) = match prepared {
-                Ok(Prepared::Send(context)) => {
-                    let outcome = self.send(&message, &context).await;
-                    (outcome, Some(context.invitation), None)
-                }
-                Ok(Prepared::SendLive(context)) => {
-                    let outcome = self.send_live(&message, &context).await;
-                    (outcome, None, Some(context.live))
-                }
-                Ok(Prepared::Skipped { reason }) => {
+        // Each message is worded while the one before it is with the relay: its first
+        // command goes out, the next message is worded during the round trip, then the
+        // exchange is finished. One task, so no hand-off wakes another core.
+        let (sender, transport, counter) = (&self.sender, &mut self.transport, self.counter.as_ref());
+        let smtp = matches!(transport, Transport::Smtp(_));
+        let wording = Wording { slate: &self.slate, sender, dkim: self.dkim.as_deref(), smtp };
+        let mut queue = batch.into_iter().zip(prepared);
+        let mut next = queue.next().map(|(m, p)| wording.word(m, p));
+        while let Some(worded) = next.take() {
+            let (message, letter, invitation, live) = match worded {
+                Worded::Ready { message, letter, invitation, live } => (message, letter, invitation, live),
+                Worded::Skipped { message, reason } => {
                     tracing::info!(message = %message.id, kind = message.kind.as_str(), %reason, "message skipped");
-                    self.count(Tally::Skipped);
+                    if let Some(counter) = counter {
+                        counter(Tally::Skipped);
+                    }
+                    next = queue.next().map(|(m, p)| wording.word(m, p));
                     continue;
                 }
-                Err(e) => {
-                    report(&message, &e);
+                Worded::Failed { message, error } => {
+                    report(&message, &error);
+                    next = queue.next().map(|(m, p)| wording.word(m, p));
                     continue;
+                }
+            };
+            let outcome = {
+                let mut delivery = std::pin::pin!(deliver(transport, &sender.address, &message, letter));
+                let early = std::future::poll_fn(|cx| Poll::Ready(delivery.as_mut().poll(cx))).await;
+                next = queue.next().map(|(m, p)| wording.word(m, p));
+                match early {
+                    Poll::Ready(outcome) => outcome,
+                    Poll::Pending => delivery.await,
                 }
             };
             let permanent = matches!(outcome, DeliveryOutcome::PermanentFailure { .. });
@@ -202,84 +237,125 @@ impl OutboxWorker {
         let _ = recorder.await;
         Ok(n)
     }
+}
 
-    fn count(&self, tally: Tally) {
-        if let Some(counter) = &self.counter {
-            counter(tally);
+/// What wording a message needs: the domain (templates), who sends, the DKIM key, and
+/// whether a MIME message is wanted (SMTP) or only the worded parts (the mailbox).
+struct Wording<'a> {
+    slate: &'a Slate,
+    sender: &'a Sender,
+    dkim: Option<&'a Dkim>,
+    smtp: bool,
+}
+
+/// A worded message, ready for the transport.
+struct Letter {
+    from_name: String,
+    reply_to: EmailAddress,
+    rendered: RenderedMessage,
+    /// The MIME message (signed when DKIM is on), for SMTP.
+    built: Option<Result<Vec<u8>, String>>,
+}
+
+/// One claimed message after gathering and wording.
+#[expect(clippy::large_enum_variant, reason = "at most two live at once, each moved on straight away")]
+enum Worded {
+    Ready { message: OutboxMessage, letter: Letter, invitation: Option<Invitation>, live: Option<LiveInterview> },
+    Skipped { message: OutboxMessage, reason: String },
+    Failed { message: OutboxMessage, error: DeliveryError },
+}
+
+impl Wording<'_> {
+    fn word(&self, message: OutboxMessage, prepared: Result<Prepared, DeliveryError>) -> Worded {
+        match prepared {
+            Ok(Prepared::Send(context)) => {
+                let letter = self.letter(&context);
+                Worded::Ready { message, letter, invitation: Some(context.invitation), live: None }
+            }
+            Ok(Prepared::SendLive(context)) => {
+                let letter = self.live_letter(&message, &context);
+                Worded::Ready { message, letter, invitation: None, live: Some(context.live) }
+            }
+            Ok(Prepared::Skipped { reason }) => Worded::Skipped { message, reason },
+            Err(error) => Worded::Failed { message, error },
         }
     }
 
-    /// Words, wraps and hands one message to the transport.
-    async fn send(&mut self, message: &OutboxMessage, context: &MessageContext) -> DeliveryOutcome {
+    /// Words and wraps a message about an invitation.
+    fn letter(&self, context: &MessageContext) -> Letter {
         let rendered = self.slate.render_message(context);
-        let from = self.sender.display_name(context);
-        let built = match &self.transport {
-            Transport::Mailbox => None,
-            Transport::Smtp(_) => Some(mime::build(&self.sender, context, &rendered)),
-        };
-        self.deliver(message, from, &context.recruiter.email, rendered, built).await
-    }
-
-    /// Words a message to a live interview's attendee, builds its meeting request, wraps
-    /// both and hands them to the transport.
-    async fn send_live(&mut self, message: &OutboxMessage, context: &LiveMessageContext) -> DeliveryOutcome {
-        let rendered = self.slate.render_live_message(context);
-        let from = self.sender.display_name_for(&context.company());
-        let built = match &self.transport {
-            Transport::Mailbox => None,
-            Transport::Smtp(_) => {
-                let calendar = crate::render::carries_calendar(message.kind).then(|| {
-                    let summary = format!("{} ({})", context.live.title(), context.company());
-                    let organizer =
-                        ics::Organizer { name: context.organizer.name.as_str(), email: &context.organizer.email };
-                    let text = ics::EventText { summary: &summary, description: &rendered.text };
-                    ics::calendar(&context.live, organizer, text, &self.sender.message_id_host, self.slate.now())
-                });
-                let calendar = calendar.as_ref().map(|(method, body)| (*method, body.as_str()));
-                Some(mime::build_live(&self.sender, context, &rendered, calendar))
-            }
-        };
-        self.deliver(message, from, &context.organizer.email, rendered, built).await
-    }
-
-    /// Keeps the message in the mailbox, or sends the MIME message `built` over SMTP.
-    async fn deliver(
-        &mut self,
-        message: &OutboxMessage,
-        from_name: String,
-        reply_to: &EmailAddress,
-        rendered: RenderedMessage,
-        built: Option<std::io::Result<Vec<u8>>>,
-    ) -> DeliveryOutcome {
-        match (&mut self.transport, built) {
-            (Transport::Smtp(smtp), Some(Ok(body))) => {
-                match smtp.send(&self.sender.address, message.to.as_str(), &body).await {
-                    SendResult::Accepted => DeliveryOutcome::Delivered,
-                    SendResult::Temporary(reason) => DeliveryOutcome::TemporaryFailure { reason },
-                    SendResult::Permanent(reason) => DeliveryOutcome::PermanentFailure { reason },
-                }
-            }
-            (Transport::Smtp(_), Some(Err(e))) => {
-                DeliveryOutcome::TemporaryFailure { reason: format!("building the message failed: {e}") }
-            }
-            (Transport::Smtp(_), None) => {
-                DeliveryOutcome::TemporaryFailure { reason: "no MIME message was built for SMTP".to_owned() }
-            }
-            (Transport::Mailbox, _) => DeliveryOutcome::Captured(Box::new(CapturedEmail {
-                id: message.id,
-                organization_id: message.organization_id,
-                about: message.about,
-                kind: message.kind,
-                from: format!("\"{from_name}\" <{}>", self.sender.address),
-                to: message.to.clone(),
-                reply_to: Some(reply_to.clone()),
-                subject: rendered.subject,
-                text: rendered.text,
-                html: rendered.html,
-                // Set to the moment of recording by the use case.
-                captured_at: message.created_at,
-            })),
+        let built = self.smtp.then(|| self.signed(mime::build(self.sender, context, &rendered)));
+        Letter {
+            from_name: self.sender.display_name(context),
+            reply_to: context.recruiter.email.clone(),
+            rendered,
+            built,
         }
+    }
+
+    /// Words a message to a live interview's attendee and builds its meeting request.
+    fn live_letter(&self, message: &OutboxMessage, context: &LiveMessageContext) -> Letter {
+        let rendered = self.slate.render_live_message(context);
+        let built = self.smtp.then(|| {
+            let calendar = crate::render::carries_calendar(message.kind).then(|| {
+                let summary = format!("{} ({})", context.live.title(), context.company());
+                let organizer =
+                    ics::Organizer { name: context.organizer.name.as_str(), email: &context.organizer.email };
+                let text = ics::EventText { summary: &summary, description: &rendered.text };
+                ics::calendar(&context.live, organizer, text, &self.sender.message_id_host, self.slate.now())
+            });
+            let calendar = calendar.as_ref().map(|(method, body)| (*method, body.as_str()));
+            self.signed(mime::build_live(self.sender, context, &rendered, calendar))
+        });
+        Letter {
+            from_name: self.sender.display_name_for(&context.company()),
+            reply_to: context.organizer.email.clone(),
+            rendered,
+            built,
+        }
+    }
+
+    /// The built message, signed when DKIM is configured.
+    fn signed(&self, built: std::io::Result<Vec<u8>>) -> Result<Vec<u8>, String> {
+        let body = built.map_err(|e| format!("building the message failed: {e}"))?;
+        match self.dkim {
+            Some(dkim) => dkim.sign(&body),
+            None => Ok(body),
+        }
+    }
+}
+
+/// Keeps the message in the mailbox, or sends its MIME message over SMTP.
+async fn deliver(
+    transport: &mut Transport,
+    envelope_from: &str,
+    message: &OutboxMessage,
+    letter: Letter,
+) -> DeliveryOutcome {
+    match (transport, letter.built) {
+        (Transport::Smtp(smtp), Some(Ok(body))) => match smtp.send(envelope_from, message.to.as_str(), &body).await {
+            SendResult::Accepted => DeliveryOutcome::Delivered,
+            SendResult::Temporary(reason) => DeliveryOutcome::TemporaryFailure { reason },
+            SendResult::Permanent(reason) => DeliveryOutcome::PermanentFailure { reason },
+        },
+        (Transport::Smtp(_), Some(Err(reason))) => DeliveryOutcome::TemporaryFailure { reason },
+        (Transport::Smtp(_), None) => {
+            DeliveryOutcome::TemporaryFailure { reason: "no MIME message was built for SMTP".to_owned() }
+        }
+        (Transport::Mailbox, _) => DeliveryOutcome::Captured(Box::new(CapturedEmail {
+            id: message.id,
+            organization_id: message.organization_id,
+            about: message.about,
+            kind: message.kind,
+            from: format!("\"{}\" <{envelope_from}>", letter.from_name),
+            to: message.to.clone(),
+            reply_to: Some(letter.reply_to),
+            subject: letter.rendered.subject,
+            text: letter.rendered.text,
+            html: letter.rendered.html,
+            // Set to the moment of recording by the use case.
+            captured_at: message.created_at,
+        })),
     }
 }
 
@@ -288,6 +364,10 @@ impl OutboxWorker {
 /// but unrecorded messages (the group being committed, the full channel, the one in hand),
 /// which are sent again once their claims lapse, each with its original `Message-ID`.
 pub const UNRECORDED_WINDOW: usize = 8;
+
+/// How long a group of outcomes waits to fill before it is committed anyway (a slow relay's
+/// outcomes are still recorded promptly).
+const GROUP_WAIT: Duration = Duration::from_millis(20);
 
 fn tally(message: &OutboxMessage, permanent: bool, recorded: &OutboxMessage) -> Tally {
     match recorded.state {
