@@ -248,13 +248,12 @@ struct Wording<'a> {
     smtp: bool,
 }
 
-/// A worded message, ready for the transport.
-struct Letter {
-    from_name: String,
-    reply_to: EmailAddress,
-    rendered: RenderedMessage,
-    /// The MIME message (signed when DKIM is on), for SMTP.
-    built: Option<Result<Vec<u8>, String>>,
+/// A worded message, in the form its transport takes.
+enum Letter {
+    /// For SMTP: the MIME message, signed when DKIM is on (or why it could not be built).
+    Mime(Result<Vec<u8>, String>),
+    /// For the mailbox: the worded parts.
+    Parts { from_name: String, reply_to: EmailAddress, rendered: RenderedMessage },
 }
 
 /// One claimed message after gathering and wording.
@@ -284,19 +283,20 @@ impl Wording<'_> {
     /// Words and wraps a message about an invitation.
     fn letter(&self, context: &MessageContext) -> Letter {
         let rendered = self.slate.render_message(context);
-        let built = self.smtp.then(|| self.signed(mime::build(self.sender, context, &rendered)));
-        Letter {
+        if self.smtp {
+            return Letter::Mime(self.signed(mime::build(self.sender, context, &rendered)));
+        }
+        Letter::Parts {
             from_name: self.sender.display_name(context),
             reply_to: context.recruiter.email.clone(),
             rendered,
-            built,
         }
     }
 
     /// Words a message to a live interview's attendee and builds its meeting request.
     fn live_letter(&self, message: &OutboxMessage, context: &LiveMessageContext) -> Letter {
         let rendered = self.slate.render_live_message(context);
-        let built = self.smtp.then(|| {
+        if self.smtp {
             let calendar = crate::render::carries_calendar(message.kind).then(|| {
                 let summary = format!("{} ({})", context.live.title(), context.company());
                 let organizer =
@@ -305,13 +305,12 @@ impl Wording<'_> {
                 ics::calendar(&context.live, organizer, text, &self.sender.message_id_host, self.slate.now())
             });
             let calendar = calendar.as_ref().map(|(method, body)| (*method, body.as_str()));
-            self.signed(mime::build_live(self.sender, context, &rendered, calendar))
-        });
-        Letter {
+            return Letter::Mime(self.signed(mime::build_live(self.sender, context, &rendered, calendar)));
+        }
+        Letter::Parts {
             from_name: self.sender.display_name_for(&context.company()),
             reply_to: context.organizer.email.clone(),
             rendered,
-            built,
         }
     }
 
@@ -332,30 +331,34 @@ async fn deliver(
     message: &OutboxMessage,
     letter: Letter,
 ) -> DeliveryOutcome {
-    match (transport, letter.built) {
-        (Transport::Smtp(smtp), Some(Ok(body))) => match smtp.send(envelope_from, message.to.as_str(), &body).await {
-            SendResult::Accepted => DeliveryOutcome::Delivered,
-            SendResult::Temporary(reason) => DeliveryOutcome::TemporaryFailure { reason },
-            SendResult::Permanent(reason) => DeliveryOutcome::PermanentFailure { reason },
-        },
-        (Transport::Smtp(_), Some(Err(reason))) => DeliveryOutcome::TemporaryFailure { reason },
-        (Transport::Smtp(_), None) => {
-            DeliveryOutcome::TemporaryFailure { reason: "no MIME message was built for SMTP".to_owned() }
+    match (transport, letter) {
+        (Transport::Smtp(smtp), Letter::Mime(Ok(body))) => {
+            match smtp.send(envelope_from, message.to.as_str(), &body).await {
+                SendResult::Accepted => DeliveryOutcome::Delivered,
+                SendResult::Temporary(reason) => DeliveryOutcome::TemporaryFailure { reason },
+                SendResult::Permanent(reason) => DeliveryOutcome::PermanentFailure { reason },
+            }
         }
-        (Transport::Mailbox, _) => DeliveryOutcome::Captured(Box::new(CapturedEmail {
-            id: message.id,
-            organization_id: message.organization_id,
-            about: message.about,
-            kind: message.kind,
-            from: format!("\"{}\" <{envelope_from}>", letter.from_name),
-            to: message.to.clone(),
-            reply_to: Some(letter.reply_to),
-            subject: letter.rendered.subject,
-            text: letter.rendered.text,
-            html: letter.rendered.html,
-            // Set to the moment of recording by the use case.
-            captured_at: message.created_at,
-        })),
+        (Transport::Smtp(_), Letter::Mime(Err(reason))) => DeliveryOutcome::TemporaryFailure { reason },
+        (Transport::Mailbox, Letter::Parts { from_name, reply_to, rendered }) => {
+            DeliveryOutcome::Captured(Box::new(CapturedEmail {
+                id: message.id,
+                organization_id: message.organization_id,
+                about: message.about,
+                kind: message.kind,
+                from: format!("\"{from_name}\" <{envelope_from}>"),
+                to: message.to.clone(),
+                reply_to: Some(reply_to),
+                subject: rendered.subject,
+                text: rendered.text,
+                html: rendered.html,
+                // Set to the moment of recording by the use case.
+                captured_at: message.created_at,
+            }))
+        }
+        (_, _) => {
+            DeliveryOutcome::TemporaryFailure { reason: "the message was worded for another transport".to_owned() }
+        }
     }
 }
 
