@@ -25,6 +25,24 @@ fn temp_sqlite() -> String {
     format!("sqlite://{}/db-{n}/slate.db?mode=rwc", dir.display())
 }
 
+/// The folder of a [`temp_sqlite`] database, where the other files of a run go.
+fn data_dir(url: &str) -> String {
+    url.trim_start_matches("sqlite://").trim_end_matches("/slate.db?mode=rwc").to_owned()
+}
+
+/// `slate serve` on the database `url`, on a free loopback port, its link secret and
+/// videos beside the database.
+fn serve_on(url: &str) -> Command {
+    let data = data_dir(url);
+    let mut cmd = slate();
+    cmd.arg("serve")
+        .env("SLATE__DATABASE__URL", url)
+        .env("SLATE__SECURITY__LINK_SECRET_FILE", format!("{data}/link-secret"))
+        .env("SLATE__STORAGE__VIDEOS_DIR", format!("{data}/videos"))
+        .env("SLATE__SERVER__LISTEN", "127.0.0.1:0");
+    cmd
+}
+
 fn run(cmd: &mut Command) -> (bool, String, String) {
     let out = cmd.output().expect("run slate");
     (
@@ -58,17 +76,12 @@ fn a_bad_configuration_stops_start_up_naming_the_setting() {
 #[test]
 fn an_unusable_dkim_key_stops_serve_before_it_listens_naming_the_setting() {
     let url = temp_sqlite();
-    let data = url.trim_start_matches("sqlite://").trim_end_matches("/slate.db?mode=rwc").to_owned();
+    let data = data_dir(&url);
     let key = format!("{data}/dkim.pem");
     std::fs::create_dir_all(&data).unwrap();
     std::fs::write(&key, "-----BEGIN PRIVATE KEY-----\nc2VjcmV0IGJ5dGVz\n-----END PRIVATE KEY-----\n").unwrap();
     let serve = |key_file: &str| {
-        run(slate()
-            .arg("serve")
-            .env("SLATE__DATABASE__URL", &url)
-            .env("SLATE__SECURITY__LINK_SECRET_FILE", format!("{data}/link-secret"))
-            .env("SLATE__STORAGE__VIDEOS_DIR", format!("{data}/videos"))
-            .env("SLATE__SERVER__LISTEN", "127.0.0.1:0")
+        run(serve_on(&url)
             .env("SLATE__MAIL__DKIM_DOMAIN", "acme.example")
             .env("SLATE__MAIL__DKIM_SELECTOR", "slate")
             .env("SLATE__MAIL__DKIM_KEY_FILE", key_file))
@@ -122,18 +135,9 @@ fn http_get(address: &str, path: &str) -> (u16, String) {
 #[test]
 fn serves_health_and_readiness_then_stops_gracefully() {
     let url = temp_sqlite();
-    let data = url.trim_start_matches("sqlite://").trim_end_matches("/slate.db?mode=rwc").to_owned();
-    let mut child = slate()
-        .arg("serve")
-        .env("SLATE__DATABASE__URL", &url)
-        .env("SLATE__SECURITY__LINK_SECRET_FILE", format!("{data}/link-secret"))
-        .env("SLATE__STORAGE__VIDEOS_DIR", format!("{data}/videos"))
-        .env("SLATE__SERVER__LISTEN", "127.0.0.1:0")
-        .env("SLATE__LOG__FORMAT", "json")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let data = data_dir(&url);
+    let mut child =
+        serve_on(&url).env("SLATE__LOG__FORMAT", "json").stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
     let mut printed = String::new();
     let address = loop {

@@ -1155,36 +1155,21 @@ async fn an_invitation_one_instance_changes_the_other_reads_changed() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_update_writes_only_the_columns_it_changed() {
     for cache_rows in [true, false] {
-        let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
-            .join(format!("slate-test-{}.db", uuid::Uuid::new_v4().simple()));
         let options = slate_persistence::StoreOptions { cache_rows, ..Default::default() };
-        let store = SqlStore::connect(&format!("sqlite://{}?mode=rwc", path.display()), &options).await.unwrap();
-        store.migrate().await.unwrap();
-        store
-            .connection()
-            .execute_unprepared(
-                "CREATE TABLE probe (what TEXT); \
+        let store = probed_sqlite(
+            &options,
+            "CREATE TABLE probe (what TEXT); \
                  CREATE TRIGGER probe_email AFTER UPDATE OF email_key ON invitations \
                    BEGIN INSERT INTO probe VALUES ('email'); END; \
                  CREATE TRIGGER probe_status AFTER UPDATE OF status ON invitations \
                    BEGIN INSERT INTO probe VALUES ('status'); END;",
-            )
-            .await
-            .unwrap();
+        )
+        .await;
         let f = fixture(&store).await;
         let ada = invite_ada_alone(&f).await;
         f.slate.get_invitation(f.caller, ada.id()).await.unwrap();
         f.slate.cancel(f.caller, ada.id()).await.unwrap();
-        let fired: Vec<String> = sea_orm::FromQueryResult::find_by_statement(sea_orm::Statement::from_string(
-            sea_orm::DbBackend::Sqlite,
-            "SELECT what FROM probe ORDER BY what",
-        ))
-        .all(store.connection())
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|r: sea_orm::JsonValue| r["what"].as_str().unwrap().to_owned())
-        .collect();
+        let fired = probes_fired(&store).await;
         let expected: &[&str] = if cache_rows { &["status"] } else { &["email", "status"] };
         assert_eq!(fired, expected, "cache_rows = {cache_rows}");
         assert_eq!(f.slate.get_invitation(f.caller, ada.id()).await.unwrap().status(), InvitationStatus::Cancelled);
@@ -1196,39 +1181,49 @@ async fn an_update_writes_only_the_columns_it_changed() {
 /// keys alone (an `UPDATE OF` trigger fires only for the columns a statement sets).
 #[tokio::test]
 async fn a_recorded_delivery_writes_only_the_delivery_state() {
-    let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join(format!("slate-test-{}.db", uuid::Uuid::new_v4().simple()));
-    let store = SqlStore::connect(&format!("sqlite://{}?mode=rwc", path.display()), &Default::default()).await.unwrap();
-    store.migrate().await.unwrap();
-    store
-        .connection()
-        .execute_unprepared(
-            "CREATE TABLE probe (what TEXT); \
+    let store = probed_sqlite(
+        &Default::default(),
+        "CREATE TABLE probe (what TEXT); \
              CREATE TRIGGER probe_identity AFTER UPDATE OF id, organization_id, invitation_id, attendee_id, kind, \
                sequence, recipient, language, created_at ON outbox BEGIN INSERT INTO probe VALUES ('identity'); END; \
              CREATE TRIGGER probe_state AFTER UPDATE OF state ON outbox \
                BEGIN INSERT INTO probe VALUES ('state'); END;",
-        )
-        .await
-        .unwrap();
+    )
+    .await;
     let f = fixture(&store).await;
     let ada = invite_ada_alone(&f).await;
     let [claimed] = &f.slate.claim_messages(10).await.unwrap()[..] else { panic!("one message queued") };
     let recorded =
         f.slate.record_delivery(claimed.id, claimed.claim_token().unwrap(), DeliveryOutcome::Delivered).await.unwrap();
-    let fired: Vec<String> = sea_orm::FromQueryResult::find_by_statement(sea_orm::Statement::from_string(
+    let fired = probes_fired(&store).await;
+    assert_eq!(fired, ["state", "state"], "the claim and the delivery set the state, neither the identity");
+    let stored = Outbox::get(&store, recorded.id).await.unwrap().unwrap();
+    assert!(matches!(stored.state, DeliveryState::Delivered { .. }), "{:?}", stored.state);
+    assert_eq!((stored.to, stored.kind, stored.about), (claimed.to.clone(), claimed.kind, claimed.about));
+    assert_eq!(f.slate.get_invitation(f.caller, ada.id()).await.unwrap().status(), InvitationStatus::Sent);
+}
+
+/// A migrated store on a fresh SQLite file, with `probes` (SQL creating a `probe (what)`
+/// table and the triggers that fill it) run on it.
+async fn probed_sqlite(options: &slate_persistence::StoreOptions, probes: &str) -> SqlStore {
+    let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("slate-test-{}.db", uuid::Uuid::new_v4().simple()));
+    let store = SqlStore::connect(&format!("sqlite://{}?mode=rwc", path.display()), options).await.unwrap();
+    store.migrate().await.unwrap();
+    store.connection().execute_unprepared(probes).await.unwrap();
+    store
+}
+
+/// What the probe triggers of [`probed_sqlite`] recorded, in order of name.
+async fn probes_fired(store: &SqlStore) -> Vec<String> {
+    sea_orm::FromQueryResult::find_by_statement(sea_orm::Statement::from_string(
         sea_orm::DbBackend::Sqlite,
-        "SELECT what FROM probe",
+        "SELECT what FROM probe ORDER BY what",
     ))
     .all(store.connection())
     .await
     .unwrap()
     .into_iter()
     .map(|r: sea_orm::JsonValue| r["what"].as_str().unwrap().to_owned())
-    .collect();
-    assert_eq!(fired, ["state", "state"], "the claim and the delivery set the state, neither the identity");
-    let stored = Outbox::get(&store, recorded.id).await.unwrap().unwrap();
-    assert!(matches!(stored.state, DeliveryState::Delivered { .. }), "{:?}", stored.state);
-    assert_eq!((stored.to, stored.kind, stored.about), (claimed.to.clone(), claimed.kind, claimed.about));
-    assert_eq!(f.slate.get_invitation(f.caller, ada.id()).await.unwrap().status(), InvitationStatus::Sent);
+    .collect()
 }
