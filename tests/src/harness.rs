@@ -159,6 +159,15 @@ impl Running {
         }
     }
 
+    /// Sends SIGTERM and waits for a clean exit: the graceful shutdown.
+    pub fn stop(&mut self) {
+        if let Some(mut child) = self.slate.child.take() {
+            assert!(Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap().success());
+            let status = child.wait().unwrap();
+            assert!(status.success(), "slate exited with {status} after SIGTERM");
+        }
+    }
+
     /// Starts the same instance again (same database and settings).
     pub fn restart(&mut self, dir: &Path) {
         self.address = self.slate.spawn(dir);

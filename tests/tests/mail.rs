@@ -199,6 +199,41 @@ fn temporary_refusals_are_retried_and_a_permanent_one_bounces_the_invitation() {
     assert!(peer.log().accepted.iter().any(|(r, _)| r == "gus@example.com"));
 }
 
+/// A graceful stop gives back the batch the worker had claimed ahead of the one it was
+/// sending: after a restart those messages go out at once, not when their claims would have
+/// lapsed (five minutes), and none twice.
+#[test]
+fn a_stopped_instance_gives_back_the_batch_it_claimed_ahead() {
+    const N: usize = 12;
+    let dir = temp_dir("mail-release");
+    // A relay slow enough (150 ms a recipient) for the stop to land mid-stream.
+    let peer = ScriptedSmtp::start(0, |_, _| {
+        std::thread::sleep(Duration::from_millis(150));
+        250
+    });
+    let mut settings = smtp_settings(peer.port);
+    settings.push(("SLATE__MAIL__BATCH", "4".into()));
+    settings.push(("SLATE__MAIL__CLAIM_SECS", "300".into()));
+    let mut slate = start(&dir, &settings);
+    let interview = slate.published_interview(None);
+    for n in 0..N {
+        invite(&slate, &interview, "Candidate", &format!("N{n}"), &format!("c{n}@example.com"), json!({}));
+    }
+    wait_for(Duration::from_secs(20), "sending to be under way", || (!peer.log().accepted.is_empty()).then_some(()));
+    slate.stop();
+    let at_stop = peer.log().accepted.len();
+    assert!(at_stop < N, "stopped mid-stream ({at_stop} sent)");
+    let log = slate_tests::harness::read_all(&dir.join("slate.log"));
+    assert!(log.contains("unsent messages given back"), "the stop found a batch claimed ahead: {log}");
+    slate.restart(&dir);
+    let accepted = wait_for(Duration::from_secs(30), "every invitation, well before a claim lapses", || {
+        let a = peer.log().accepted;
+        (a.len() >= N).then_some(a)
+    });
+    let recipients: std::collections::HashSet<_> = accepted.iter().map(|(r, _)| r.clone()).collect();
+    assert_eq!((recipients.len(), accepted.len()), (N, N), "each once: {accepted:?}");
+}
+
 /// Kills the app with SIGKILL while it sends 1,000 invitations to the real SMTP server,
 /// restarts it, and counts what each candidate received. The bound: a message whose DATA
 /// was accepted but whose outcome was not yet recorded when the process died is sent again

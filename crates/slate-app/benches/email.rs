@@ -131,11 +131,13 @@ async fn main() {
         .await
         .unwrap();
     client.stream.set_nodelay(true).unwrap();
+    let cpu_before = cpu_seconds();
     let started = Instant::now();
     for (to, body) in &messages {
         client.send(Message::new("interviews@acme.example", [to.as_str()], body.as_slice())).await.unwrap();
     }
     let baseline = started.elapsed();
+    let baseline_cpu = cpu_seconds().zip(cpu_before).map(|(after, before)| per_message(after, before, n));
     drop(client);
     let baseline_rate = n as f64 / baseline.as_secs_f64();
     count.store(0, Ordering::Relaxed);
@@ -151,16 +153,19 @@ async fn main() {
     });
     let sender =
         Sender { address: "interviews@acme.example".into(), via: "via Slate".into(), message_id_host: "bench".into() };
-    let mut worker =
-        OutboxWorker::new(slate.clone(), sender, Transport::Smtp(Box::new(smtp)), WorkerSettings::default());
+    let worker = OutboxWorker::new(slate.clone(), sender, Transport::Smtp(Box::new(smtp)), WorkerSettings::default());
+    let (stop, stopped) = tokio::sync::watch::channel(false);
     // The sample message above waits out its back-off; count what the worker sends now.
+    let cpu_before = cpu_seconds();
     let started = Instant::now();
+    let running = tokio::spawn(worker.run(stopped));
     while count.load(Ordering::Relaxed) < n - 1 {
-        if worker.run_once().await.unwrap() == 0 {
-            tokio::time::sleep(Duration::from_millis(5)).await;
-        }
+        tokio::time::sleep(Duration::from_millis(1)).await;
     }
     let slate_time = started.elapsed();
+    let slate_cpu = cpu_seconds().zip(cpu_before).map(|(after, before)| per_message(after, before, n - 1));
+    stop.send(true).unwrap();
+    running.await.unwrap();
     let slate_rate = (n - 1) as f64 / slate_time.as_secs_f64();
     if std::env::var_os("SLATE_BENCH_BREAKDOWN").is_some() {
         breakdown(&slate, caller, interview.id(), deadline).await;
@@ -169,6 +174,12 @@ async fn main() {
     println!("  baseline (mail-send alone, pre-rendered): {baseline_rate:>9.0} messages/s");
     println!("  Slate outbox worker ({database:<10}):       {slate_rate:>9.0} messages/s");
     println!("  ratio: {:.2} (target ≥ 0.80)", slate_rate / baseline_rate);
+    if let (Some(base), Some(slate)) = (baseline_cpu, slate_cpu) {
+        println!(
+            "  CPU per message: baseline {:.0} µs; Slate {:.0} µs in this process + {:.0} µs in PostgreSQL's",
+            base.0, slate.0, slate.1
+        );
+    }
     if n < 1000 {
         println!("  (smoke run: too few messages for the figures to mean anything)");
     }
@@ -246,4 +257,30 @@ async fn queue(
         };
         slate.invite_external(caller, input).await.unwrap();
     }
+}
+
+/// CPU seconds used so far by this process (the sink, the client, the worker) and by every
+/// `postgres` process on this machine, from `/proc` (Linux; `None` elsewhere).
+fn cpu_seconds() -> Option<(f64, f64)> {
+    // utime and stime, in clock ticks (100 a second on Linux).
+    let used = |stat: &str| -> Option<f64> {
+        let text = std::fs::read_to_string(stat).ok()?;
+        let fields: Vec<&str> = text.rsplit_once(')')?.1.split(' ').collect();
+        Some((fields.get(12)?.parse::<f64>().ok()? + fields.get(13)?.parse::<f64>().ok()?) / 100.0)
+    };
+    let own = used("/proc/self/stat")?;
+    let mut postgres = 0.0;
+    for entry in std::fs::read_dir("/proc").ok()?.flatten() {
+        let path = entry.path();
+        if std::fs::read_to_string(path.join("comm")).is_ok_and(|c| c.starts_with("postgres")) {
+            postgres += used(&path.join("stat").to_string_lossy()).unwrap_or(0.0);
+        }
+    }
+    Some((own, postgres))
+}
+
+/// Microseconds of CPU a message, here and in PostgreSQL, between two readings.
+fn per_message(after: (f64, f64), before: (f64, f64), n: usize) -> (f64, f64) {
+    let n = n as f64;
+    ((after.0 - before.0) * 1e6 / n, (after.1 - before.1) * 1e6 / n)
 }

@@ -563,6 +563,35 @@ async fn a_lapsed_claim_is_taken_over() {
 }
 
 #[tokio::test]
+async fn messages_given_back_are_due_at_once_without_an_attempt_counted_and_a_taken_over_one_is_left() {
+    let w = World::new().await;
+    w.invite("ada@example.com").await;
+    let first = w.slate.claim_messages(10).await.unwrap();
+    // That claim lapses and another worker takes the message over.
+    w.memory.clock.advance(TimeDelta::minutes(6));
+    let taken = w.slate.claim_messages(10).await.unwrap().remove(0);
+    assert_eq!(taken.id, first[0].id);
+    w.invite("bob@example.com").await;
+    w.invite("cy@example.com").await;
+    let second = w.slate.claim_messages(10).await.unwrap();
+    assert_eq!(second.len(), 2);
+    assert!(w.slate.claim_messages(10).await.unwrap().is_empty(), "claimed, so not due");
+    let unsent: Vec<_> = first.into_iter().chain(second).collect();
+    let released = w.slate.release_messages(&unsent).await.unwrap();
+    assert_eq!(released, 2, "the taken-over message stays with its new holder");
+    let again = w.slate.claim_messages(10).await.unwrap();
+    assert_eq!(again.len(), 2, "given back: due at once, long before their claims lapse");
+    assert!(again.iter().all(|m| m.id != taken.id));
+    for m in &again {
+        assert!(matches!(m.state, DeliveryState::Claimed { attempts: 1, .. }), "the release did not count: {m:?}");
+    }
+    assert_eq!(w.slate.release_messages(&[]).await.unwrap(), 0);
+    // The new holder's claim still stands.
+    let done = w.slate.record_delivery(taken.id, taken.claim_token().unwrap(), DeliveryOutcome::Delivered).await;
+    assert!(done.is_ok(), "{done:?}");
+}
+
+#[tokio::test]
 async fn expiry_and_reminders_run_once() {
     let w = World::new().await;
     let a = w.invite("a@example.com").await;

@@ -3,9 +3,9 @@
 //! (several app instances on one PostgreSQL) never send one message twice.
 
 use std::sync::Arc;
-use std::task::Poll;
 use std::time::Duration;
 
+use slate_domain::ports::AdapterError;
 use slate_domain::{
     CapturedEmail, DeliveryError, DeliveryOutcome, DeliveryReport, DeliveryState, EmailAddress, Invitation,
     LiveInterview, LiveMessageContext, MessageContext, OutboxMessage, Prepared, RenderedMessage, Slate,
@@ -115,20 +115,34 @@ impl OutboxWorker {
         self
     }
 
-    /// Runs until `stop` turns true; finishes the message in hand first.
+    /// Runs until `stop` turns true; finishes the batch in hand first, and gives back the
+    /// one it had claimed ahead.
+    ///
+    /// The work is a pipeline of three stages, each on its own task, so that the connection
+    /// to the relay never waits for the database or the templates:
+    /// - the next batch is claimed, gathered (one read of its invitations) and worded while
+    ///   the current one goes out (only after a full batch: a short one means the outbox is
+    ///   drained);
+    /// - the current batch is sent, one message after another, over the transport's one
+    ///   connection;
+    /// - outcomes are recorded in groups (one transaction each) by a recorder task, while the
+    ///   next messages go out.
     pub async fn run(mut self, mut stop: watch::Receiver<bool>) {
+        let recorder = Recorder::start(self.slate.clone(), self.counter.clone());
+        let mut ahead: Option<tokio::task::JoinHandle<Fetched>> = None;
         loop {
             if *stop.borrow() {
                 break;
             }
-            let handled = match self.run_once().await {
-                Ok(n) => n,
-                Err(e) => {
-                    tracing::warn!(error = %e, "the outbox worker could not read the outbox");
-                    0
-                }
+            let fetched = match ahead.take() {
+                Some(task) => task.await.unwrap_or_else(|e| Err(AdapterError::new(e.to_string()))),
+                None => fetch(self.wording(), self.settings.batch).await,
             };
-            if handled == 0 {
+            let batch = fetched.unwrap_or_else(|e| {
+                tracing::warn!(error = %e, "the outbox worker could not read the outbox");
+                Vec::new()
+            });
+            if batch.is_empty() {
                 if let Transport::Smtp(smtp) = &mut self.transport {
                     smtp.close().await;
                 }
@@ -136,115 +150,162 @@ impl OutboxWorker {
                     () = tokio::time::sleep(self.settings.idle_poll) => {}
                     _ = stop.changed() => {}
                 }
+                continue;
+            }
+            if batch.len() == self.settings.batch {
+                ahead = Some(tokio::spawn(fetch(self.wording(), self.settings.batch)));
+            }
+            if !self.send(batch, &recorder).await {
+                break;
             }
         }
+        if let Some(task) = ahead
+            && let Ok(Ok(batch)) = task.await
+        {
+            self.release(batch).await;
+        }
+        recorder.finish().await;
         if let Transport::Smtp(smtp) = &mut self.transport {
             smtp.close().await;
         }
     }
 
-    /// Claims one batch and handles every message of it. Returns how many it claimed.
-    ///
-    /// A batch is a pipeline: the batch's messages are gathered together (one read of
-    /// their invitations), then sent one after another over the transport's one
-    /// connection, each worded while the one before it is with the relay, and the outcomes
-    /// recorded in groups by a task of their own while the next messages go out.
+    /// Claims one batch, sends it and records every outcome before returning (the pipeline
+    /// of [`Self::run`] with one batch in it). Returns how many messages it claimed.
     ///
     /// # Errors
     /// A storage failure while claiming.
-    pub async fn run_once(&mut self) -> Result<usize, slate_domain::ports::AdapterError> {
-        let batch = self.slate.claim_messages(self.settings.batch).await?;
+    pub async fn run_once(&mut self) -> Result<usize, AdapterError> {
+        let batch = fetch(self.wording(), self.settings.batch).await?;
         let n = batch.len();
-        let prepared = self.slate.prepare_messages(&batch).await;
+        let recorder = Recorder::start(self.slate.clone(), self.counter.clone());
+        self.send(batch, &recorder).await;
+        recorder.finish().await;
+        Ok(n)
+    }
 
-        // Outcomes go to a recorder task that commits them in groups (one transaction each)
-        // while the next messages are sent. A group takes up to UNRECORDED_WINDOW outcomes,
-        // waiting at most GROUP_WAIT for them: a commit per message would cost its fixed
-        // price every time, and that CPU is taken from the sending. The channel's capacity
-        // bounds how many accepted messages can wait unrecorded: what a crash could send
-        // twice.
-        let (outcomes, mut arrived) = tokio::sync::mpsc::channel::<(DeliveryReport, bool)>(UNRECORDED_WINDOW);
-        let recorder = {
-            let slate = self.slate.clone();
-            let counter = self.counter.clone();
-            tokio::spawn(async move {
-                while let Some(first) = arrived.recv().await {
-                    let mut group = vec![first];
-                    let until = tokio::time::Instant::now() + GROUP_WAIT;
-                    while group.len() < UNRECORDED_WINDOW {
-                        match tokio::time::timeout_at(until, arrived.recv()).await {
-                            Ok(Some(more)) => group.push(more),
-                            Ok(None) | Err(_) => break,
-                        }
-                    }
-                    let kinds: Vec<_> = group.iter().map(|(r, permanent)| (r.message.clone(), *permanent)).collect();
-                    let results = slate.record_deliveries(group.into_iter().map(|(r, _)| r).collect()).await;
-                    for ((message, permanent), result) in kinds.into_iter().zip(results) {
-                        match result {
-                            Ok(m) => {
-                                if let Some(counter) = &counter {
-                                    counter(tally(&message, permanent, &m));
-                                }
-                            }
-                            Err(e) => report(&message, &e),
-                        }
-                    }
-                }
-            })
-        };
-        // Each message is worded while the one before it is with the relay: its first
-        // command goes out, the next message is worded during the round trip, then the
-        // exchange is finished. One task, so no hand-off wakes another core.
-        let (sender, transport, counter) = (&self.sender, &mut self.transport, self.counter.as_ref());
-        let smtp = matches!(transport, Transport::Smtp(_));
-        let wording = Wording { slate: &self.slate, sender, dkim: self.dkim.as_deref(), smtp };
-        let mut queue = batch.into_iter().zip(prepared);
-        let mut next = queue.next().map(|(m, p)| wording.word(m, p));
-        while let Some(worded) = next.take() {
+    fn wording(&self) -> Wording {
+        Wording {
+            slate: self.slate.clone(),
+            sender: self.sender.clone(),
+            dkim: self.dkim.clone(),
+            smtp: matches!(self.transport, Transport::Smtp(_)),
+        }
+    }
+
+    /// Sends a worded batch, one message after another, handing each outcome to
+    /// `recorder`. Returns false when the recorder stopped (the rest is left to its claims).
+    async fn send(&mut self, batch: Vec<Worded>, recorder: &Recorder) -> bool {
+        for worded in batch {
             let (message, letter, invitation, live) = match worded {
                 Worded::Ready { message, letter, invitation, live } => (message, letter, invitation, live),
                 Worded::Skipped { message, reason } => {
                     tracing::info!(message = %message.id, kind = message.kind.as_str(), %reason, "message skipped");
-                    if let Some(counter) = counter {
+                    if let Some(counter) = &self.counter {
                         counter(Tally::Skipped);
                     }
-                    next = queue.next().map(|(m, p)| wording.word(m, p));
                     continue;
                 }
                 Worded::Failed { message, error } => {
                     report(&message, &error);
-                    next = queue.next().map(|(m, p)| wording.word(m, p));
                     continue;
                 }
             };
-            let outcome = {
-                let mut delivery = std::pin::pin!(deliver(transport, &sender.address, &message, letter));
-                let early = std::future::poll_fn(|cx| Poll::Ready(delivery.as_mut().poll(cx))).await;
-                next = queue.next().map(|(m, p)| wording.word(m, p));
-                match early {
-                    Poll::Ready(outcome) => outcome,
-                    Poll::Pending => delivery.await,
-                }
-            };
+            let outcome = deliver(&mut self.transport, &self.sender.address, &message, letter).await;
             let permanent = matches!(outcome, DeliveryOutcome::PermanentFailure { .. });
-            let report = DeliveryReport { message, invitation, live, outcome };
-            if outcomes.send((report, permanent)).await.is_err() {
+            if !recorder.record(DeliveryReport { message, invitation, live, outcome }, permanent).await {
                 tracing::error!("the outcome recorder stopped; the rest of the batch is left to its claims");
-                break;
+                return false;
             }
         }
-        drop(outcomes);
-        let _ = recorder.await;
-        Ok(n)
+        true
+    }
+
+    /// Gives back the messages of a batch claimed ahead and never sent.
+    async fn release(&self, batch: Vec<Worded>) {
+        let unsent: Vec<OutboxMessage> = batch
+            .into_iter()
+            .filter_map(|w| match w {
+                Worded::Ready { message, .. } => Some(message),
+                Worded::Skipped { .. } | Worded::Failed { .. } => None,
+            })
+            .collect();
+        match self.slate.release_messages(&unsent).await {
+            Ok(n) => tracing::info!(released = n, "unsent messages given back for the next worker"),
+            Err(e) => tracing::warn!(error = %e, "unsent messages could not be given back; their claims will lapse"),
+        }
+    }
+}
+
+/// A batch as the sender takes it, or why none could be claimed.
+type Fetched = Result<Vec<Worded>, AdapterError>;
+
+/// Claims up to `limit` due messages, gathers them together and words each one.
+async fn fetch(wording: Wording, limit: usize) -> Fetched {
+    let batch = wording.slate.claim_messages(limit).await?;
+    let prepared = wording.slate.prepare_messages(&batch).await;
+    Ok(batch.into_iter().zip(prepared).map(|(m, p)| wording.word(m, p)).collect())
+}
+
+/// Records outcomes in groups, one transaction each, on a task of its own.
+///
+/// A group takes up to [`UNRECORDED_WINDOW`] outcomes, waiting at most [`GROUP_WAIT`] for
+/// them: a commit per message would cost its fixed price every time, and that CPU is taken
+/// from the sending. The channel's capacity bounds how many accepted messages can wait
+/// unrecorded: what a crash could send twice.
+struct Recorder {
+    outcomes: tokio::sync::mpsc::Sender<(DeliveryReport, bool)>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Recorder {
+    fn start(slate: Slate, counter: Option<Counter>) -> Self {
+        let (outcomes, mut arrived) = tokio::sync::mpsc::channel::<(DeliveryReport, bool)>(UNRECORDED_WINDOW);
+        let task = tokio::spawn(async move {
+            while let Some(first) = arrived.recv().await {
+                let mut group = vec![first];
+                let until = tokio::time::Instant::now() + GROUP_WAIT;
+                while group.len() < UNRECORDED_WINDOW {
+                    match tokio::time::timeout_at(until, arrived.recv()).await {
+                        Ok(Some(more)) => group.push(more),
+                        Ok(None) | Err(_) => break,
+                    }
+                }
+                let kinds: Vec<_> = group.iter().map(|(r, permanent)| (r.message.clone(), *permanent)).collect();
+                let results = slate.record_deliveries(group.into_iter().map(|(r, _)| r).collect()).await;
+                for ((message, permanent), result) in kinds.into_iter().zip(results) {
+                    match result {
+                        Ok(m) => {
+                            if let Some(counter) = &counter {
+                                counter(tally(&message, permanent, &m));
+                            }
+                        }
+                        Err(e) => report(&message, &e),
+                    }
+                }
+            }
+        });
+        Self { outcomes, task }
+    }
+
+    /// Hands over one outcome; false when the recorder stopped.
+    async fn record(&self, report: DeliveryReport, permanent: bool) -> bool {
+        self.outcomes.send((report, permanent)).await.is_ok()
+    }
+
+    /// Records what is left and stops.
+    async fn finish(self) {
+        drop(self.outcomes);
+        let _ = self.task.await;
     }
 }
 
 /// What wording a message needs: the domain (templates), who sends, the DKIM key, and
 /// whether a MIME message is wanted (SMTP) or only the worded parts (the mailbox).
-struct Wording<'a> {
-    slate: &'a Slate,
-    sender: &'a Sender,
-    dkim: Option<&'a Dkim>,
+struct Wording {
+    slate: Slate,
+    sender: Sender,
+    dkim: Option<Arc<Dkim>>,
     smtp: bool,
 }
 
@@ -257,14 +318,14 @@ enum Letter {
 }
 
 /// One claimed message after gathering and wording.
-#[expect(clippy::large_enum_variant, reason = "at most two live at once, each moved on straight away")]
+#[expect(clippy::large_enum_variant, reason = "moved once, from the batch to the sender")]
 enum Worded {
     Ready { message: OutboxMessage, letter: Letter, invitation: Option<Invitation>, live: Option<LiveInterview> },
     Skipped { message: OutboxMessage, reason: String },
     Failed { message: OutboxMessage, error: DeliveryError },
 }
 
-impl Wording<'_> {
+impl Wording {
     fn word(&self, message: OutboxMessage, prepared: Result<Prepared, DeliveryError>) -> Worded {
         match prepared {
             Ok(Prepared::Send(context)) => {
@@ -284,7 +345,7 @@ impl Wording<'_> {
     fn letter(&self, context: &MessageContext) -> Letter {
         let rendered = self.slate.render_message(context);
         if self.smtp {
-            return Letter::Mime(self.signed(mime::build(self.sender, context, &rendered)));
+            return Letter::Mime(self.signed(mime::build(&self.sender, context, &rendered)));
         }
         Letter::Parts {
             from_name: self.sender.display_name(context),
@@ -305,7 +366,7 @@ impl Wording<'_> {
                 ics::calendar(&context.live, organizer, text, &self.sender.message_id_host, self.slate.now())
             });
             let calendar = calendar.as_ref().map(|(method, body)| (*method, body.as_str()));
-            return Letter::Mime(self.signed(mime::build_live(self.sender, context, &rendered, calendar)));
+            return Letter::Mime(self.signed(mime::build_live(&self.sender, context, &rendered, calendar)));
         }
         Letter::Parts {
             from_name: self.sender.display_name_for(&context.company()),
@@ -317,7 +378,7 @@ impl Wording<'_> {
     /// The built message, signed when DKIM is configured.
     fn signed(&self, built: std::io::Result<Vec<u8>>) -> Result<Vec<u8>, String> {
         let body = built.map_err(|e| format!("building the message failed: {e}"))?;
-        match self.dkim {
+        match &self.dkim {
             Some(dkim) => dkim.sign(&body),
             None => Ok(body),
         }

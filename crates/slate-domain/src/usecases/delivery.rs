@@ -404,6 +404,50 @@ impl Slate {
         out
     }
 
+    /// Gives back claimed messages that were not sent (a worker stopping with a batch it had
+    /// claimed ahead): each is pending again, due now, its attempt not counted, so the next
+    /// worker takes it at once instead of when the claim would have lapsed. A message whose
+    /// claim was taken over meanwhile is left to its new holder. Returns how many were given
+    /// back.
+    ///
+    /// # Errors
+    /// [`AdapterError`] on a storage failure.
+    pub async fn release_messages(&self, claimed: &[OutboxMessage]) -> Result<usize, AdapterError> {
+        let now = self.now();
+        let released = |m: &OutboxMessage| -> Option<Write> {
+            let DeliveryState::Claimed { attempts, token, .. } = m.state else { return None };
+            let mut message = m.clone();
+            message.state = DeliveryState::Pending { not_before: now, attempts: attempts.saturating_sub(1) };
+            Some(Write::UpdateMessage { message, token })
+        };
+        let mut all = ChangeSet::new();
+        let mut n = 0;
+        for w in claimed.iter().filter_map(released) {
+            all.push(w);
+            n += 1;
+        }
+        if n == 0 {
+            return Ok(0);
+        }
+        match self.commit(all).await {
+            Ok(()) => return Ok(n),
+            Err(CommitError::Internal(e)) => return Err(e),
+            Err(CommitError::Conflict | CommitError::Duplicate(_)) => {}
+        }
+        // One of them was taken over: give back the others one by one.
+        let mut given = 0;
+        for w in claimed.iter().filter_map(released) {
+            let mut one = ChangeSet::new();
+            one.push(w);
+            match self.commit(one).await {
+                Ok(()) => given += 1,
+                Err(CommitError::Internal(e)) => return Err(e),
+                Err(CommitError::Conflict | CommitError::Duplicate(_)) => {}
+            }
+        }
+        Ok(given)
+    }
+
     async fn commit_delivery(
         &self,
         id: MessageId,
