@@ -244,7 +244,13 @@ type Fetched = Result<Vec<Worded>, AdapterError>;
 async fn fetch(wording: Wording, limit: usize) -> Fetched {
     let batch = wording.slate.claim_messages(limit).await?;
     let prepared = wording.slate.prepare_messages(&batch).await;
-    Ok(batch.into_iter().zip(prepared).map(|(m, p)| wording.word(m, p)).collect())
+    let mut worded = Vec::with_capacity(batch.len());
+    for (m, p) in batch.into_iter().zip(prepared) {
+        worded.push(wording.word(m, p));
+        // Wording a batch is milliseconds of CPU: let the sending run in between.
+        tokio::task::yield_now().await;
+    }
+    Ok(worded)
 }
 
 /// Records outcomes in groups, one transaction each, on a task of its own.
