@@ -153,19 +153,21 @@ impl Running {
 
     /// Sends SIGKILL: no shutdown at all.
     pub fn kill_hard(&mut self) {
-        if let Some(mut child) = self.slate.child.take() {
-            assert!(Command::new("kill").args(["-KILL", &child.id().to_string()]).status().unwrap().success());
-            let _ = child.wait();
-        }
+        self.signal("-KILL");
     }
 
     /// Sends SIGTERM and waits for a clean exit: the graceful shutdown.
     pub fn stop(&mut self) {
-        if let Some(mut child) = self.slate.child.take() {
-            assert!(Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap().success());
-            let status = child.wait().unwrap();
+        if let Some(status) = self.signal("-TERM") {
             assert!(status.success(), "slate exited with {status} after SIGTERM");
         }
+    }
+
+    /// Sends `signal` to the running process and waits for it to exit.
+    fn signal(&mut self, signal: &str) -> Option<std::process::ExitStatus> {
+        let mut child = self.slate.child.take()?;
+        assert!(Command::new("kill").args([signal, &child.id().to_string()]).status().unwrap().success());
+        Some(child.wait().unwrap())
     }
 
     /// Starts the same instance again (same database and settings).

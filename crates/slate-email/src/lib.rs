@@ -4,8 +4,9 @@
 //! [`MessageRenderer`](slate_domain::ports::MessageRenderer) port ([`Renderer`]: templates
 //! filled and laid out as plain text and HTML in the message's language, with the words of
 //! `slate-i18n`), builds MIME messages ([`mime`]), sends them through an SMTP relay with
-//! mail-send ([`Smtp`]), signed with DKIM when a key is configured ([`Dkim`]), or keeps them in the local mailbox, and runs the outbox worker
-//! ([`OutboxWorker`]) that drives the domain's delivery use cases. It never touches a
+//! mail-send ([`Smtp`]), signed with DKIM when a key is configured ([`Dkim`]), or keeps them
+//! in the local mailbox, and runs the outbox worker ([`OutboxWorker`]) that drives the
+//! domain's delivery use cases. It never touches a
 //! database: the outbox and the mailbox are reached through the domain.
 
 mod dkim;

@@ -8,7 +8,8 @@ use std::time::Duration;
 use slate_domain::ports::AdapterError;
 use slate_domain::{
     CapturedEmail, DeliveryError, DeliveryOutcome, DeliveryReport, DeliveryState, EmailAddress, Invitation,
-    LiveInterview, LiveMessageContext, MessageContext, OutboxMessage, Prepared, RenderedMessage, Slate,
+    LiveInterview, LiveMessageContext, MessageContext, MessageId, MessageKind, OutboxMessage, Prepared,
+    RenderedMessage, Slate,
 };
 use tokio::sync::watch;
 
@@ -170,20 +171,6 @@ impl OutboxWorker {
         }
     }
 
-    /// Claims one batch, sends it and records every outcome before returning (the pipeline
-    /// of [`Self::run`] with one batch in it). Returns how many messages it claimed.
-    ///
-    /// # Errors
-    /// A storage failure while claiming.
-    pub async fn run_once(&mut self) -> Result<usize, AdapterError> {
-        let batch = fetch(self.wording(), self.settings.batch).await?;
-        let n = batch.len();
-        let recorder = Recorder::start(self.slate.clone(), self.counter.clone());
-        self.send(batch, &recorder).await;
-        recorder.finish().await;
-        Ok(n)
-    }
-
     fn wording(&self) -> Wording {
         Wording {
             slate: self.slate.clone(),
@@ -207,7 +194,7 @@ impl OutboxWorker {
                     continue;
                 }
                 Worded::Failed { message, error } => {
-                    report(&message, &error);
+                    report(message.id, &error);
                     continue;
                 }
             };
@@ -277,16 +264,17 @@ impl Recorder {
                         Ok(None) | Err(_) => break,
                     }
                 }
-                let kinds: Vec<_> = group.iter().map(|(r, permanent)| (r.message.clone(), *permanent)).collect();
+                let kinds: Vec<_> =
+                    group.iter().map(|(r, permanent)| (r.message.id, r.message.kind, *permanent)).collect();
                 let results = slate.record_deliveries(group.into_iter().map(|(r, _)| r).collect()).await;
-                for ((message, permanent), result) in kinds.into_iter().zip(results) {
+                for ((id, kind, permanent), result) in kinds.into_iter().zip(results) {
                     match result {
                         Ok(m) => {
                             if let Some(counter) = &counter {
-                                counter(tally(&message, permanent, &m));
+                                counter(tally(kind, permanent, &m));
                             }
                         }
-                        Err(e) => report(&message, &e),
+                        Err(e) => report(id, &e),
                     }
                 }
             }
@@ -439,20 +427,20 @@ pub const UNRECORDED_WINDOW: usize = 8;
 /// outcomes are still recorded promptly).
 const GROUP_WAIT: Duration = Duration::from_millis(20);
 
-fn tally(message: &OutboxMessage, permanent: bool, recorded: &OutboxMessage) -> Tally {
+fn tally(kind: MessageKind, permanent: bool, recorded: &OutboxMessage) -> Tally {
     match recorded.state {
         DeliveryState::Delivered { .. } => Tally::Sent,
         DeliveryState::Pending { .. } => Tally::Retried,
-        DeliveryState::Failed { .. } if permanent && message.kind.carries_link() => Tally::Bounced,
+        DeliveryState::Failed { .. } if permanent && kind.carries_link() => Tally::Bounced,
         _ => Tally::Failed,
     }
 }
 
-fn report(message: &OutboxMessage, e: &DeliveryError) {
+fn report(message: MessageId, e: &DeliveryError) {
     match e {
         DeliveryError::ClaimLost => {
-            tracing::info!(message = %message.id, "claim lost to another worker; leaving the message to it");
+            tracing::info!(%message, "claim lost to another worker; leaving the message to it");
         }
-        e => tracing::warn!(message = %message.id, error = %e, "handling a message failed; it will be retried"),
+        e => tracing::warn!(%message, error = %e, "handling a message failed; it will be retried"),
     }
 }

@@ -421,11 +421,10 @@ impl Slate {
             Some(Write::UpdateMessage { message, token })
         };
         let mut all = ChangeSet::new();
-        let mut n = 0;
         for w in claimed.iter().filter_map(released) {
             all.push(w);
-            n += 1;
         }
+        let n = all.writes().len();
         if n == 0 {
             return Ok(0);
         }
