@@ -19,6 +19,7 @@ mod m20261204_000007_live_messages;
 mod m20261204_000008_search_index;
 mod m20261204_000009_search_folding;
 mod m20261206_000010_search_trigger_when_changed;
+mod m20261207_000011_outbox_live_indexes;
 
 /// Applies and reverts Slate's migrations.
 #[derive(Debug)]
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000008_search_index::Migration),
             Box::new(m20261204_000009_search_folding::Migration),
             Box::new(m20261206_000010_search_trigger_when_changed::Migration),
+            Box::new(m20261207_000011_outbox_live_indexes::Migration),
         ]
     }
 }

@@ -1290,15 +1290,8 @@ impl Outbox for SqlStore {
     }
 
     async fn oldest_due(&self, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>, AdapterError> {
-        use outbox::Column as C;
-        let oldest: Option<Option<i64>> = outbox::Entity::find()
-            .select_only()
-            .column_as(Expr::col(C::CreatedAt).min(), "oldest")
-            .filter(due_condition(convert::micros(now)))
-            .into_tuple()
-            .one(&self.db)
-            .await
-            .map_err(internal)?;
+        let oldest: Option<Option<i64>> =
+            oldest_due_query(convert::micros(now)).into_tuple().one(&self.db).await.map_err(internal)?;
         oldest
             .flatten()
             .map(|m| DateTime::from_timestamp_micros(m).ok_or_else(|| AdapterError::new("bad created_at")))
@@ -1306,11 +1299,11 @@ impl Outbox for SqlStore {
     }
 
     async fn depth(&self) -> Result<u64, AdapterError> {
-        outbox::Entity::find()
-            .filter(outbox::Column::State.is_in(["pending", "claimed"]))
-            .count(&self.db)
-            .await
-            .map_err(internal)
+        // One count a state: each reads its own partial index (`outbox_due`,
+        // `outbox_claimed`), which holds only the messages still to send.
+        let count = |state: &'static str| in_state(state).count(&self.db);
+        let (pending, claimed) = futures_util::try_join!(count("pending"), count("claimed")).map_err(internal)?;
+        Ok(pending + claimed)
     }
 
     async fn get(&self, id: MessageId) -> Result<Option<OutboxMessage>, AdapterError> {
@@ -1374,6 +1367,19 @@ fn claim_statement(backend: DbBackend, now: i64, until: i64, token: ClaimToken, 
     );
     let values: Vec<sea_orm::Value> = vec![until.into(), token.as_uuid().into(), now.into(), limit.into()];
     Statement::from_sql_and_values(backend, sql, values)
+}
+
+/// The moment the oldest due message was queued (`MIN(created_at)`, one row).
+fn oldest_due_query(now: i64) -> sea_orm::Select<outbox::Entity> {
+    outbox::Entity::find()
+        .select_only()
+        .column_as(Expr::col(outbox::Column::CreatedAt).min(), "oldest")
+        .filter(due_condition(now))
+}
+
+/// The messages in `state`.
+fn in_state(state: &'static str) -> sea_orm::Select<outbox::Entity> {
+    outbox::Entity::find().filter(outbox::Column::State.eq(state))
 }
 
 fn due_condition(now: i64) -> sea_orm::sea_query::SimpleExpr {
@@ -1550,6 +1556,46 @@ mod tests {
         drop(rows);
         assert_eq!(claimed, limit.min(usize::try_from(due).unwrap()));
         stmt.get_status(rusqlite::StatementStatus::VmStep)
+    }
+
+    /// The outbox's queries that run all the time (the claim, the oldest-due and depth
+    /// gauges) read the partial indexes of live messages, never the whole table, which holds
+    /// every message ever delivered.
+    #[tokio::test]
+    async fn the_outbox_gauges_and_the_claim_read_the_indexes_of_live_messages() {
+        let path = std::env::temp_dir().join(format!("slate-plans-{}.db", uuid::Uuid::new_v4().simple()));
+        let store = SqlStore::connect(&format!("sqlite://{}?mode=rwc", path.display()), &StoreOptions::default())
+            .await
+            .unwrap();
+        store.migrate().await.unwrap();
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        let plan = |statement: Statement| -> String {
+            let params: Vec<rusqlite::types::Value> = statement
+                .values
+                .map(|v| v.0.into_iter().map(|v| crate::sqlite_reads::param(v).unwrap()).collect())
+                .unwrap_or_default();
+            let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {}", statement.sql)).unwrap();
+            let rows = stmt.query_map(rusqlite::params_from_iter(params), |r| r.get::<_, String>(3)).unwrap();
+            rows.map(Result::unwrap).collect::<Vec<_>>().join("; ")
+        };
+        let claim = plan(claim_statement(DbBackend::Sqlite, 5, 6, ClaimToken::from_uuid(uuid::Uuid::new_v4()), 50));
+        let oldest = plan(oldest_due_query(5).build(DbBackend::Sqlite));
+        let pending = plan(in_state("pending").build(DbBackend::Sqlite));
+        let claimed = plan(in_state("claimed").build(DbBackend::Sqlite));
+        for (what, plan) in [("claim", &claim), ("oldest due", &oldest)] {
+            assert!(plan.contains("outbox_due") && plan.contains("outbox_claimed"), "{what}: {plan}");
+        }
+        assert!(pending.contains("outbox_due"), "pending: {pending}");
+        assert!(claimed.contains("outbox_claimed"), "claimed: {claimed}");
+        for (what, plan) in [("claim", &claim), ("oldest due", &oldest), ("pending", &pending), ("claimed", &claimed)] {
+            // `SCAN outbox USING INDEX outbox_due` walks the partial index: live messages only.
+            assert!(!plan.split("; ").any(|step| step == "SCAN outbox"), "{what} reads the whole outbox: {plan}");
+        }
+        drop(conn);
+        drop(store);
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
     }
 
     /// A claim reads the due messages in the order of its indexes and stops at its limit: it
