@@ -128,6 +128,12 @@ impl OutboxWorker {
     ///   connection;
     /// - outcomes are recorded in groups (one transaction each) by a recorder task, while the
     ///   next messages go out.
+    ///
+    /// The claiming, wording and recording run on threads of their own ([`off_the_runtime`]),
+    /// not on the runtime's: the sending task waits on the relay's every reply, and a
+    /// runtime thread busy for a millisecond with a batch's templates or a group's statements
+    /// notices that reply only when it is done, whereas the operating system interrupts a
+    /// thread of its own at once for it.
     pub async fn run(mut self, mut stop: watch::Receiver<bool>) {
         let recorder = Recorder::start(self.slate.clone(), self.counter.clone());
         let mut ahead: Option<tokio::task::JoinHandle<Fetched>> = None;
@@ -154,7 +160,7 @@ impl OutboxWorker {
                 continue;
             }
             if batch.len() == self.settings.batch {
-                ahead = Some(tokio::spawn(fetch(self.wording(), self.settings.batch)));
+                ahead = Some(off_the_runtime(fetch(self.wording(), self.settings.batch)));
             }
             if !self.send(batch, &recorder).await {
                 break;
@@ -224,6 +230,17 @@ impl OutboxWorker {
     }
 }
 
+/// Runs `work` on a thread of tokio's blocking pool, its timers and sockets still driven by
+/// the runtime: CPU-heavy stages of the pipeline run there, where the operating system
+/// preempts them for the sending task (the runtime's own threads only switch tasks when one
+/// awaits).
+fn off_the_runtime<T: Send + 'static>(
+    work: impl std::future::Future<Output = T> + Send + 'static,
+) -> tokio::task::JoinHandle<T> {
+    let runtime = tokio::runtime::Handle::current();
+    tokio::task::spawn_blocking(move || runtime.block_on(work))
+}
+
 /// A batch as the sender takes it, or why none could be claimed.
 type Fetched = Result<Vec<Worded>, AdapterError>;
 
@@ -234,13 +251,11 @@ async fn fetch(wording: Wording, limit: usize) -> Fetched {
     let mut worded = Vec::with_capacity(batch.len());
     for (m, p) in batch.into_iter().zip(prepared) {
         worded.push(wording.word(m, p));
-        // Wording a batch is milliseconds of CPU: let the sending run in between.
-        tokio::task::yield_now().await;
     }
     Ok(worded)
 }
 
-/// Records outcomes in groups, one transaction each, on a task of its own.
+/// Records outcomes in groups, one transaction each, on a thread of its own.
 ///
 /// A group takes up to [`UNRECORDED_WINDOW`] outcomes, waiting at most [`GROUP_WAIT`] for
 /// them: a commit per message would cost its fixed price every time, and that CPU is taken
@@ -254,7 +269,7 @@ struct Recorder {
 impl Recorder {
     fn start(slate: Slate, counter: Option<Counter>) -> Self {
         let (outcomes, mut arrived) = tokio::sync::mpsc::channel::<(DeliveryReport, bool)>(UNRECORDED_WINDOW);
-        let task = tokio::spawn(async move {
+        let task = off_the_runtime(async move {
             while let Some(first) = arrived.recv().await {
                 let mut group = vec![first];
                 let until = tokio::time::Instant::now() + GROUP_WAIT;
