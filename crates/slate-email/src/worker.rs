@@ -129,7 +129,7 @@ impl OutboxWorker {
     /// - outcomes are recorded in groups (one transaction each) by a recorder task, while the
     ///   next messages go out.
     ///
-    /// The claiming, wording and recording run on threads of their own ([`off_the_runtime`]),
+    /// The claiming, wording and recording run on threads of their own (`off_the_runtime`),
     /// not on the runtime's: the sending task waits on the relay's every reply, and a
     /// runtime thread busy for a millisecond with a batch's templates or a group's statements
     /// notices that reply only when it is done, whereas the operating system interrupts a
