@@ -21,6 +21,16 @@ mod m20261204_000009_search_folding;
 mod m20261206_000010_search_trigger_when_changed;
 mod m20261207_000011_outbox_live_indexes;
 
+/// Runs `statements` in order on the migration's connection (SQL that sea-query's schema DSL
+/// does not express: partial indexes, triggers, virtual tables).
+async fn execute_all(manager: &SchemaManager<'_>, statements: &[&str]) -> Result<(), DbErr> {
+    let db = manager.get_connection();
+    for sql in statements {
+        db.execute_unprepared(sql).await?;
+    }
+    Ok(())
+}
+
 /// Applies and reverts Slate's migrations.
 #[derive(Debug)]
 pub struct Migrator;

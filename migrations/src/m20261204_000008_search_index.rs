@@ -15,7 +15,7 @@
 //! vacuums).
 
 use sea_orm_migration::prelude::*;
-use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend};
+use sea_orm_migration::sea_orm::DbBackend;
 
 #[derive(DeriveMigrationName)]
 pub(crate) struct Migration;
@@ -50,15 +50,11 @@ const POSTGRES_UP: &[&str] = &[
 const POSTGRES_DOWN: &[&str] = &["DROP INDEX IF EXISTS invitations_search_trgm"];
 
 async fn run(manager: &SchemaManager<'_>, sqlite: &[&str], postgres: &[&str]) -> Result<(), DbErr> {
-    let db = manager.get_connection();
-    let statements = match db.get_database_backend() {
+    let statements = match manager.get_database_backend() {
         DbBackend::Sqlite => sqlite,
         _ => postgres,
     };
-    for sql in statements {
-        db.execute_unprepared(sql).await?;
-    }
-    Ok(())
+    crate::execute_all(manager, statements).await
 }
 
 #[expect(elided_lifetimes_in_paths, reason = "async_trait cannot see through SchemaManager<'_> here")]
