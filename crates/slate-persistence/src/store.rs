@@ -1522,6 +1522,31 @@ mod tests {
 
     /// What running the claim of `limit` messages costs SQLite, in virtual-machine steps,
     /// with `due` pending messages in the outbox.
+    /// A migrated store on a fresh SQLite file named after `prefix`, and the file's path.
+    async fn migrated_file(prefix: &str) -> (SqlStore, std::path::PathBuf) {
+        let path = std::env::temp_dir().join(format!("slate-{prefix}-{}.db", uuid::Uuid::new_v4().simple()));
+        let store = SqlStore::connect(&format!("sqlite://{}?mode=rwc", path.display()), &StoreOptions::default())
+            .await
+            .unwrap();
+        store.migrate().await.unwrap();
+        (store, path)
+    }
+
+    /// Removes an SQLite file and its log.
+    fn remove_file(path: &std::path::Path) {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+    }
+
+    /// A statement's bound values, as rusqlite takes them.
+    fn sqlite_params(statement: Statement) -> Vec<rusqlite::types::Value> {
+        statement
+            .values
+            .map(|v| v.0.into_iter().map(|v| crate::sqlite_reads::param(v).unwrap()).collect())
+            .unwrap_or_default()
+    }
+
     fn claim_steps(conn: &rusqlite::Connection, due: i64, limit: usize) -> i32 {
         conn.execute("DELETE FROM outbox", []).unwrap();
         let organization = uuid::Uuid::new_v4();
@@ -1543,11 +1568,8 @@ mod tests {
         }
         let claim =
             claim_statement(DbBackend::Sqlite, due, due + 1, ClaimToken::from_uuid(uuid::Uuid::new_v4()), limit);
-        let params: Vec<rusqlite::types::Value> = claim
-            .values
-            .map(|v| v.0.into_iter().map(|v| crate::sqlite_reads::param(v).unwrap()).collect())
-            .unwrap_or_default();
         let mut stmt = conn.prepare(&claim.sql).unwrap();
+        let params = sqlite_params(claim);
         let mut rows = stmt.query(rusqlite::params_from_iter(params)).unwrap();
         let mut claimed = 0;
         while rows.next().unwrap().is_some() {
@@ -1563,18 +1585,19 @@ mod tests {
     /// every message ever delivered.
     #[tokio::test]
     async fn the_outbox_gauges_and_the_claim_read_the_indexes_of_live_messages() {
-        let path = std::env::temp_dir().join(format!("slate-plans-{}.db", uuid::Uuid::new_v4().simple()));
-        let store = SqlStore::connect(&format!("sqlite://{}?mode=rwc", path.display()), &StoreOptions::default())
-            .await
-            .unwrap();
-        store.migrate().await.unwrap();
+        let (store, path) = migrated_file("plans").await;
         let conn = rusqlite::Connection::open(&path).unwrap();
+        // Both work indexes are partial: delivered messages are not in them.
+        let mut list = conn.prepare("PRAGMA index_list(outbox)").unwrap();
+        let partial: Vec<(String, bool)> =
+            list.query_map([], |r| Ok((r.get(1)?, r.get(4)?))).unwrap().map(Result::unwrap).collect();
+        drop(list);
+        for name in ["outbox_due", "outbox_claimed"] {
+            assert!(partial.contains(&(name.to_owned(), true)), "{name} is not partial: {partial:?}");
+        }
         let plan = |statement: Statement| -> String {
-            let params: Vec<rusqlite::types::Value> = statement
-                .values
-                .map(|v| v.0.into_iter().map(|v| crate::sqlite_reads::param(v).unwrap()).collect())
-                .unwrap_or_default();
             let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {}", statement.sql)).unwrap();
+            let params = sqlite_params(statement);
             let rows = stmt.query_map(rusqlite::params_from_iter(params), |r| r.get::<_, String>(3)).unwrap();
             rows.map(Result::unwrap).collect::<Vec<_>>().join("; ")
         };
@@ -1593,9 +1616,7 @@ mod tests {
         }
         drop(conn);
         drop(store);
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-        }
+        remove_file(&path);
     }
 
     /// A claim reads the due messages in the order of its indexes and stops at its limit: it
@@ -1603,11 +1624,7 @@ mod tests {
     /// message before).
     #[tokio::test]
     async fn a_claim_costs_the_same_however_long_the_backlog() {
-        let path = std::env::temp_dir().join(format!("slate-claim-{}.db", uuid::Uuid::new_v4().simple()));
-        let store = SqlStore::connect(&format!("sqlite://{}?mode=rwc", path.display()), &StoreOptions::default())
-            .await
-            .unwrap();
-        store.migrate().await.unwrap();
+        let (store, path) = migrated_file("claim").await;
         // Foreign keys off: messages without their invitations.
         let conn = rusqlite::Connection::open(&path).unwrap();
         conn.execute_batch("PRAGMA foreign_keys = OFF").unwrap();
@@ -1615,8 +1632,7 @@ mod tests {
         let many = claim_steps(&conn, 2_000, 10);
         assert!(many < few * 2, "{many} steps with 2,000 due against {few} with 20");
         drop(conn);
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-        }
+        drop(store);
+        remove_file(&path);
     }
 }
