@@ -339,8 +339,14 @@ pub struct PeerLog {
     pub rcpts: Vec<(String, u16)>,
     /// Every accepted message: (recipient, Message-ID).
     pub accepted: Vec<(String, String)>,
+    /// The connection (numbered from 1 as they were opened) each accepted message came on.
+    pub accepted_on: Vec<usize>,
     /// Connections opened.
     pub connections: usize,
+    /// Transactions under way now: from an accepted RCPT TO to the end of its DATA.
+    pub in_flight: usize,
+    /// The most transactions that were under way at once, over all connections.
+    pub most_in_flight: usize,
 }
 
 /// A scripted SMTP peer: `reply(recipient, nth_attempt_for_it)` decides each RCPT reply;
@@ -369,7 +375,7 @@ impl ScriptedSmtp {
                 };
                 let (log, reply) = (shared.clone(), reply.clone());
                 std::thread::spawn(move || {
-                    let _ = session(stream, n <= refuse_greetings, &log, &*reply);
+                    let _ = session(stream, n, n <= refuse_greetings, &log, &*reply);
                 });
             }
         });
@@ -381,7 +387,13 @@ impl ScriptedSmtp {
     }
 }
 
-fn session(stream: TcpStream, refuse: bool, log: &Mutex<PeerLog>, reply: &Reply) -> std::io::Result<()> {
+fn session(
+    stream: TcpStream,
+    connection: usize,
+    refuse: bool,
+    log: &Mutex<PeerLog>,
+    reply: &Reply,
+) -> std::io::Result<()> {
     let mut out = stream.try_clone()?;
     let mut reader = BufReader::new(stream);
     if refuse {
@@ -402,13 +414,17 @@ fn session(stream: TcpStream, refuse: bool, log: &Mutex<PeerLog>, reply: &Reply)
             out.write_all(b"250 ok\r\n")?;
         } else if upper.starts_with("RCPT TO") {
             rcpt = line.trim().trim_start_matches(|c| c != '<').trim_matches(['<', '>']).to_owned();
-            let code = {
+            let nth = log.lock().unwrap().rcpts.iter().filter(|(r, _)| *r == rcpt).count();
+            // Decided outside the lock: a slow reply holds up this connection only.
+            let code = reply(&rcpt, nth);
+            {
                 let mut l = log.lock().unwrap();
-                let nth = l.rcpts.iter().filter(|(r, _)| *r == rcpt).count();
-                let code = reply(&rcpt, nth);
                 l.rcpts.push((rcpt.clone(), code));
-                code
-            };
+                if code == 250 {
+                    l.in_flight += 1;
+                    l.most_in_flight = l.most_in_flight.max(l.in_flight);
+                }
+            }
             let text = match code {
                 250 => "250 ok\r\n".to_owned(),
                 c if c >= 500 => format!("{c} 5.1.1 <{rcpt}>: no such user here\r\n"),
@@ -434,7 +450,12 @@ fn session(stream: TcpStream, refuse: bool, log: &Mutex<PeerLog>, reply: &Reply)
                 .unwrap_or_default()
                 .trim()
                 .to_owned();
-            log.lock().unwrap().accepted.push((rcpt.clone(), id));
+            {
+                let mut l = log.lock().unwrap();
+                l.accepted.push((rcpt.clone(), id));
+                l.accepted_on.push(connection);
+                l.in_flight = l.in_flight.saturating_sub(1);
+            }
             out.write_all(b"250 2.0.0 queued\r\n")?;
         } else if upper.starts_with("QUIT") {
             out.write_all(b"221 bye\r\n")?;

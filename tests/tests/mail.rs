@@ -199,6 +199,54 @@ fn temporary_refusals_are_retried_and_a_permanent_one_bounces_the_invitation() {
     assert!(peer.log().accepted.iter().any(|(r, _)| r == "gus@example.com"));
 }
 
+/// The worker sends over `mail.smtp_connections` connections at once, never more, and the
+/// messages about one invitation (the candidate's, then the recruiter's copy) go out in the
+/// order they were queued, over one connection.
+#[test]
+fn several_connections_share_the_outbox_and_an_invitations_messages_keep_their_order() {
+    const N: usize = 12;
+    let dir = temp_dir("mail-lanes");
+    // A relay that takes 100 ms over each recipient: one connection at a time would never
+    // have two transactions under way.
+    let peer = ScriptedSmtp::start(0, |_, _| {
+        std::thread::sleep(Duration::from_millis(100));
+        250
+    });
+    let mut settings = smtp_settings(peer.port);
+    settings.push(("SLATE__MAIL__SMTP_CONNECTIONS", "3".into()));
+    let slate = start(&dir, &settings);
+    let interview = slate.published_interview(None);
+    for n in 0..N {
+        let email = format!("c{n}@example.com");
+        invite(&slate, &interview, "Candidate", &format!("N{n}"), &email, json!({"bcc_me": true}));
+    }
+    let log = wait_for(Duration::from_secs(60), "every message and every copy", || {
+        let log = peer.log();
+        (log.accepted.len() >= 2 * N).then_some(log)
+    });
+    assert_eq!(log.accepted.len(), 2 * N, "each message once: {log:?}");
+    assert!(
+        (2..=3).contains(&log.most_in_flight),
+        "several transactions at once, never more than the connections allowed: {}",
+        log.most_in_flight
+    );
+    let is_candidate = |r: &str| r.starts_with('c') && r.ends_with("@example.com");
+    let mut per_connection: HashMap<usize, Vec<&str>> = HashMap::new();
+    for ((recipient, _), connection) in log.accepted.iter().zip(&log.accepted_on) {
+        per_connection.entry(*connection).or_default().push(recipient);
+    }
+    for (connection, recipients) in &per_connection {
+        // Each candidate's message is followed on its own connection by the recruiter's
+        // copy of it, before the next candidate's.
+        for pair in recipients.chunks(2) {
+            assert!(
+                pair.len() == 2 && is_candidate(pair[0]) && !is_candidate(pair[1]),
+                "connection {connection} carried {recipients:?}"
+            );
+        }
+    }
+}
+
 /// A graceful stop gives back the batch the worker had claimed ahead of the one it was
 /// sending: after a restart those messages go out at once, not when their claims would have
 /// lapsed (five minutes), and none twice.
@@ -214,6 +262,9 @@ fn a_stopped_instance_gives_back_the_batch_it_claimed_ahead() {
     let mut settings = smtp_settings(peer.port);
     settings.push(("SLATE__MAIL__BATCH", "4".into()));
     settings.push(("SLATE__MAIL__CLAIM_SECS", "300".into()));
+    // Two connections: each has one message in hand when the stop comes and more queued
+    // behind it, which it gives back with the batch claimed ahead.
+    settings.push(("SLATE__MAIL__SMTP_CONNECTIONS", "2".into()));
     let mut slate = start(&dir, &settings);
     let interview = slate.published_interview(None);
     for n in 0..N {
@@ -242,8 +293,9 @@ fn a_stopped_instance_gives_back_the_batch_it_claimed_ahead() {
 /// restarts it, and counts what each candidate received. The bound: a message whose DATA
 /// was accepted but whose outcome was not yet recorded when the process died is sent again
 /// after its claim lapses. Outcomes are group-committed behind the sending, with at most
-/// `2 × UNRECORDED_WINDOW + 2` accepted messages unrecorded at any moment; a copy carries the
-/// original Message-ID, so receiving servers can drop it.
+/// `most_unrecorded(connections)` accepted messages unrecorded at any moment (two groups, and
+/// one in the hand of each connection); a copy carries the original Message-ID, so receiving
+/// servers can drop it.
 #[test]
 fn killed_while_sending_a_thousand_every_candidate_still_gets_their_invitation() {
     const N: usize = 1000;
@@ -286,10 +338,10 @@ fn killed_while_sending_a_thousand_every_candidate_still_gets_their_invitation()
          recipients after the restart; duplicates: {duplicates} (bound: {})",
         messages.len(),
         per_recipient.len(),
-        2 * slate_email::UNRECORDED_WINDOW + 2
+        slate_email::most_unrecorded(slate_email::DEFAULT_CONNECTIONS)
     );
     assert_eq!(per_recipient.len(), N, "every candidate received their invitation");
-    let bound = 2 * slate_email::UNRECORDED_WINDOW + 2;
+    let bound = slate_email::most_unrecorded(slate_email::DEFAULT_CONNECTIONS);
     assert!(duplicates <= bound, "at most the unrecorded window is sent twice: {duplicates} > {bound}");
     let ids: std::collections::HashSet<_> = messages.iter().map(|m| m["message_id"].as_str().unwrap()).collect();
     assert_eq!(ids.len(), N, "a copy carries the same Message-ID as the original");

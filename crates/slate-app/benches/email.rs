@@ -1,6 +1,7 @@
 //! `cargo bench -p slate-app --bench email`: delivers N queued invitations (default 10,000;
 //! `SLATE_BENCH_MESSAGES`) to a local SMTP sink through Slate's outbox worker (SQLite store,
-//! the real renderer, MIME and mail-send over one reused connection), beside a baseline
+//! the real renderer, MIME and mail-send over the default `mail.smtp_connections` reused
+//! connections, or `SLATE_BENCH_CONNECTIONS`), beside a baseline
 //! measured in the same run: mail-send alone sending the same number of pre-rendered
 //! messages over one connection to the same sink, once before the worker and once after
 //! (the machine is shared; their mean is the baseline). Both run as tasks on the same
@@ -156,7 +157,16 @@ async fn main() {
     });
     let sender =
         Sender { address: "interviews@acme.example".into(), via: "via Slate".into(), message_id_host: "bench".into() };
-    let worker = OutboxWorker::new(slate.clone(), sender, Transport::Smtp(Box::new(smtp)), WorkerSettings::default());
+    let connections = std::env::var("SLATE_BENCH_CONNECTIONS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(slate_email::DEFAULT_CONNECTIONS);
+    let worker = OutboxWorker::new(
+        slate.clone(),
+        sender,
+        Transport::Smtp(Box::new(smtp)),
+        WorkerSettings { connections, ..WorkerSettings::default() },
+    );
     let (stop, stopped) = tokio::sync::watch::channel(false);
     // The sample message above waits out its back-off; count what the worker sends now.
     let cpu_before = cpu_seconds();
@@ -175,12 +185,16 @@ async fn main() {
     if std::env::var_os("SLATE_BENCH_BREAKDOWN").is_some() {
         breakdown(&slate, caller, interview.id(), deadline).await;
     }
-    println!("email delivery, {n} messages to a local SMTP sink over one connection:");
+    println!("email delivery, {n} messages to a local SMTP sink:");
     println!(
-        "  baseline (mail-send alone, pre-rendered): {baseline_rate:>9.0} messages/s (before {:.0}, after {:.0})",
+        "  baseline (mail-send alone, pre-rendered, 1 connection): {baseline_rate:>9.0} messages/s (before {:.0}, after {:.0})",
         before.0, after.0
     );
-    println!("  Slate outbox worker ({database:<10}):       {slate_rate:>9.0} messages/s");
+    let label = format!(
+        "Slate outbox worker ({database}, {connections} connection{})",
+        if connections == 1 { "" } else { "s" }
+    );
+    println!("  {label:<54} {slate_rate:>9.0} messages/s");
     println!("  ratio: {:.2} (target ≥ 0.80)", slate_rate / baseline_rate);
     if let (Some(base), Some(slate)) = (before.1, slate_cpu) {
         println!(

@@ -102,6 +102,7 @@ pub(crate) struct Mail {
     pub(crate) smtp_security: SmtpSecurity,
     pub(crate) smtp_user: String,
     pub(crate) smtp_password: Secret,
+    pub(crate) smtp_connections: usize,
     pub(crate) timeout_secs: u64,
     pub(crate) batch: usize,
     pub(crate) claim_secs: u64,
@@ -356,6 +357,9 @@ impl Config {
         if !(1..=600).contains(&self.mail.timeout_secs) {
             return invalid("mail.timeout_secs", "must be 1 to 600");
         }
+        if !(1..=64).contains(&self.mail.smtp_connections) {
+            return invalid("mail.smtp_connections", "must be 1 to 64");
+        }
         if !(1..=1000).contains(&self.mail.batch) {
             return invalid("mail.batch", "must be 1 to 1000");
         }
@@ -436,7 +440,7 @@ mod tests {
     fn mail_settings_are_checked_and_named() {
         let base: Config = Figment::from(Toml::string(DEFAULTS)).extract().unwrap_or_else(|e| panic!("{e}"));
         type Change = fn(&mut Config);
-        let cases: [(&str, Change); 6] = [
+        let cases: [(&str, Change); 8] = [
             ("mail.from_address", |c| c.mail.from_address = "not an address".into()),
             ("mail.smtp_host", |c| {
                 c.mail.transport = MailTransport::Smtp;
@@ -444,6 +448,8 @@ mod tests {
             }),
             ("mail.smtp_password", |c| c.mail.smtp_user = "me".into()),
             ("mail.batch", |c| c.mail.batch = 0),
+            ("mail.smtp_connections", |c| c.mail.smtp_connections = 0),
+            ("mail.smtp_connections", |c| c.mail.smtp_connections = 65),
             ("mail.dkim_domain", |c| c.mail.dkim_key_file = "dkim.pem".into()),
             ("mail.dkim_selector", |c| {
                 c.mail.dkim_key_file = "dkim.pem".into();

@@ -516,7 +516,11 @@ fn outbox_worker(config: &Config, slate: Slate) -> Result<slate_email::OutboxWor
         via: mail.from_via.clone(),
         message_id_host: slate.settings().public_url.host().to_owned(),
     };
-    let settings = slate_email::WorkerSettings { batch: mail.batch, ..slate_email::WorkerSettings::default() };
+    let settings = slate_email::WorkerSettings {
+        batch: mail.batch,
+        connections: mail.smtp_connections,
+        ..slate_email::WorkerSettings::default()
+    };
     let worker = slate_email::OutboxWorker::new(slate, sender, transport, settings);
     if mail.dkim_key_file.is_empty() {
         return Ok(worker);

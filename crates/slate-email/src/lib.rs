@@ -20,4 +20,6 @@ pub use dkim::Dkim;
 pub use mime::Sender;
 pub use render::Renderer;
 pub use transport::{Security, SendResult, Smtp, SmtpSettings};
-pub use worker::{Counter, OutboxWorker, Tally, Transport, UNRECORDED_WINDOW, WorkerSettings};
+pub use worker::{
+    Counter, DEFAULT_CONNECTIONS, OutboxWorker, Tally, Transport, UNRECORDED_WINDOW, WorkerSettings, most_unrecorded,
+};

@@ -98,6 +98,12 @@ impl Smtp {
         Self { settings, connection: None }
     }
 
+    /// A relay with the same settings and a connection of its own (none open yet).
+    #[must_use]
+    pub fn another(&self) -> Self {
+        Self::new(self.settings.clone())
+    }
+
     fn builder(&self) -> Result<SmtpClientBuilder<String>, SendResult> {
         let mut b = SmtpClientBuilder::new(self.settings.host.clone(), self.settings.port)
             .map_err(SendResult::Temporary)?

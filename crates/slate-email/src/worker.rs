@@ -8,10 +8,10 @@ use std::time::Duration;
 use slate_domain::ports::AdapterError;
 use slate_domain::{
     CapturedEmail, DeliveryError, DeliveryOutcome, DeliveryReport, DeliveryState, EmailAddress, Invitation,
-    LiveInterview, LiveMessageContext, MessageContext, MessageId, MessageKind, OutboxMessage, Prepared,
+    LiveInterview, LiveMessageContext, MessageContext, MessageId, MessageKind, MessageSubject, OutboxMessage, Prepared,
     RenderedMessage, Slate,
 };
-use tokio::sync::watch;
+use tokio::sync::{mpsc, watch};
 
 use crate::dkim::Dkim;
 use crate::ics;
@@ -67,11 +67,30 @@ pub struct WorkerSettings {
     pub batch: usize,
     /// How long to wait when the outbox is empty.
     pub idle_poll: Duration,
+    /// Connections to the SMTP relay used at once (at least 1; the mailbox always uses one
+    /// lane). Each carries its own share of the messages, one after another: a relay's
+    /// every reply is a round trip, and one connection leaves the rest of the time idle.
+    pub connections: usize,
 }
 
 impl Default for WorkerSettings {
     fn default() -> Self {
-        Self { batch: 50, idle_poll: Duration::from_secs(2) }
+        Self { batch: 50, idle_poll: Duration::from_secs(2), connections: DEFAULT_CONNECTIONS }
+    }
+}
+
+/// Connections to the relay by default (`mail.smtp_connections`). Postfix opens up to 20 to
+/// one relay; 8 keeps a relay on the same network busy while staying under the usual
+/// per-client limits (a relay that allows fewer, such as Microsoft 365 with 3, is
+/// configured lower).
+pub const DEFAULT_CONNECTIONS: usize = 8;
+
+impl Transport {
+    /// Closes the connection to the relay, if one is open.
+    async fn close(&mut self) {
+        if let Self::Smtp(smtp) = self {
+            smtp.close().await;
+        }
     }
 }
 
@@ -116,27 +135,34 @@ impl OutboxWorker {
         self
     }
 
-    /// Runs until `stop` turns true; finishes the batch in hand first, and gives back the
-    /// one it had claimed ahead.
+    /// Runs until `stop` turns true; finishes the message each connection has in hand, and
+    /// gives back the rest of what it had claimed.
     ///
-    /// The work is a pipeline of three stages, each on its own task, so that the connection
-    /// to the relay never waits for the database or the templates:
+    /// The work is a pipeline, each stage on its own task, so that the connections to the
+    /// relay never wait for the database or the templates:
     /// - the next batch is claimed, gathered (one read of its invitations) and worded while
     ///   the current one goes out (only after a full batch: a short one means the outbox is
     ///   drained);
-    /// - the current batch is sent, one message after another, over the transport's one
-    ///   connection;
+    /// - the batch is dealt out to `connections` lanes, each sending its share one message
+    ///   after another over a connection of its own. Messages about the same invitation (or
+    ///   attendee) always take the same lane, so they leave in the order they were queued;
     /// - outcomes are recorded in groups (one transaction each) by a recorder task, while the
     ///   next messages go out.
     ///
     /// The claiming, wording and recording run on threads of their own (`off_the_runtime`),
-    /// not on the runtime's: the sending task waits on the relay's every reply, and a
+    /// not on the runtime's: the sending tasks wait on the relay's every reply, and a
     /// runtime thread busy for a millisecond with a batch's templates or a group's statements
     /// notices that reply only when it is done, whereas the operating system interrupts a
     /// thread of its own at once for it.
-    pub async fn run(mut self, mut stop: watch::Receiver<bool>) {
+    pub async fn run(self, mut stop: watch::Receiver<bool>) {
         let recorder = Recorder::start(self.slate.clone(), self.counter.clone());
+        let (lanes, running): (Vec<_>, Vec<_>) = self
+            .transports()
+            .into_iter()
+            .map(|transport| Lane::start(transport, self.sender.address.clone(), &recorder, stop.clone()))
+            .unzip();
         let mut ahead: Option<tokio::task::JoinHandle<Fetched>> = None;
+        let mut connected = false;
         loop {
             if *stop.borrow() {
                 break;
@@ -150,8 +176,8 @@ impl OutboxWorker {
                 Vec::new()
             });
             if batch.is_empty() {
-                if let Transport::Smtp(smtp) = &mut self.transport {
-                    smtp.close().await;
+                if std::mem::take(&mut connected) && !close(&lanes).await {
+                    break;
                 }
                 tokio::select! {
                     () = tokio::time::sleep(self.settings.idle_poll) => {}
@@ -162,19 +188,27 @@ impl OutboxWorker {
             if batch.len() == self.settings.batch {
                 ahead = Some(off_the_runtime(fetch(self.wording(), self.settings.batch)));
             }
-            if !self.send(batch, &recorder).await {
+            connected = true;
+            if !self.deal(batch, &lanes).await {
                 break;
             }
+        }
+        // The lanes finish the message in hand and hand back the ones still queued.
+        drop(lanes);
+        let mut unsent = Vec::new();
+        for lane in running {
+            unsent.extend(lane.await.unwrap_or_default());
         }
         if let Some(task) = ahead
             && let Ok(Ok(batch)) = task.await
         {
-            self.release(batch).await;
+            unsent.extend(batch.into_iter().filter_map(|w| match w {
+                Worded::Ready(ready) => Some(ready.message),
+                Worded::Skipped { .. } | Worded::Failed { .. } => None,
+            }));
         }
+        self.release(unsent).await;
         recorder.finish().await;
-        if let Transport::Smtp(smtp) = &mut self.transport {
-            smtp.close().await;
-        }
     }
 
     fn wording(&self) -> Wording {
@@ -186,47 +220,125 @@ impl OutboxWorker {
         }
     }
 
-    /// Sends a worded batch, one message after another, handing each outcome to
-    /// `recorder`. Returns false when the recorder stopped (the rest is left to its claims).
-    async fn send(&mut self, batch: Vec<Worded>, recorder: &Recorder) -> bool {
+    /// A transport for each lane: `connections` to the relay (none open yet), or the
+    /// mailbox once.
+    fn transports(&self) -> Vec<Transport> {
+        match &self.transport {
+            Transport::Smtp(smtp) => {
+                (0..self.settings.connections.max(1)).map(|_| Transport::Smtp(Box::new(smtp.another()))).collect()
+            }
+            Transport::Mailbox => vec![Transport::Mailbox],
+        }
+    }
+
+    /// Deals a worded batch out to the lanes. Returns false when a lane stopped (its
+    /// recorder did; the rest is left to its claims).
+    async fn deal(&self, batch: Vec<Worded>, lanes: &[mpsc::Sender<Job>]) -> bool {
         for worded in batch {
-            let (message, letter, invitation, live) = match worded {
-                Worded::Ready { message, letter, invitation, live } => (message, letter, invitation, live),
+            match worded {
+                Worded::Ready(ready) => {
+                    let lane = &lanes[lane_of(ready.message.about, lanes.len())];
+                    if lane.send(Job::Send(ready)).await.is_err() {
+                        tracing::error!("the outcome recorder stopped; the rest of the batch is left to its claims");
+                        return false;
+                    }
+                }
                 Worded::Skipped { message, reason } => {
                     tracing::info!(message = %message.id, kind = message.kind.as_str(), %reason, "message skipped");
                     if let Some(counter) = &self.counter {
                         counter(Tally::Skipped);
                     }
-                    continue;
                 }
-                Worded::Failed { message, error } => {
-                    report(message.id, &error);
-                    continue;
-                }
-            };
-            let outcome = deliver(&mut self.transport, &self.sender.address, &message, letter).await;
-            let permanent = matches!(outcome, DeliveryOutcome::PermanentFailure { .. });
-            if !recorder.record(DeliveryReport { message, invitation, live, outcome }, permanent).await {
-                tracing::error!("the outcome recorder stopped; the rest of the batch is left to its claims");
-                return false;
+                Worded::Failed { message, error } => report(message.id, &error),
             }
         }
         true
     }
 
-    /// Gives back the messages of a batch claimed ahead and never sent.
-    async fn release(&self, batch: Vec<Worded>) {
-        let unsent: Vec<OutboxMessage> = batch
-            .into_iter()
-            .filter_map(|w| match w {
-                Worded::Ready { message, .. } => Some(message),
-                Worded::Skipped { .. } | Worded::Failed { .. } => None,
-            })
-            .collect();
+    /// Gives back messages claimed and never sent.
+    async fn release(&self, unsent: Vec<OutboxMessage>) {
+        if unsent.is_empty() {
+            return;
+        }
         match self.slate.release_messages(&unsent).await {
             Ok(n) => tracing::info!(released = n, "unsent messages given back for the next worker"),
             Err(e) => tracing::warn!(error = %e, "unsent messages could not be given back; their claims will lapse"),
         }
+    }
+}
+
+/// Asks every lane to close its connection once its queue is sent (the outbox is drained).
+/// False when a lane stopped.
+async fn close(lanes: &[mpsc::Sender<Job>]) -> bool {
+    for lane in lanes {
+        if lane.send(Job::Close).await.is_err() {
+            return false;
+        }
+    }
+    true
+}
+
+/// The lane a message about `about` takes: always the same one for one subject, so that an
+/// invitation's messages (say, the invitation and then its cancellation) leave in order.
+fn lane_of(about: MessageSubject, lanes: usize) -> usize {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    about.hash(&mut hasher);
+    usize::try_from(hasher.finish() % lanes.max(1) as u64).unwrap_or(0)
+}
+
+/// What a lane is asked to do.
+enum Job {
+    /// Send this message.
+    Send(Box<Ready>),
+    /// Close the connection (the outbox is drained).
+    Close,
+}
+
+/// Messages dealt to one lane and not yet taken: enough that a lane never waits for the
+/// next batch to be dealt, few enough that a stop gives back little.
+const LANE_QUEUE: usize = 8;
+
+/// One connection to the relay (or the mailbox) and the task sending over it.
+struct Lane;
+
+impl Lane {
+    /// Starts a lane over `transport`; its task ends when its queue is closed and returns the
+    /// messages it did not send because `stop` had turned true.
+    fn start(
+        mut transport: Transport,
+        envelope_from: String,
+        recorder: &Recorder,
+        stop: watch::Receiver<bool>,
+    ) -> (mpsc::Sender<Job>, tokio::task::JoinHandle<Vec<OutboxMessage>>) {
+        let (jobs, mut queued) = mpsc::channel::<Job>(LANE_QUEUE);
+        let outcomes = recorder.outcomes.clone();
+        let task = tokio::spawn(async move {
+            let mut unsent = Vec::new();
+            while let Some(job) = queued.recv().await {
+                let ready = match job {
+                    Job::Close => {
+                        transport.close().await;
+                        continue;
+                    }
+                    Job::Send(ready) if *stop.borrow() || outcomes.is_closed() => {
+                        unsent.push(ready.message);
+                        continue;
+                    }
+                    Job::Send(ready) => ready,
+                };
+                let Ready { message, letter, invitation, live } = *ready;
+                let outcome = deliver(&mut transport, &envelope_from, &message, letter).await;
+                let permanent = matches!(outcome, DeliveryOutcome::PermanentFailure { .. });
+                if outcomes.send((DeliveryReport { message, invitation, live, outcome }, permanent)).await.is_err() {
+                    tracing::error!("the outcome recorder stopped; the lane's messages are left to their claims");
+                    break;
+                }
+            }
+            transport.close().await;
+            unsent
+        });
+        (jobs, task)
     }
 }
 
@@ -262,13 +374,13 @@ async fn fetch(wording: Wording, limit: usize) -> Fetched {
 /// from the sending. The channel's capacity bounds how many accepted messages can wait
 /// unrecorded: what a crash could send twice.
 struct Recorder {
-    outcomes: tokio::sync::mpsc::Sender<(DeliveryReport, bool)>,
+    outcomes: mpsc::Sender<(DeliveryReport, bool)>,
     task: tokio::task::JoinHandle<()>,
 }
 
 impl Recorder {
     fn start(slate: Slate, counter: Option<Counter>) -> Self {
-        let (outcomes, mut arrived) = tokio::sync::mpsc::channel::<(DeliveryReport, bool)>(UNRECORDED_WINDOW);
+        let (outcomes, mut arrived) = mpsc::channel::<(DeliveryReport, bool)>(UNRECORDED_WINDOW);
         let task = off_the_runtime(async move {
             while let Some(first) = arrived.recv().await {
                 let mut group = vec![first];
@@ -297,16 +409,19 @@ impl Recorder {
         Self { outcomes, task }
     }
 
-    /// Hands over one outcome; false when the recorder stopped.
-    async fn record(&self, report: DeliveryReport, permanent: bool) -> bool {
-        self.outcomes.send((report, permanent)).await.is_ok()
-    }
-
     /// Records what is left and stops.
     async fn finish(self) {
         drop(self.outcomes);
         let _ = self.task.await;
     }
+}
+
+/// A message ready to go, with what recording its outcome needs.
+struct Ready {
+    message: OutboxMessage,
+    letter: Letter,
+    invitation: Option<Invitation>,
+    live: Option<LiveInterview>,
 }
 
 /// What wording a message needs: the domain (templates), who sends, the DKIM key, and
@@ -327,9 +442,8 @@ enum Letter {
 }
 
 /// One claimed message after gathering and wording.
-#[expect(clippy::large_enum_variant, reason = "moved once, from the batch to the sender")]
 enum Worded {
-    Ready { message: OutboxMessage, letter: Letter, invitation: Option<Invitation>, live: Option<LiveInterview> },
+    Ready(Box<Ready>),
     Skipped { message: OutboxMessage, reason: String },
     Failed { message: OutboxMessage, error: DeliveryError },
 }
@@ -339,11 +453,11 @@ impl Wording {
         match prepared {
             Ok(Prepared::Send(context)) => {
                 let letter = self.letter(&context);
-                Worded::Ready { message, letter, invitation: Some(context.invitation), live: None }
+                Worded::Ready(Box::new(Ready { message, letter, invitation: Some(context.invitation), live: None }))
             }
             Ok(Prepared::SendLive(context)) => {
                 let letter = self.live_letter(&message, &context);
-                Worded::Ready { message, letter, invitation: None, live: Some(context.live) }
+                Worded::Ready(Box::new(Ready { message, letter, invitation: None, live: Some(context.live) }))
             }
             Ok(Prepared::Skipped { reason }) => Worded::Skipped { message, reason },
             Err(error) => Worded::Failed { message, error },
@@ -433,10 +547,20 @@ async fn deliver(
 }
 
 /// Accepted messages that may wait for their outcome to be recorded while the next ones go
-/// out. A process killed at the worst moment has at most `2 × UNRECORDED_WINDOW + 2` accepted
-/// but unrecorded messages (the group being committed, the full channel, the one in hand),
-/// which are sent again once their claims lapse, each with its original `Message-ID`.
+/// out: the recorder's channel holds this many, and a group being committed as many again.
+/// See [`most_unrecorded`].
 pub const UNRECORDED_WINDOW: usize = 8;
+
+/// The most messages a worker with `connections` lanes can have had accepted by the relay
+/// and not yet recorded: what a process killed at the worst moment sends again once their
+/// claims lapse (each with its original `Message-ID`). That is the group being committed
+/// and the full channel behind it ([`UNRECORDED_WINDOW`] each), and one message in the hand
+/// of each lane, waiting to hand its outcome over.
+#[must_use]
+pub const fn most_unrecorded(connections: usize) -> usize {
+    let lanes = if connections == 0 { 1 } else { connections };
+    2 * UNRECORDED_WINDOW + lanes
+}
 
 /// How long a group of outcomes waits to fill before it is committed anyway (a slow relay's
 /// outcomes are still recorded promptly).
@@ -457,5 +581,40 @@ fn report(message: MessageId, e: &DeliveryError) {
             tracing::info!(%message, "claim lost to another worker; leaving the message to it");
         }
         e => tracing::warn!(%message, error = %e, "handling a message failed; it will be retried"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use slate_domain::{AttendeeId, InvitationId, LiveInterviewId};
+
+    #[test]
+    fn one_subject_always_takes_the_same_lane_and_subjects_spread_over_every_lane() {
+        // Ids made one after another (as time-ordered ids are), differing in their last bits.
+        let id = |n: u128| uuid::Uuid::from_u128(0x0193_a5c0_0000_7000_8000_0000_0000_0000 + n);
+        let subjects: Vec<MessageSubject> = (0..400)
+            .map(|n| {
+                if n % 2 == 0 {
+                    MessageSubject::Invitation(InvitationId::from_uuid(id(n)))
+                } else {
+                    MessageSubject::Attendee {
+                        live_interview_id: LiveInterviewId::from_uuid(id(1000)),
+                        attendee_id: AttendeeId::from_uuid(id(n)),
+                    }
+                }
+            })
+            .collect();
+        for lanes in [1, 3, 8] {
+            let mut taken = vec![0_usize; lanes];
+            for s in &subjects {
+                let lane = lane_of(*s, lanes);
+                assert_eq!(lane, lane_of(*s, lanes), "a subject's lane is stable");
+                taken[lane] += 1;
+            }
+            // 400 subjects over at most 8 lanes: 50 each on average; none left idle.
+            assert!(taken.iter().all(|&n| n >= 400 / lanes / 3), "{lanes} lanes: {taken:?}");
+        }
+        assert_eq!(lane_of(subjects[0], 0), 0, "no lanes is taken as one");
     }
 }
