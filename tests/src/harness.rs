@@ -343,7 +343,7 @@ pub struct PeerLog {
     pub accepted_on: Vec<usize>,
     /// Connections opened.
     pub connections: usize,
-    /// Transactions under way now: from an accepted RCPT TO to the end of its DATA.
+    /// Transactions under way now: from a RCPT TO (accepted in the end) to the end of its DATA.
     pub in_flight: usize,
     /// The most transactions that were under way at once, over all connections.
     pub most_in_flight: usize,
@@ -414,15 +414,19 @@ fn session(
             out.write_all(b"250 ok\r\n")?;
         } else if upper.starts_with("RCPT TO") {
             rcpt = line.trim().trim_start_matches(|c| c != '<').trim_matches(['<', '>']).to_owned();
-            let nth = log.lock().unwrap().rcpts.iter().filter(|(r, _)| *r == rcpt).count();
+            let nth = {
+                let mut l = log.lock().unwrap();
+                l.in_flight += 1;
+                l.most_in_flight = l.most_in_flight.max(l.in_flight);
+                l.rcpts.iter().filter(|(r, _)| *r == rcpt).count()
+            };
             // Decided outside the lock: a slow reply holds up this connection only.
             let code = reply(&rcpt, nth);
             {
                 let mut l = log.lock().unwrap();
                 l.rcpts.push((rcpt.clone(), code));
-                if code == 250 {
-                    l.in_flight += 1;
-                    l.most_in_flight = l.most_in_flight.max(l.in_flight);
+                if code != 250 {
+                    l.in_flight -= 1;
                 }
             }
             let text = match code {

@@ -206,20 +206,29 @@ fn temporary_refusals_are_retried_and_a_permanent_one_bounces_the_invitation() {
 fn several_connections_share_the_outbox_and_an_invitations_messages_keep_their_order() {
     const N: usize = 12;
     let dir = temp_dir("mail-lanes");
-    // A relay that takes 100 ms over each recipient: one connection at a time would never
-    // have two transactions under way.
-    let peer = ScriptedSmtp::start(0, |_, _| {
+    // A relay that holds every recipient until all the invitations are queued (else a busy
+    // machine could queue them as slowly as they are sent), then takes 100 ms over each: one
+    // connection at a time would never have two transactions under way.
+    let queued = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let gate = queued.clone();
+    let peer = ScriptedSmtp::start(0, move |_, _| {
+        while !gate.load(std::sync::atomic::Ordering::SeqCst) {
+            std::thread::sleep(Duration::from_millis(10));
+        }
         std::thread::sleep(Duration::from_millis(100));
         250
     });
     let mut settings = smtp_settings(peer.port);
     settings.push(("SLATE__MAIL__SMTP_CONNECTIONS", "3".into()));
+    settings.push(("SLATE__MAIL__TIMEOUT_SECS", "30".into()));
+    settings.push(("SLATE__MAIL__CLAIM_SECS", "120".into()));
     let slate = start(&dir, &settings);
     let interview = slate.published_interview(None);
     for n in 0..N {
         let email = format!("c{n}@example.com");
         invite(&slate, &interview, "Candidate", &format!("N{n}"), &email, json!({"bcc_me": true}));
     }
+    queued.store(true, std::sync::atomic::Ordering::SeqCst);
     let log = wait_for(Duration::from_secs(60), "every message and every copy", || {
         let log = peer.log();
         (log.accepted.len() >= 2 * N).then_some(log)
@@ -227,8 +236,7 @@ fn several_connections_share_the_outbox_and_an_invitations_messages_keep_their_o
     assert_eq!(log.accepted.len(), 2 * N, "each message once: {log:?}");
     assert!(
         (2..=3).contains(&log.most_in_flight),
-        "several transactions at once, never more than the connections allowed: {}",
-        log.most_in_flight
+        "several transactions at once, never more than the connections allowed: {log:?}"
     );
     let is_candidate = |r: &str| r.starts_with('c') && r.ends_with("@example.com");
     let mut per_connection: HashMap<usize, Vec<&str>> = HashMap::new();

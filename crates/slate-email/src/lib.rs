@@ -21,5 +21,6 @@ pub use mime::Sender;
 pub use render::Renderer;
 pub use transport::{Security, SendResult, Smtp, SmtpSettings};
 pub use worker::{
-    Counter, DEFAULT_CONNECTIONS, OutboxWorker, Tally, Transport, UNRECORDED_WINDOW, WorkerSettings, most_unrecorded,
+    Counter, DEFAULT_CONNECTIONS, OutboxWorker, RECORDED_TOGETHER, Tally, Transport, UNRECORDED_WINDOW, WorkerSettings,
+    most_unrecorded,
 };

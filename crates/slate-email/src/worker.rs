@@ -369,10 +369,11 @@ async fn fetch(wording: Wording, limit: usize) -> Fetched {
 
 /// Records outcomes in groups, one transaction each, on a thread of its own.
 ///
-/// A group takes up to [`UNRECORDED_WINDOW`] outcomes, waiting at most [`GROUP_WAIT`] for
-/// them: a commit per message would cost its fixed price every time, and that CPU is taken
-/// from the sending. The channel's capacity bounds how many accepted messages can wait
-/// unrecorded: what a crash could send twice.
+/// A group takes up to [`RECORDED_TOGETHER`] outcomes, waiting at most [`GROUP_WAIT`] for
+/// them: a commit per message would cost its fixed price every time (the transaction, and
+/// every page it touched written to the log), and that CPU is taken from the sending. The
+/// group and the channel's capacity ([`UNRECORDED_WINDOW`]) bound how many accepted messages
+/// can wait unrecorded: what a crash could send twice.
 struct Recorder {
     outcomes: mpsc::Sender<(DeliveryReport, bool)>,
     task: tokio::task::JoinHandle<()>,
@@ -385,7 +386,7 @@ impl Recorder {
             while let Some(first) = arrived.recv().await {
                 let mut group = vec![first];
                 let until = tokio::time::Instant::now() + GROUP_WAIT;
-                while group.len() < UNRECORDED_WINDOW {
+                while group.len() < RECORDED_TOGETHER {
                     match tokio::time::timeout_at(until, arrived.recv()).await {
                         Ok(Some(more)) => group.push(more),
                         Ok(None) | Err(_) => break,
@@ -546,20 +547,25 @@ async fn deliver(
     }
 }
 
-/// Accepted messages that may wait for their outcome to be recorded while the next ones go
-/// out: the recorder's channel holds this many, and a group being committed as many again.
-/// See [`most_unrecorded`].
-pub const UNRECORDED_WINDOW: usize = 8;
+/// Accepted messages that may wait, handed over to the recorder, while it commits a group:
+/// the capacity of its channel, enough that the connections seldom wait for a commit. See
+/// [`most_unrecorded`].
+pub const UNRECORDED_WINDOW: usize = 16;
+
+/// The most outcomes recorded in one transaction: a larger group spreads a commit's fixed
+/// cost (the transaction, and the pages of the outbox, invitations and timeline it writes to
+/// the log) over more messages (docs/performance.md, finding 30).
+pub const RECORDED_TOGETHER: usize = 16;
 
 /// The most messages a worker with `connections` lanes can have had accepted by the relay
 /// and not yet recorded: what a process killed at the worst moment sends again once their
 /// claims lapse (each with its original `Message-ID`). That is the group being committed
-/// and the full channel behind it ([`UNRECORDED_WINDOW`] each), and one message in the hand
-/// of each lane, waiting to hand its outcome over.
+/// ([`RECORDED_TOGETHER`]), the full channel behind it ([`UNRECORDED_WINDOW`]), and one
+/// message in the hand of each lane, waiting to hand its outcome over.
 #[must_use]
 pub const fn most_unrecorded(connections: usize) -> usize {
     let lanes = if connections == 0 { 1 } else { connections };
-    2 * UNRECORDED_WINDOW + lanes
+    RECORDED_TOGETHER + UNRECORDED_WINDOW + lanes
 }
 
 /// How long a group of outcomes waits to fill before it is committed anyway (a slow relay's
