@@ -1,9 +1,9 @@
 //! `cargo bench -p slate-app --bench email`: delivers N queued invitations (default 10,000;
 //! `SLATE_BENCH_MESSAGES`) to a local SMTP sink through Slate's outbox worker (SQLite store,
 //! the real renderer, MIME and mail-send over the default `mail.smtp_connections` reused
-//! connections, or `SLATE_BENCH_CONNECTIONS`), beside a baseline
-//! measured in the same run: mail-send alone sending the same number of pre-rendered
-//! messages over one connection to the same sink, once before the worker and once after
+//! connections, or `SLATE_BENCH_CONNECTIONS`), beside a baseline measured in the same run:
+//! mail-send alone sending the same number of pre-rendered messages over one connection
+//! (as issue 8 defines it) to the same sink, once before the worker and once after
 //! (the machine is shared; their mean is the baseline). Both run as tasks on the same
 //! two-thread runtime, as the worker does in the app; the sink runs on a thread of its own,
 //! as a relay runs in a process of its own. Prints the rates and the ratio (target: at
