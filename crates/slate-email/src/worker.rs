@@ -159,7 +159,7 @@ impl OutboxWorker {
         let (lanes, running): (Vec<_>, Vec<_>) = self
             .transports()
             .into_iter()
-            .map(|transport| Lane::start(transport, self.sender.address.clone(), &recorder, stop.clone()))
+            .map(|transport| start_lane(transport, self.sender.address.clone(), &recorder, stop.clone()))
             .unzip();
         let mut ahead: Option<tokio::task::JoinHandle<Fetched>> = None;
         let mut connected = false;
@@ -299,47 +299,43 @@ enum Job {
 /// next batch to be dealt, few enough that a stop gives back little.
 const LANE_QUEUE: usize = 8;
 
-/// One connection to the relay (or the mailbox) and the task sending over it.
-struct Lane;
-
-impl Lane {
-    /// Starts a lane over `transport`; its task ends when its queue is closed and returns the
-    /// messages it did not send because `stop` had turned true.
-    fn start(
-        mut transport: Transport,
-        envelope_from: String,
-        recorder: &Recorder,
-        stop: watch::Receiver<bool>,
-    ) -> (mpsc::Sender<Job>, tokio::task::JoinHandle<Vec<OutboxMessage>>) {
-        let (jobs, mut queued) = mpsc::channel::<Job>(LANE_QUEUE);
-        let outcomes = recorder.outcomes.clone();
-        let task = tokio::spawn(async move {
-            let mut unsent = Vec::new();
-            while let Some(job) = queued.recv().await {
-                let ready = match job {
-                    Job::Close => {
-                        transport.close().await;
-                        continue;
-                    }
-                    Job::Send(ready) if *stop.borrow() || outcomes.is_closed() => {
-                        unsent.push(ready.message);
-                        continue;
-                    }
-                    Job::Send(ready) => ready,
-                };
-                let Ready { message, letter, invitation, live } = *ready;
-                let outcome = deliver(&mut transport, &envelope_from, &message, letter).await;
-                let permanent = matches!(outcome, DeliveryOutcome::PermanentFailure { .. });
-                if outcomes.send((DeliveryReport { message, invitation, live, outcome }, permanent)).await.is_err() {
-                    tracing::error!("the outcome recorder stopped; the lane's messages are left to their claims");
-                    break;
+/// Starts a lane: one connection to the relay (or the mailbox) and the task sending over it.
+/// The task ends when its queue is closed and returns the messages it did not send because
+/// `stop` had turned true.
+fn start_lane(
+    mut transport: Transport,
+    envelope_from: String,
+    recorder: &Recorder,
+    stop: watch::Receiver<bool>,
+) -> (mpsc::Sender<Job>, tokio::task::JoinHandle<Vec<OutboxMessage>>) {
+    let (jobs, mut queued) = mpsc::channel::<Job>(LANE_QUEUE);
+    let outcomes = recorder.outcomes.clone();
+    let task = tokio::spawn(async move {
+        let mut unsent = Vec::new();
+        while let Some(job) = queued.recv().await {
+            let ready = match job {
+                Job::Close => {
+                    transport.close().await;
+                    continue;
                 }
+                Job::Send(ready) if *stop.borrow() || outcomes.is_closed() => {
+                    unsent.push(ready.message);
+                    continue;
+                }
+                Job::Send(ready) => ready,
+            };
+            let Ready { message, letter, invitation, live } = *ready;
+            let outcome = deliver(&mut transport, &envelope_from, &message, letter).await;
+            let permanent = matches!(outcome, DeliveryOutcome::PermanentFailure { .. });
+            if outcomes.send((DeliveryReport { message, invitation, live, outcome }, permanent)).await.is_err() {
+                tracing::error!("the outcome recorder stopped; the lane's messages are left to their claims");
+                break;
             }
-            transport.close().await;
-            unsent
-        });
-        (jobs, task)
-    }
+        }
+        transport.close().await;
+        unsent
+    });
+    (jobs, task)
 }
 
 /// Runs `work` on a thread of tokio's blocking pool, its timers and sockets still driven by
